@@ -1,0 +1,83 @@
+"""The one span type of SGIE, which owns the offset rule.
+
+What it does
+    ``Span(start, end, text)`` is a half-open ``[start, end)`` range of Python code points
+    (``str`` indices, not bytes, not UTF-16 units) together with the text it covers.
+    ``Span.within(doc_text)`` / ``Span.check(doc_text)`` enforce ``doc_text[start:end] == text``.
+    Every layer, the Label Studio export, the dataset and predictions go through this type, so
+    the rule is stated and enforced in exactly one place.
+
+What it does not do
+    No tokenisation, no matching (``sgie.scoring.matching``), no reading of files.
+
+Errors
+    ``InputError`` with attrs-style messages, e.g.
+    ``'end' must be <= len(text)=812 (got 815)``; callers add the file and line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sgie.errors import InputError
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """A non-empty half-open code-point range ``[start, end)`` and the text it covers."""
+
+    start: int
+    end: int
+    text: str
+
+    def __post_init__(self) -> None:
+        for name in ("start", "end"):
+            value = getattr(self, name)
+            if type(value) is not int:
+                raise InputError(f"'{name}' must be an integer (got {value!r})")
+        if type(self.text) is not str:
+            raise InputError(f"'text' must be a string (got {self.text!r})")
+        if self.start < 0:
+            raise InputError(f"'start' must be >= 0 (got {self.start})")
+        if self.end <= self.start:
+            raise InputError(f"'end' must be > start={self.start} (got {self.end})")
+        if len(self.text) != self.end - self.start:
+            raise InputError(
+                f"'text' must have end-start={self.end - self.start} characters "
+                f"(got {len(self.text)}: {self.text!r})"
+            )
+
+    @classmethod
+    def of(cls, doc_text: str, start: int, end: int) -> Span:
+        """The span ``[start, end)`` of ``doc_text``, its text sliced from the document."""
+        if type(end) is int and end > len(doc_text):
+            raise InputError(f"'end' must be <= len(text)={len(doc_text)} (got {end})")
+        if type(start) is not int or type(end) is not int:
+            return cls(start, end, "")  # raises the type error
+        return cls(start, end, doc_text[max(start, 0) : end] if start >= 0 else "")
+
+    def check(self, doc_text: str, field: str = "") -> Span:
+        """Return self if ``doc_text[start:end] == text``, else raise ``InputError``."""
+        prefix = f"{field}." if field else ""
+        if self.end > len(doc_text):
+            raise InputError(
+                f"'{prefix}end' must be <= len(text)={len(doc_text)} (got {self.end})"
+            )
+        found = doc_text[self.start : self.end]
+        if found != self.text:
+            raise InputError(
+                f"'{prefix}text' must equal text[{self.start}:{self.end}]={found!r} "
+                f"(got {self.text!r})"
+            )
+        return self
+
+    def overlaps(self, other: Span) -> bool:
+        """True if the two ranges share at least one code point."""
+        return self.start < other.end and other.start < self.end
+
+    def shifted(self, offset: int) -> Span:
+        """The same text at ``[start+offset, end+offset)``."""
+        return Span(self.start + offset, self.end + offset, self.text)
+
+    def to_json(self) -> dict[str, int | str]:
+        return {"start": self.start, "end": self.end, "text": self.text}
