@@ -1,0 +1,256 @@
+"""The committed annotation store: ``annotations/export.json``, a normalized Label Studio export.
+
+What it does
+    The export is the single source of truth for all annotations. It is a JSON list of tasks,
+    one per corpus document, sorted by document id::
+
+        [{"data": {"doc_id", "text", <document metadata>},
+          "annotations": [{"completed_by": "a" | "b" | "gold", "ground_truth": bool,
+                           "was_cancelled": false, "result": [<Label Studio result items>]}],
+          "predictions": [{"model_version": str, "result": [...]}]}]
+
+    Normalization (``normalize_task``) makes it deterministic: server ids, timestamps and other
+    volatile fields are dropped, ``completed_by`` is the annotator's name (``a``, ``b``,
+    ``gold``; Label Studio users ``<name>@sgie.invalid``), annotations are ordered a, b, gold,
+    result items are ordered (spans and choices by id and control, then relations), and the
+    file is written with sorted keys, two-space indent and a final newline.
+
+    ``load_store`` reads and fully validates it against the corpus (task text equals the
+    document text; every result list passes ``sgie.annotations.convert.results_to_doc``);
+    ``gold_documents`` / ``annotator_documents`` give typed records for other rooms.
+    ``ingest_documents`` puts an annotator's documents-format records into the store.
+
+What it does not do
+    No server calls (``sgie.studio``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from sgie.annotations.convert import doc_to_results, results_to_doc
+from sgie.atomic import write_text_atomic
+from sgie.corpus.manifest import Corpus, Document, default_corpus_dir, load_corpus
+from sgie.errors import InputError
+from sgie.records import JSON, DocAnnotations, JSONObject, expect_list, expect_object, expect_str
+
+EXPORT_FILE = "export.json"
+ANNOTATORS: tuple[str, ...] = ("a", "b", "gold")
+EMAIL_DOMAIN = "sgie.invalid"
+GOLD = "gold"
+
+
+def annotator_email(name: str) -> str:
+    return f"annotator-{name}@{EMAIL_DOMAIN}"
+
+
+def annotator_from_email(email: str) -> str | None:
+    for name in ANNOTATORS:
+        if email == annotator_email(name):
+            return name
+    return None
+
+
+def default_annotations_dir() -> Path:
+    return default_corpus_dir().parent / "annotations"
+
+
+def task_data(doc: Document) -> JSONObject:
+    """The ``data`` of a document's Label Studio task: text, id and printed metadata."""
+    r = doc.record
+    return {
+        "doc_id": r.id,
+        "text": doc.text,
+        "source_file": r.source_file,
+        "raw_start": r.raw_start,
+        "split": r.split,
+        "headline": r.headline,
+        "outlet": r.outlet,
+        "date_as_printed": r.date_as_printed,
+    }
+
+
+def _result_key(item: JSONObject) -> tuple:
+    if item.get("type") == "relation":
+        return (1, str(item.get("from_id")), str(item.get("to_id")), str(item.get("labels")))
+    value = item.get("value") if isinstance(item.get("value"), dict) else {}
+    control_order = 0 if item.get("type") == "labels" else 1
+    return (0, str(item.get("id")), control_order, str(item.get("from_name")),
+            int(value.get("start", 0) or 0))  # type: ignore[union-attr]  # fmt: skip
+
+
+RESULT_KEYS = ("id", "from_name", "to_name", "type", "value", "from_id", "to_id", "direction",
+               "labels")  # fmt: skip
+
+
+def normalize_result(items: list[JSON]) -> list[JSONObject]:
+    out = []
+    for item in items:
+        if not isinstance(item, dict):
+            raise InputError(f"result item must be an object (got {item!r})")
+        kept = {k: item[k] for k in RESULT_KEYS if k in item}
+        if kept.get("type") == "relation":
+            kept.setdefault("direction", "right")
+            kept.setdefault("labels", [])
+        out.append(kept)
+    return sorted(out, key=_result_key)
+
+
+def normalize_task(
+    task: Mapping[str, JSON], annotator_of: Mapping[JSON, str] | None = None
+) -> JSONObject:
+    """A task from a Label Studio JSON export (or from this store) in normalized form.
+
+    ``annotator_of`` maps a raw ``completed_by`` (integer id or email) to an annotator name;
+    names already normalized pass through.
+    """
+    data = expect_object(task.get("data"), "data", ("doc_id", "text"), (
+        "source_file", "raw_start", "split", "headline", "outlet", "date_as_printed"))  # fmt: skip
+    annotations = []
+    for i, ann in enumerate(expect_list(task.get("annotations", []), "annotations")):
+        if not isinstance(ann, dict):
+            raise InputError(f"'annotations[{i}]' must be an object (got {ann!r})")
+        if ann.get("was_cancelled"):
+            continue
+        raw = ann.get("completed_by")
+        if isinstance(raw, dict):  # some export shapes nest the user
+            raw = raw.get("email", raw.get("id"))
+        name = raw if raw in ANNOTATORS else (annotator_of or {}).get(raw)  # type: ignore[arg-type]
+        if name is None:
+            raise InputError(f"'annotations[{i}].completed_by' must be one of the annotators "
+                             f"{list(ANNOTATORS)} (got {raw!r})")  # fmt: skip
+        annotations.append({
+            "completed_by": name,
+            "ground_truth": bool(ann.get("ground_truth", False)),
+            "was_cancelled": False,
+            "result": normalize_result(expect_list(ann.get("result", []), f"annotations[{i}].result")),
+        })  # fmt: skip
+    annotations.sort(key=lambda a: ANNOTATORS.index(str(a["completed_by"])))
+    predictions = []
+    for i, pred in enumerate(expect_list(task.get("predictions", []), "predictions")):
+        if not isinstance(pred, dict):
+            raise InputError(f"'predictions[{i}]' must be an object (got {pred!r})")
+        predictions.append({
+            "model_version": str(pred.get("model_version") or ""),
+            "result": normalize_result(expect_list(pred.get("result", []), f"predictions[{i}].result")),
+        })  # fmt: skip
+    predictions.sort(key=lambda p: str(p["model_version"]))
+    return {"data": dict(data), "annotations": annotations, "predictions": predictions}
+
+
+def dumps_export(tasks: list[JSONObject]) -> str:
+    ordered = sorted(tasks, key=lambda t: str(t["data"]["doc_id"]))  # type: ignore[index]
+    return json.dumps(ordered, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+@dataclass(frozen=True)
+class Store:
+    """A validated export: typed annotations per annotator and document."""
+
+    tasks: tuple[JSONObject, ...]
+    annotations: Mapping[str, Mapping[str, DocAnnotations]]  # annotator -> doc id -> records
+    predictions: Mapping[str, Mapping[str, DocAnnotations]]  # model_version -> doc id -> records
+
+    def count(self) -> int:
+        return sum(len(docs) for docs in self.annotations.values())
+
+
+def validate_tasks(tasks: list[JSON], corpus: Corpus, source: str = EXPORT_FILE) -> Store:
+    """Validate normalized tasks against the corpus; ``InputError`` names task and annotator."""
+    docs = corpus.by_id()
+    by_annotator: dict[str, dict[str, DocAnnotations]] = {}
+    by_model: dict[str, dict[str, DocAnnotations]] = {}
+    seen: set[str] = set()
+    normalized = []
+    for t, task in enumerate(tasks):
+        if not isinstance(task, dict):
+            raise InputError(f"'[{t}]' must be a task object (got {task!r})", file=source)
+        norm = normalize_task(task)
+        data = norm["data"]
+        doc_id = expect_str(data["doc_id"], f"[{t}].data.doc_id")  # type: ignore[index]
+        if doc_id not in docs:
+            raise InputError(f"'[{t}].data.doc_id' must be a corpus document id {sorted(docs)} "
+                             f"(got {doc_id!r})", file=source)  # fmt: skip
+        if doc_id in seen:
+            raise InputError(f"'[{t}].data.doc_id' must be unique (got {doc_id!r} again)", file=source)
+        seen.add(doc_id)
+        if data["text"] != docs[doc_id].text:  # type: ignore[index]
+            raise InputError(f"'[{t}].data.text' of {doc_id!r} must equal the corpus text",
+                             file=source)  # fmt: skip
+        names = [a["completed_by"] for a in norm["annotations"]]  # type: ignore[index,union-attr]
+        if len(names) != len(set(names)):
+            raise InputError(f"task {doc_id!r} must have one annotation per annotator (got {names})",
+                             file=source)  # fmt: skip
+        for ann in norm["annotations"]:  # type: ignore[union-attr]
+            name = str(ann["completed_by"])  # type: ignore[index]
+            if ann["ground_truth"] != (name == GOLD):  # type: ignore[index]
+                raise InputError(f"'ground_truth' of {name!r} on task {doc_id!r} must be "
+                                 f"{name == GOLD} (got {ann['ground_truth']})", file=source)  # type: ignore[index]  # fmt: skip
+            try:
+                doc = results_to_doc(ann["result"], doc_id, docs[doc_id].text)  # type: ignore[index]
+            except InputError as err:
+                raise InputError(f"task {doc_id!r} annotator {name!r}: {err.message}",
+                                 file=source) from None  # fmt: skip
+            by_annotator.setdefault(name, {})[doc_id] = doc
+        for pred in norm["predictions"]:  # type: ignore[union-attr]
+            version = str(pred["model_version"])  # type: ignore[index]
+            try:
+                doc = results_to_doc(pred["result"], doc_id, docs[doc_id].text)  # type: ignore[index]
+            except InputError as err:
+                raise InputError(f"task {doc_id!r} prediction {version!r}: {err.message}",
+                                 file=source) from None  # fmt: skip
+            by_model.setdefault(version, {})[doc_id] = doc
+        normalized.append(norm)
+    return Store(tuple(normalized), by_annotator, by_model)
+
+
+def load_store(annotations_dir: Path | str | None = None, corpus: Corpus | None = None) -> Store:
+    """The committed export, validated. An absent export is an empty store."""
+    folder = Path(annotations_dir) if annotations_dir else default_annotations_dir()
+    corpus = corpus or load_corpus(default_corpus_dir())
+    path = folder / EXPORT_FILE
+    if not path.is_file():
+        return Store((), {}, {})
+    try:
+        tasks = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as err:
+        raise InputError(f"export must be JSON ({err.msg})", file=str(path), line=err.lineno) from None
+    return validate_tasks(expect_list(tasks, "export"), corpus, str(path))
+
+
+def annotator_documents(name: str, **kwargs: Path | str | Corpus | None) -> dict[str, DocAnnotations]:
+    """Annotator ``name``'s documents (``a``, ``b`` or ``gold``); empty if none committed."""
+    return dict(load_store(**kwargs).annotations.get(name, {}))  # type: ignore[arg-type]
+
+
+def gold_documents(**kwargs: Path | str | Corpus | None) -> dict[str, DocAnnotations]:
+    """The adjudicated gold, per document id."""
+    return annotator_documents(GOLD, **kwargs)
+
+
+def ingest_documents(
+    tasks: list[JSONObject], corpus: Corpus, annotator: str, docs: Mapping[str, DocAnnotations]
+) -> list[JSONObject]:
+    """``tasks`` with ``annotator``'s annotation replaced by ``docs`` (tasks created as needed)."""
+    if annotator not in ANNOTATORS:
+        raise InputError(f"'annotator' must be one of {list(ANNOTATORS)} (got {annotator!r})")
+    by_id = {str(t["data"]["doc_id"]): normalize_task(t) for t in tasks}  # type: ignore[index]
+    for doc in corpus.documents:
+        by_id.setdefault(doc.id, {"data": task_data(doc), "annotations": [], "predictions": []})
+    for doc_id, doc in docs.items():
+        task = by_id[doc_id]
+        anns = [a for a in task["annotations"] if a["completed_by"] != annotator]  # type: ignore[index,union-attr]
+        anns.append({"completed_by": annotator, "ground_truth": annotator == GOLD,
+                     "was_cancelled": False, "result": normalize_result(doc_to_results(doc))})  # type: ignore[arg-type]  # fmt: skip
+        task["annotations"] = sorted(anns, key=lambda a: ANNOTATORS.index(a["completed_by"]))  # type: ignore[index]
+    return [by_id[k] for k in sorted(by_id)]
+
+
+def write_store(path: Path, tasks: list[JSONObject], corpus: Corpus) -> Store:
+    """Validate ``tasks`` and write them atomically; nothing is written if validation fails."""
+    store = validate_tasks(list(tasks), corpus, str(path))
+    write_text_atomic(path, dumps_export(list(store.tasks)))
+    return store
