@@ -22,9 +22,9 @@ Inputs / outputs
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Mapping
 
 SCHEMA_VERSION = "1.0.0"
 

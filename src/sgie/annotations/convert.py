@@ -148,8 +148,9 @@ def parse_results(
             raise InputError(f"'{path}' attribute {name!r} must be on a {applies} region "
                              f"(got a {region.label} region {rid!r})")  # fmt: skip
         if span != region.span:
-            raise InputError(f"'{path}.value' must repeat its region's start/end/text "
-                             f"{region.span.start}..{region.span.end} (got {span.start}..{span.end})")  # fmt: skip
+            want = f"{region.span.start}..{region.span.end}"
+            raise InputError(f"'{path}.value' must repeat its region's start/end/text {want} "
+                             f"(got {span.start}..{span.end})")  # fmt: skip
         if name in attributes.setdefault(rid, {}):
             raise InputError(f"'{path}' sets {name!r} of region {rid!r} twice")
         attributes[rid][name] = value

@@ -52,12 +52,13 @@ def check_document(doc: Document, corpus_dir: Path) -> list[str]:
         problems.append(f"'sha256' of {where} must be {rec.sha256} (got {digest}): raw file changed")
     if len(raw) != rec.raw_length:
         problems.append(f"'raw_length' of {where} must be {rec.raw_length} (got {len(raw)})")
-    zones = sorted(((z.start, z.end, z.zone) for s in rec.stories for z in s.zones))
+    zones = sorted((z.start, z.end, z.zone) for s in rec.stories for z in s.zones)
     if not zones:
         return [*problems, f"{where} must have at least one story zone (got none)"]
-    if (zones[0][0], max(z[1] for z in zones)) != (rec.raw_start, rec.raw_end):
+    hull = (zones[0][0], max(z[1] for z in zones))
+    if hull != (rec.raw_start, rec.raw_end):
         problems.append(f"'raw_start'/'raw_end' of {where} must be the hull of its zones "
-                        f"{zones[0][0]}..{max(z[1] for z in zones)} (got {rec.raw_start}..{rec.raw_end})")  # fmt: skip
+                        f"{hull[0]}..{hull[1]} (got {rec.raw_start}..{rec.raw_end})")  # fmt: skip
     for (a, b, name), (c, _, other) in zip(zones, zones[1:]):
         if c < b:
             problems.append(f"zones {name} [{a},{b}) and {other} [{c},...) of {where} overlap")
