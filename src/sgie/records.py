@@ -353,14 +353,23 @@ def parse_doc(
 
 
 def check_references(doc: DocAnnotations) -> None:
-    """``entity_id`` must name an entity of the document; ``parent_id`` another attribution."""
-    entity_ids = {e.id for e in doc.entities or ()}
+    """``entity_id`` must name an entity of the document (and the argument carry its span);
+    ``parent_id`` must name another attribution of the document."""
+    entity_spans = {e.id: e.span for e in doc.entities or ()}
     for i, p in enumerate(doc.proposals or ()):
         for j, a in enumerate(p.arguments):
-            if a.entity_id is not None and a.entity_id not in entity_ids:
+            if a.entity_id is None:
+                continue
+            if a.entity_id not in entity_spans:
                 raise InputError(
                     f"'proposals[{i}].arguments[{j}].entity_id' must name an entity of the "
                     f"document (got {a.entity_id!r})"
+                )
+            want = entity_spans[a.entity_id]
+            if a.span != want:
+                raise InputError(
+                    f"'proposals[{i}].arguments[{j}]' must have the span of entity "
+                    f"{a.entity_id!r} {want.start}..{want.end} (got {a.span.start}..{a.span.end})"
                 )
     attribution_ids = {a.id for a in doc.attributions or ()}
     for i, a in enumerate(doc.attributions or ()):
