@@ -226,6 +226,7 @@ PROPOSAL_STATUS = Attribute(
         Value("agreed", "Accepted, backed or agreed by the parties concerned."),
         Value("rejected", "Rejected or ruled out."),
         Value("withdrawable", "Offered but explicitly said to be open to withdrawal."),
+        Value("superseded", "Reported as abandoned, dropped or replaced by a later stance."),
     ),
     "Where the proposal stands at the time of the report.",
 )

@@ -50,7 +50,7 @@ def labeling_config() -> str:
         lines += _labels_block(layer.name, layer.labels, offset)
         offset += len(layer.labels)
     lines.append(f'  <Text name="{schema.TEXT_NAME}" value="$text" granularity="symbol"/>')
-    lines.append("  <Relations>")
+    lines.append('  <Relations choice="multiple">')
     for rel in schema.RELATIONS:
         lines.append(f'    <Relation value="{rel.name}"/>')
     lines.append("  </Relations>")

@@ -10,7 +10,9 @@ What it does
       (``entity``/``proposal``/``attribution``) that owns the label in ``sgie.schema``;
     * a per-region attribute is ``{id: <same id as its region>, from_name: <attribute>,
       type: "choices", value: {start, end, text, choices: [VALUE]}}``;
-    * a relation is ``{type: "relation", from_id, to_id, direction: "right", labels: [NAME]}``.
+    * a relation is ``{type: "relation", from_id, to_id, direction: "right", labels: [NAME, ...]}``;
+      one relation may carry several labels (one region filling two roles of a proposal), and
+      is read as one link per label.
 
     Entities are the ``entity`` regions (the region id is the entity id). A proposal is a
     ``PROPOSAL`` region with its three attributes; its arguments are its outgoing
@@ -100,12 +102,16 @@ def parse_results(
             o = expect_object(item, path, ("type", "from_id", "to_id", "labels"), ("direction",))
             if o.get("direction", "right") != "right":
                 raise InputError(f"'{path}.direction' must be 'right' (got {o['direction']!r})")
-            label = _single(expect_list(o["labels"], f"{path}.labels"), f"{path}.labels")
-            if label not in schema.RELATION_LABELS:
-                raise InputError(f"'{path}.labels' must be one of {list(schema.RELATION_LABELS)} "
-                                 f"(got {label!r})")  # fmt: skip
-            links.append(Link(expect_str(o["from_id"], f"{path}.from_id"),
-                              expect_str(o["to_id"], f"{path}.to_id"), label))  # fmt: skip
+            labels = expect_list(o["labels"], f"{path}.labels")
+            if not labels or len(set(map(str, labels))) != len(labels):
+                raise InputError(f"'{path}.labels' must hold one or more distinct relation labels "
+                                 f"(got {labels!r})")  # fmt: skip
+            for label in labels:
+                if label not in schema.RELATION_LABELS:
+                    raise InputError(f"'{path}.labels' must be among {list(schema.RELATION_LABELS)} "
+                                     f"(got {label!r})")  # fmt: skip
+                links.append(Link(expect_str(o["from_id"], f"{path}.from_id"),
+                                  expect_str(o["to_id"], f"{path}.to_id"), str(label)))  # fmt: skip
             continue
         allowed = ("id", "from_name", "to_name", "type", "value")
         o = expect_object(item, path, allowed, ("origin", "score", "readonly", "hidden"))
@@ -286,6 +292,24 @@ def _relation(from_id: str, to_id: str, label: str) -> JSONObject:
             "labels": [label]}  # fmt: skip
 
 
+def _merge_relations(items: list[JSONObject]) -> list[JSONObject]:
+    """One relation per (from_id, to_id), carrying all its labels in schema order."""
+    out: list[JSONObject] = []
+    merged: dict[tuple[str, str], JSONObject] = {}
+    for item in items:
+        if item.get("type") != "relation":
+            out.append(item)
+            continue
+        key = (str(item["from_id"]), str(item["to_id"]))
+        if key in merged:
+            labels = {*merged[key]["labels"], *item["labels"]}  # type: ignore[misc]
+            merged[key]["labels"] = sorted(labels, key=schema.RELATION_LABELS.index)
+        else:
+            merged[key] = item
+            out.append(item)
+    return out
+
+
 def doc_to_results(doc: DocAnnotations) -> list[JSONObject]:
     """Label Studio result items for ``doc`` (region ids derived from record ids).
 
@@ -330,4 +354,4 @@ def doc_to_results(doc: DocAnnotations) -> list[JSONObject]:
                 items.append(_relation(aid, target, role))
         if att.parent_id is not None:
             items.append(_relation(aid, att.parent_id, "nested_in"))
-    return items
+    return _merge_relations(items)
