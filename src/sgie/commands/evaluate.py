@@ -1,0 +1,90 @@
+"""``sgie evaluate``: score predictions (a file or any extractor) against gold annotations.
+
+Parses arguments and calls ``sgie.scoring``; the task, formats and metrics are documented in
+``sgie.scoring.evaluate``. Bad input raises ``InputError`` (one line, exit status 2, nothing
+written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from sgie.atomic import write_text_atomic
+from sgie.corpus.manifest import SPLITS
+from sgie.errors import InputError
+from sgie.scoring.evaluate import evaluate
+from sgie.scoring.extractors import load_extractor, run_extractor
+from sgie.scoring.gold import GoldSet, load_gold, read_gold
+from sgie.scoring.predictions import PredictionSet, read_predictions
+from sgie.scoring.report import format_table
+
+DEFAULT_SPLIT = "test"
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "evaluate",
+        help="score predictions against gold annotations",
+        description="Score predictions (a JSON Lines file, or the output of any extractor) "
+        "against the gold annotations of a split or of a documents-format file. Formats and "
+        "metrics: the docstring of sgie.scoring.evaluate.",
+    )
+    source = p.add_mutually_exclusive_group(required=True)
+    source.add_argument("--predictions", type=Path, metavar="P.jsonl",
+                        help="predictions file (JSON Lines, one record per document)")
+    source.add_argument("--extractor", metavar="MODULE:CALLABLE",
+                        help="run callable(doc_id, text) -> prediction record over the "
+                        "documents, save the predictions and score them")  # fmt: skip
+    gold = p.add_mutually_exclusive_group()
+    gold.add_argument("--split", choices=SPLITS, default=None,
+                      help=f"score against the committed gold of this split "
+                      f"(default: {DEFAULT_SPLIT})")  # fmt: skip
+    gold.add_argument("--gold", type=Path, metavar="G.jsonl",
+                      help="score against this documents-format file instead")  # fmt: skip
+    p.add_argument("--output", type=Path, default=None, metavar="PATH",
+                   help="with --extractor: where to save the predictions "
+                   "(default: predictions.<split, or the --gold file's stem>.jsonl in the "
+                   "working directory)")  # fmt: skip
+    p.add_argument("--corpus", type=Path, default=None, help="corpus folder (for --split)")
+    p.add_argument("--strict", action="store_true",
+                   help="missing documents in the predictions are an error")  # fmt: skip
+    p.add_argument("--json", action="store_true", help="print the full result object as JSON")
+    p.set_defaults(func=cmd_evaluate)
+
+
+def _gold(args: argparse.Namespace) -> tuple[GoldSet, str]:
+    if args.gold is not None:
+        return read_gold(args.gold), args.gold.stem
+    split = args.split or DEFAULT_SPLIT
+    return load_gold(split, args.corpus), split
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    if args.output is not None and args.extractor is None:
+        raise InputError(f"'--output' is only used with --extractor (got {str(args.output)!r})")
+    gold, name = _gold(args)
+    predictions: PredictionSet
+    if args.extractor is not None:
+        extractor = load_extractor(args.extractor)
+        jsonl, predictions = run_extractor(extractor, args.extractor, gold.texts)
+        output = args.output or Path(f"predictions.{name}.jsonl")
+        write_text_atomic(output, jsonl)
+        print(f"wrote {len(predictions.docs)} prediction records to {output}", file=sys.stderr)
+    else:
+        predictions = read_predictions(args.predictions, gold.texts)
+    missing = sorted(set(gold.docs) - set(predictions.docs))
+    if missing and args.strict:
+        raise InputError(
+            f"predictions must cover every gold document with --strict (missing: {missing})",
+            file=predictions.source,
+        )
+    result = evaluate(gold.docs, predictions.docs, gold.texts, ungrounded=predictions.ungrounded,
+                      gold_source=gold.source, predictions_source=predictions.source)  # fmt: skip
+    if args.json:
+        print(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+    else:
+        print(format_table(result))
+    return 0

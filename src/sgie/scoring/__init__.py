@@ -1,0 +1,50 @@
+"""The SGIE evaluation harness: prediction format, matching, scorers for all three layers.
+
+What it does
+    Scores predictions (a JSON Lines file, an extractor's output, or records in memory)
+    against gold annotations. The task, usage, prediction format and metric definitions are in
+    the header of ``sgie.scoring.evaluate`` (the entry module, in the manner of TyDi QA's
+    ``tydi_eval.py``). Modules, in data-flow order:
+
+    ``jsonl`` (strict JSON Lines) -> ``grounding`` (text-only spans) -> ``predictions`` /
+    ``gold`` (files into records) -> ``matching`` (span-match strategies, optimal one-to-one
+    assignment; shared with ``sgie agreement``) -> ``semeval`` (entity schemes) ->
+    ``entities`` / ``proposals`` / ``attributions`` (per-document count functions) ->
+    ``counts`` (count types that add up; derived metrics) -> ``evaluate`` (per-document counts,
+    totals, ``Result``) -> ``report`` (JSON object, table); ``extractors`` runs any extractor.
+
+What it does not do
+    No command-line parsing (``sgie.commands.evaluate``), no bootstrap or significance tests
+    (the leaderboard), no agreement statistics (``sgie.agreement``).
+"""
+
+from sgie.scoring.counts import PRF, Accuracy, SemEvalCounts
+from sgie.scoring.evaluate import (
+    DocumentCounts,
+    LayerStatus,
+    Result,
+    evaluate,
+    score_document,
+    score_documents,
+    total,
+)
+from sgie.scoring.gold import GoldSet, load_gold, read_gold
+from sgie.scoring.predictions import PredictionSet, read_predictions
+
+__all__ = [
+    "PRF",
+    "Accuracy",
+    "DocumentCounts",
+    "GoldSet",
+    "LayerStatus",
+    "PredictionSet",
+    "Result",
+    "SemEvalCounts",
+    "evaluate",
+    "load_gold",
+    "read_gold",
+    "read_predictions",
+    "score_document",
+    "score_documents",
+    "total",
+]

@@ -1,0 +1,235 @@
+"""Attribution-layer scoring: roles (exact and token overlap), whole attributions, attributes,
+nesting links.
+
+What it does
+    ``score_attributions(gold, pred, text, ungrounded)`` scores one document and returns
+    ``AttributionCounts`` (adds up over documents). An attribution has three roles, each a
+    region (``sgie.scoring.matching``): ``cue`` and ``content`` (one or more spans) and
+    ``source`` (zero or more spans; empty when ``source_type`` is ``none``).
+
+    * **Role exact F1** (per role) -- the non-empty regions of that role, gold vs predicted,
+      aligned one-to-one under ``EXACT`` (each role aligned on its own).
+    * **Role token-overlap F1** (per role; the PARC 3.0 / Citron convention) -- the document is
+      tokenised with ``TOKEN_PATTERN`` (``\\w+|[^\\w\\s]``); a region's tokens are those whose
+      whole character range lies inside one of its spans. Regions are aligned one-to-one under
+      ``OVERLAP``; for a matched pair, ``shared`` = tokens in both. Counts are summed token
+      counts: ``tp = sum(shared)``, ``fp = (all predicted tokens) - tp``,
+      ``fn = (all gold tokens) - tp``, so ``precision = shared / predicted tokens`` and
+      ``recall = shared / gold tokens``. Unmatched regions contribute all their tokens to their
+      side. (Precision is measured against the *prediction*: Citron's evaluation script swapped
+      the two denominators; a test guards against that.)
+    * **Whole-attribution F1** -- an attribution matches if cue, source and content *all* match:
+      ``exact`` (each role the same ranges) or ``overlap`` (each role shares a code point); an
+      absent source matches only an absent source. One-to-one. The leaderboard headline is
+      *whole-attribution overlap F1*.
+    * **Attribute accuracy** (``quote_type``, ``source_type``) -- agreement over the pairs of the
+      whole-attribution ``overlap`` alignment (ties between equally good alignments go to the
+      pairing agreeing on more attributes); ``null`` if nothing matched.
+    * **Nesting-link F1** -- a link is (attribution, the attribution it is ``nested_in``, i.e.
+      ``parent_id``). A predicted link is a true positive if both its ends are paired with the
+      two ends of a gold link by the whole-attribution alignment (``exact`` and ``overlap``
+      variants).
+    * **Ungrounded** predicted attributions (``sgie.scoring.grounding``) are false positives in
+      whole-attribution F1, in the exact F1 of each role they fill, in token-overlap F1 with
+      the tokens of their span strings, and in nesting F1 if they have a parent.
+
+What it does not do
+    No matching logic of its own (``sgie.scoring.matching``), no rendering.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from sgie.records import Attribution, JSONObject
+from sgie.scoring.counts import PRF, Accuracy, add_maps, frozen_map
+from sgie.scoring.matching import (
+    EXACT,
+    OVERLAP,
+    SPAN_MATCHES,
+    Alignment,
+    Region,
+    SpanMatch,
+    align,
+    align_tuples,
+    ranges,
+)
+
+TOKEN_PATTERN = re.compile(r"\w+|[^\w\s]")
+ROLES: tuple[str, ...] = ("cue", "source", "content")
+ATTRIBUTES: tuple[str, ...] = ("quote_type", "source_type")
+
+
+def tokenize(text: str) -> tuple[tuple[int, int], ...]:
+    """Character ranges of the tokens of ``text`` (``TOKEN_PATTERN``), in order."""
+    return tuple(m.span() for m in TOKEN_PATTERN.finditer(text))
+
+
+def region_tokens(tokens: Sequence[tuple[int, int]], region: Region) -> frozenset[int]:
+    """Indices of the tokens lying wholly inside one of the region's spans."""
+    starts = [t[0] for t in tokens]
+    out: set[int] = set()
+    for span in region:
+        i = bisect_left(starts, span.start)
+        while i < len(tokens) and tokens[i][0] < span.end:
+            if tokens[i][1] <= span.end:
+                out.add(i)
+            i += 1
+    return frozenset(out)
+
+
+@dataclass(frozen=True)
+class RoleScores:
+    """Exact-match and token-overlap counts of one role."""
+
+    exact: PRF
+    token: PRF
+
+    def __add__(self, other: RoleScores) -> RoleScores:
+        return RoleScores(self.exact + other.exact, self.token + other.token)
+
+    def to_json(self) -> JSONObject:
+        return {"exact": self.exact.to_json(), "token": self.token.to_json()}
+
+
+@dataclass(frozen=True)
+class AttributionCounts:
+    roles: Mapping[str, RoleScores]  # "cue", "source", "content"
+    whole: Mapping[str, PRF]  # "exact", "overlap"
+    attributes: Mapping[str, Accuracy]  # "quote_type", "source_type"
+    nesting: Mapping[str, PRF]  # "exact", "overlap"
+
+    def __add__(self, other: AttributionCounts) -> AttributionCounts:
+        return AttributionCounts(
+            add_maps(self.roles, other.roles),
+            add_maps(self.whole, other.whole),
+            add_maps(self.attributes, other.attributes),
+            add_maps(self.nesting, other.nesting),
+        )
+
+    def to_json(self) -> JSONObject:
+        return {
+            "roles": {k: v.to_json() for k, v in self.roles.items()},
+            "whole": {k: v.to_json() for k, v in self.whole.items()},
+            "attributes": {k: v.to_json() for k, v in self.attributes.items()},
+            "nesting": {k: v.to_json() for k, v in self.nesting.items()},
+        }
+
+
+def _regions(a: Attribution) -> tuple[Region, Region, Region]:
+    return (a.cue, a.source, a.content)
+
+
+RegionKey = tuple[tuple[tuple[int, int], ...], ...]
+
+
+def _region_key(a: Attribution) -> RegionKey:
+    return tuple(ranges(r) for r in _regions(a))
+
+
+def canonical(items: Sequence[Attribution]) -> list[Attribution]:
+    """Attributions in content order (ids excluded; a parent counts by its content)."""
+    by_id = {a.id: a for a in items}
+
+    def key(a: Attribution) -> tuple[RegionKey, str, str, RegionKey]:
+        parent = by_id.get(a.parent_id) if a.parent_id is not None else None
+        return (_region_key(a), a.quote_type, a.source_type,
+                _region_key(parent) if parent is not None else ())  # fmt: skip
+
+    return sorted(items, key=key)
+
+
+def _agreement(g: Attribution, p: Attribution) -> int:
+    return sum(getattr(g, a) == getattr(p, a) for a in ATTRIBUTES)
+
+
+def align_attributions(
+    gold: Sequence[Attribution], pred: Sequence[Attribution], match: SpanMatch
+) -> Alignment:
+    """Whole-attribution one-to-one alignment: cue, source and content all match."""
+    return align_tuples(
+        [_regions(a) for a in gold], [_regions(a) for a in pred], match,
+        prefer=lambda g, p: _agreement(gold[g], pred[p]), prefer_max=len(ATTRIBUTES),
+    )  # fmt: skip
+
+
+def _links(items: Sequence[Attribution]) -> list[tuple[int, int | None]]:
+    """(child index, parent index or None if the parent is not among ``items``)."""
+    index = {a.id: i for i, a in enumerate(items)}
+    return [(i, index.get(a.parent_id)) for i, a in enumerate(items) if a.parent_id is not None]
+
+
+def _nesting(
+    gold: Sequence[Attribution], pred: Sequence[Attribution], alignment: Alignment
+) -> PRF:
+    gold_links = _links(gold)
+    pred_links = {link for link in _links(pred) if link[1] is not None}
+    n_pred = len(_links(pred))
+    pred_of = alignment.pred_of
+    tp = sum(1 for c, p in gold_links
+             if c in pred_of and p in pred_of and (pred_of[c], pred_of[p]) in pred_links)  # fmt: skip
+    return PRF(tp, n_pred - tp, len(gold_links) - tp)
+
+
+def _role(
+    role: str,
+    gold: Sequence[Attribution],
+    pred: Sequence[Attribution],
+    ungrounded: Sequence[Attribution],
+    tokens: Sequence[tuple[int, int]],
+) -> RoleScores:
+    g = [r for a in gold if (r := getattr(a, role))]
+    p = [r for a in pred if (r := getattr(a, role))]
+    lost = [r for a in ungrounded if (r := getattr(a, role))]
+    exact = align(g, p, EXACT).prf + PRF(fp=len(lost))
+    g_tok = [region_tokens(tokens, r) for r in g]
+    p_tok = [region_tokens(tokens, r) for r in p]
+    alignment = align(g, p, OVERLAP)
+    shared = sum(len(g_tok[i] & p_tok[j]) for i, j in alignment.pairs)
+    lost_tokens = sum(len(tokenize(s.text)) for r in lost for s in r)
+    n_pred = sum(len(t) for t in p_tok) + lost_tokens
+    n_gold = sum(len(t) for t in g_tok)
+    return RoleScores(exact, PRF(shared, n_pred - shared, n_gold - shared))
+
+
+def score_attributions(
+    gold: Sequence[Attribution],
+    pred: Sequence[Attribution],
+    text: str,
+    ungrounded: Sequence[Attribution] = (),
+) -> AttributionCounts:
+    """Counts of one document's predicted attributions against its gold attributions.
+
+    ``text`` is the document text (for tokens). ``ungrounded`` are predicted attributions with
+    a span whose text could not be placed; their spans' offsets are placeholders, only their
+    strings are used (for token counts).
+    """
+    gold = canonical(gold)
+    pred = canonical(pred)
+    tokens = tokenize(text)
+    roles = {role: _role(role, gold, pred, ungrounded, tokens) for role in ROLES}
+    n_lost = len(ungrounded)
+    lost_links = sum(1 for a in ungrounded if a.parent_id is not None)
+    whole, nesting = {}, {}
+    for m in SPAN_MATCHES:
+        alignment = align_attributions(gold, pred, m)
+        whole[m.name] = alignment.prf + PRF(fp=n_lost)
+        nesting[m.name] = _nesting(gold, pred, alignment) + PRF(fp=lost_links)
+    matched = align_attributions(gold, pred, OVERLAP)
+    attributes = {
+        attr: Accuracy(sum(getattr(gold[g], attr) == getattr(pred[p], attr)
+                           for g, p in matched.pairs), len(matched.pairs))  # fmt: skip
+        for attr in ATTRIBUTES
+    }
+    return AttributionCounts(
+        frozen_map(roles.items()), frozen_map(whole.items()),
+        frozen_map(attributes.items()), frozen_map(nesting.items()),
+    )  # fmt: skip
+
+
+def empty_attribution_counts() -> AttributionCounts:
+    """The zero of ``AttributionCounts``."""
+    return score_attributions((), (), "")

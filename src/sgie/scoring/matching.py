@@ -1,0 +1,227 @@
+"""One-to-one matching of annotated regions: named span-match strategies and optimal assignment.
+
+What it does
+    A *region* is the tuple of spans an item covers (an entity or proposal: one span; an
+    attribution role: one or more spans, possibly discontinuous; an absent source: ``()``).
+    Two named strategies say when a predicted region matches a gold region:
+
+    ``EXACT``
+        the same set of ``[start, end)`` ranges (span order and duplicates do not matter);
+    ``OVERLAP``
+        at least one code point in common.
+
+    Under both, two empty regions match ("both absent") and an empty region matches no
+    non-empty one.
+
+    Matching is **one-to-one**: a gold item is matched by at most one prediction and a
+    prediction matches at most one gold item, so a duplicated prediction can never be counted
+    twice against the same gold item. Where candidate pairs compete (overlaps), the pairing is
+    an *optimal assignment* (Hungarian algorithm, ``scipy.optimize.linear_sum_assignment``),
+    never a greedy first-come choice, so it does not depend on list order. ``align`` maximises,
+    in this order of priority (lexicographically, with integer weights):
+
+    1. the number of matched pairs;
+    2. the total number of code points the paired regions share;
+    3. an optional caller-supplied preference (e.g. agreement on attributes), so that among
+       equally good span alignments the one agreeing on more attributes is chosen.
+
+    Remaining ties only arise between interchangeable candidates; callers pass items sorted by
+    content so that the result does not depend on the order of the input either.
+
+    ``assign`` is the general primitive (any integer weights, 0 = may not pair); the SemEval
+    entity schemes (``sgie.scoring.semeval``) build on it. ``sgie agreement`` reuses both:
+    annotator A plays gold, annotator B plays prediction.
+
+What it does not do
+    No counting beyond tp/fp/fn of an alignment, no I/O.
+
+Inputs / outputs
+    ``align(gold_regions, pred_regions, EXACT | OVERLAP, compatible=..., prefer=...)`` ->
+    ``Alignment`` (pairs of indices into the two sequences, plus ``.prf`` counts);
+    ``align_tuples`` does the same for items of several regions that must all match.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+
+from sgie.scoring.counts import PRF
+from sgie.spans import Span
+
+Region = tuple[Span, ...]
+Pair = tuple[int, int]
+
+
+def ranges(region: Region) -> tuple[tuple[int, int], ...]:
+    """The region's distinct ``(start, end)`` ranges, sorted."""
+    return tuple(sorted({(s.start, s.end) for s in region}))
+
+
+def covered(region: Region) -> tuple[tuple[int, int], ...]:
+    """The code points a region covers, as sorted disjoint ranges (overlapping spans merged)."""
+    merged: list[tuple[int, int]] = []
+    for start, end in ranges(region):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return tuple(merged)
+
+
+def size(region: Region) -> int:
+    """Number of code points a region covers."""
+    return sum(end - start for start, end in covered(region))
+
+
+def shared_chars(a: Region, b: Region) -> int:
+    """Number of code points covered by both regions."""
+    total = 0
+    for a_start, a_end in covered(a):
+        for b_start, b_end in covered(b):
+            total += max(0, min(a_end, b_end) - max(a_start, b_start))
+    return total
+
+
+class SpanMatch(ABC):
+    """A rule saying whether a predicted region matches a gold region."""
+
+    name: str
+
+    @abstractmethod
+    def __call__(self, gold: Region, pred: Region) -> bool: ...
+
+    def __repr__(self) -> str:
+        return self.name.upper()
+
+
+class ExactMatch(SpanMatch):
+    """Same set of ranges (two empty regions match)."""
+
+    name = "exact"
+
+    def __call__(self, gold: Region, pred: Region) -> bool:
+        return ranges(gold) == ranges(pred)
+
+
+class OverlapMatch(SpanMatch):
+    """At least one shared code point (two empty regions match)."""
+
+    name = "overlap"
+
+    def __call__(self, gold: Region, pred: Region) -> bool:
+        if not gold or not pred:
+            return not gold and not pred
+        return shared_chars(gold, pred) > 0
+
+
+EXACT = ExactMatch()
+OVERLAP = OverlapMatch()
+SPAN_MATCHES: tuple[SpanMatch, ...] = (EXACT, OVERLAP)
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """A one-to-one pairing of gold items ``0..n_gold-1`` with predicted ``0..n_pred-1``."""
+
+    pairs: tuple[Pair, ...]  # (gold index, predicted index), sorted by gold index
+    n_gold: int
+    n_pred: int
+
+    @property
+    def prf(self) -> PRF:
+        """Matched pairs are true positives; unmatched predictions false positives; unmatched
+        gold items false negatives."""
+        tp = len(self.pairs)
+        return PRF(tp, self.n_pred - tp, self.n_gold - tp)
+
+    @property
+    def pred_of(self) -> dict[int, int]:
+        return dict(self.pairs)
+
+    @property
+    def gold_of(self) -> dict[int, int]:
+        return {p: g for g, p in self.pairs}
+
+    @property
+    def unmatched_gold(self) -> tuple[int, ...]:
+        matched = {g for g, _ in self.pairs}
+        return tuple(i for i in range(self.n_gold) if i not in matched)
+
+    @property
+    def unmatched_pred(self) -> tuple[int, ...]:
+        matched = {p for _, p in self.pairs}
+        return tuple(i for i in range(self.n_pred) if i not in matched)
+
+
+def assign(n_gold: int, n_pred: int, weight: Callable[[int, int], int]) -> Alignment:
+    """The one-to-one pairing with the largest total weight; pairs of weight <= 0 never pair.
+
+    Weights must be integers below 2**53 (they are summed exactly in float64).
+    """
+    if n_gold == 0 or n_pred == 0:
+        return Alignment((), n_gold, n_pred)
+    matrix = np.zeros((n_gold, n_pred), dtype=np.float64)
+    for g in range(n_gold):
+        for p in range(n_pred):
+            matrix[g, p] = max(0, weight(g, p))
+    if not matrix.any():
+        return Alignment((), n_gold, n_pred)
+    rows, cols = linear_sum_assignment(matrix, maximize=True)
+    pairs = tuple(sorted((int(g), int(p)) for g, p in zip(rows, cols, strict=True)
+                         if matrix[g, p] > 0))  # fmt: skip
+    return Alignment(pairs, n_gold, n_pred)
+
+
+def align(
+    gold: Sequence[Region],
+    pred: Sequence[Region],
+    match: SpanMatch,
+    *,
+    compatible: Callable[[int, int], bool] | None = None,
+    prefer: Callable[[int, int], int] | None = None,
+    prefer_max: int = 0,
+) -> Alignment:
+    """Optimal one-to-one alignment of regions under ``match`` (see the module docstring).
+
+    ``compatible(g, p)`` can forbid pairs (e.g. different roles); ``prefer(g, p)`` in
+    ``0..prefer_max`` breaks ties between equally good span alignments.
+    """
+    return align_tuples([(r,) for r in gold], [(r,) for r in pred], match,
+                        compatible=compatible, prefer=prefer, prefer_max=prefer_max)  # fmt: skip
+
+
+def align_tuples(
+    gold: Sequence[tuple[Region, ...]],
+    pred: Sequence[tuple[Region, ...]],
+    match: SpanMatch,
+    *,
+    compatible: Callable[[int, int], bool] | None = None,
+    prefer: Callable[[int, int], int] | None = None,
+    prefer_max: int = 0,
+) -> Alignment:
+    """Like ``align`` for items made of several regions (e.g. an attribution's cue, source and
+    content): a pair matches if *every* region matches under ``match``, and the code points
+    shared are summed over the regions."""
+    n = min(len(gold), len(pred))
+    shared_bound = sum(size(r) for item in pred for r in item) + 1  # > any total shared
+    prefer_bound = n * prefer_max + 1  # > any total of preferences
+
+    def weight(g: int, p: int) -> int:
+        if len(gold[g]) != len(pred[p]):
+            raise ValueError("items must have the same number of regions")
+        if not all(match(a, b) for a, b in zip(gold[g], pred[p], strict=True)):
+            return 0
+        if compatible is not None and not compatible(g, p):
+            return 0
+        bonus = prefer(g, p) if prefer is not None else 0
+        if not 0 <= bonus <= prefer_max:
+            raise ValueError(f"prefer() must be in 0..{prefer_max} (got {bonus})")
+        shared = sum(shared_chars(a, b) for a, b in zip(gold[g], pred[p], strict=True))
+        return (shared_bound + shared) * prefer_bound + bonus
+
+    return assign(len(gold), len(pred), weight)

@@ -1,0 +1,109 @@
+"""Prediction files: strict reading into annotation records, with text-only spans grounded.
+
+What it does
+    ``read_predictions(path, texts)`` reads a JSON Lines predictions file (format: the
+    ``sgie.scoring.evaluate`` header and ``eval/predictions.schema.json``) against the texts of
+    the documents being scored, and returns a ``PredictionSet``. ``parse_records`` does the
+    same for records that did not come from a file (an extractor's output). Every problem is an
+    ``InputError`` naming the file (or source), line, field, expected and found:
+
+    * anything ``sgie.scoring.jsonl`` rejects (missing or empty file, blank line, non-UTF-8,
+      malformed JSON, repeated keys);
+    * anything ``sgie.records.parse_doc`` rejects (unknown or missing fields, wrong types,
+      unknown labels or values, offsets out of range or reversed, ``text`` not equal to the
+      slice, non-unique item ids, dangling references), including a document id that is not
+      among the documents being scored;
+    * a document id given twice (naming both lines);
+    * a layer present in some records and absent in others (a layer is attempted for the whole
+      submission or not at all; scoring a partly attempted layer would be misleading).
+
+    Text-only spans are grounded (``sgie.scoring.grounding``); items that cannot be grounded are
+    kept apart in ``PredictionSet.ungrounded``, not dropped.
+
+What it does not do
+    No scoring; no handling of missing documents (``sgie.scoring.evaluate`` does that).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from sgie.errors import InputError
+from sgie.records import JSON, LAYER_NAMES, DocAnnotations
+from sgie.scoring.grounding import Ungrounded, parse_prediction
+from sgie.scoring.jsonl import read_jsonl
+
+
+@dataclass(frozen=True)
+class Located:
+    """Where a record came from, for error messages: a file and line, or a description."""
+
+    source: str
+    line: int | None = None
+
+    def describe(self) -> str:
+        return f"line {self.line}" if self.line is not None else self.source
+
+    def error(self, err: InputError) -> InputError:
+        return err.at(file=self.source, line=self.line)
+
+
+@dataclass(frozen=True)
+class PredictionSet:
+    """Parsed predictions: grounded records by document id, and what could not be grounded."""
+
+    docs: Mapping[str, DocAnnotations]
+    ungrounded: Mapping[str, Ungrounded]
+    source: str
+
+
+def check_layers(docs: Iterable[tuple[DocAnnotations, Located]], what: str) -> None:
+    """Raise unless each layer is present in every record or in none."""
+    first: dict[tuple[str, bool], Located] = {}
+    for doc, where in docs:
+        for layer in LAYER_NAMES:
+            present = getattr(doc, layer) is not None
+            first.setdefault((layer, present), where)
+            other = first.get((layer, not present))
+            if other is not None:
+                has, lacks = (where, other) if present else (other, where)
+                raise where.error(InputError(
+                    f"'{layer}' must be present in every {what} record or in none (present in "
+                    f"{has.describe()}, absent in {lacks.describe()})"
+                ))  # fmt: skip
+
+
+def parse_records(
+    records: Iterable[tuple[JSON, Located]], texts: Mapping[str, str], source: str
+) -> PredictionSet:
+    """Parse prediction records strictly, ground text-only spans, check ids and layers."""
+    docs: dict[str, DocAnnotations] = {}
+    ungrounded: dict[str, Ungrounded] = {}
+    seen: dict[str, Located] = {}
+    located: list[tuple[DocAnnotations, Located]] = []
+    for record, where in records:
+        try:
+            doc, lost = parse_prediction(record, texts)
+        except InputError as err:
+            raise where.error(err) from None
+        if doc.doc_id in seen:
+            raise where.error(InputError(
+                f"'id' must be unique in the predictions (got {doc.doc_id!r} again; first in "
+                f"{seen[doc.doc_id].describe()})"
+            ))  # fmt: skip
+        seen[doc.doc_id] = where
+        docs[doc.doc_id] = doc
+        ungrounded[doc.doc_id] = lost
+        located.append((doc, where))
+    check_layers(located, "prediction")
+    return PredictionSet(docs, ungrounded, source)
+
+
+def read_predictions(path: Path | str, texts: Mapping[str, str]) -> PredictionSet:
+    """A predictions file parsed against ``texts`` (document id -> text of the scored set)."""
+    name = str(path)
+    return parse_records(
+        ((value, Located(name, number)) for number, value in read_jsonl(path)), texts, name
+    )

@@ -1,0 +1,141 @@
+"""Rendering of an evaluation ``Result``: the JSON result object and the human-readable table.
+
+What it does
+    ``result_to_json(result)`` builds the published result object (shape: the
+    ``sgie.scoring.evaluate`` header); ``format_table(result)`` the default text table (per
+    layer: headline numbers; per type for entities). Numbers in the table are percentages with
+    one decimal; an undefined value prints as ``n/a``; the JSON has the exact floats and
+    ``null`` with a ``reason``.
+
+What it does not do
+    No scoring, no I/O.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import sgie
+from sgie import schema
+from sgie.records import JSON, JSONObject
+from sgie.scoring.counts import PRF, Accuracy, SemEvalCounts
+
+if TYPE_CHECKING:
+    from sgie.scoring.evaluate import Result
+
+DERIVED = frozenset({"precision", "recall", "f1", "accuracy", "macro_f1", "reason", "possible",
+                     "actual"})  # fmt: skip
+
+
+def counts_only(value: JSON) -> JSON:
+    """A metric block without its derived values (raw counts only)."""
+    if isinstance(value, dict):
+        return {k: counts_only(v) for k, v in value.items() if k not in DERIVED}
+    return value
+
+
+def result_to_json(result: Result) -> JSONObject:
+    layers: JSONObject = {}
+    for name, status in result.layers.items():
+        block: JSONObject = status.to_json()
+        counts = getattr(result.total, name)
+        if counts is not None:
+            block.update(counts.to_json())
+        layers[name] = block
+    return {
+        "sgie_version": sgie.__version__,
+        "schema_version": schema.SCHEMA_VERSION,
+        "gold": result.gold_source,
+        "predictions": result.predictions_source,
+        "documents": {"gold": len(result.per_document), "predicted": result.predicted_documents,
+                      "missing": len(result.missing_documents)},  # fmt: skip
+        "missing_documents": list(result.missing_documents),
+        "ungrounded": {
+            **{k: v for k, v in result.ungrounded_items.items()},
+            "spans": [s.to_json() for s in result.ungrounded],
+        },
+        **layers,
+        "per_document": {d: counts_only(c.to_json()) for d, c in result.per_document.items()},
+    }
+
+
+def _pct(value: float | None) -> str:
+    return "n/a" if value is None else f"{100 * value:.1f}"
+
+
+def _prf_row(name: str, c: PRF) -> str:
+    return (f"  {name:<32} {_pct(c.precision):>6} {_pct(c.recall):>6} {_pct(c.f1):>6}"
+            f"   tp={c.tp} fp={c.fp} fn={c.fn}")  # fmt: skip
+
+
+def _semeval_row(name: str, c: SemEvalCounts) -> str:
+    return (f"  {name:<32} {_pct(c.precision):>6} {_pct(c.recall):>6} {_pct(c.f1):>6}"
+            f"   cor={c.correct} inc={c.incorrect} par={c.partial} mis={c.missed} "
+            f"spu={c.spurious}")  # fmt: skip
+
+
+def _acc_row(name: str, c: Accuracy) -> str:
+    return f"  {name:<32} {'':>6} {'':>6} {'':>6}   accuracy={_pct(c.accuracy)} ({c.correct}/{c.total})"  # noqa: E501
+
+
+HEADER = f"  {'':<32} {'P':>6} {'R':>6} {'F1':>6}"
+
+
+def format_table(result: Result) -> str:
+    """The human-readable report."""
+    lines = [
+        f"SGIE evaluation: {result.predictions_source} against {result.gold_source}",
+        f"documents: {len(result.per_document)} gold, {result.predicted_documents} predicted, "
+        f"{len(result.missing_documents)} missing"
+        + (f" ({', '.join(result.missing_documents)}: scored as predicting nothing)"
+           if result.missing_documents else ""),
+        f"ungrounded text-only spans: {len(result.ungrounded)} (counted as false positives)",
+    ]  # fmt: skip
+    for s in result.ungrounded[:10]:
+        lines.append(f"  {s.doc_id} {s.field}: {s.text!r}")
+    if len(result.ungrounded) > 10:
+        lines.append(f"  ... and {len(result.ungrounded) - 10} more (see --json)")
+    t = result.total
+    for name in ("entities", "proposals", "attributions"):
+        status = result.layers[name]
+        lines.append("")
+        if not status.scored:
+            lines.append(f"{name.capitalize()}: {status.reason}")
+            continue
+        lines.append(f"{name.capitalize()}")
+        lines.append(HEADER)
+        if name == "entities" and t.entities is not None:
+            for scheme, c in t.entities.schemes.items():
+                lines.append(_semeval_row(scheme, c.micro))
+            strict = t.entities["strict"]
+            lines.append(f"  {'macro-F1 (strict)':<32} {'':>6} {'':>6} {_pct(strict.macro_f1):>6}")
+            lines.append("  per type (strict):")
+            for label, c in strict.per_type.items():
+                if c.possible or c.actual:
+                    lines.append(_semeval_row(f"  {label}", c))
+        elif name == "proposals" and t.proposals is not None:
+            p = t.proposals
+            for m, c in p.spans.items():
+                lines.append(_prf_row(f"span {m}", c))
+            for attr, a in p.attributes.items():
+                lines.append(_prf_row(f"{attr} (overlap + same value)", a.f1))
+                lines.append(_acc_row(f"{attr} on matched", a.accuracy))
+            for m, roles in p.arguments.items():
+                lines.append(_prf_row(f"arguments {m} (micro)", roles.micro))
+                for role, c in roles.per_role.items():
+                    lines.append(_prf_row(f"  {role}", c))
+        elif name == "attributions" and t.attributions is not None:
+            a = t.attributions
+            lines.append(_prf_row("whole attribution overlap *", a.whole["overlap"]))
+            lines.append(_prf_row("whole attribution exact", a.whole["exact"]))
+            for role, r in a.roles.items():
+                lines.append(_prf_row(f"{role} exact", r.exact))
+                lines.append(_prf_row(f"{role} token overlap", r.token))
+            for attr, acc in a.attributes.items():
+                lines.append(_acc_row(f"{attr} on matched", acc))
+            for m, c in a.nesting.items():
+                lines.append(_prf_row(f"nesting links {m}", c))
+    lines.append("")
+    lines.append("P/R/F1 in %; n/a = undefined (see --json for the reason); "
+                 "* = leaderboard headline")  # fmt: skip
+    return "\n".join(lines)

@@ -1,0 +1,123 @@
+"""The four SemEval-2013 (Task 9.1) entity matching schemes, with one-to-one optimal matching.
+
+What it does
+    Defines the schemes of Segura-Bedmar et al. (2013), popularised for NER by Batista's
+    "Named-Entity evaluation metrics based on entity-level" and the ``nervaluate`` package, as
+    named ``Scheme`` objects. A gold and a predicted entity are *candidates* when their spans
+    share at least one code point; each candidate pair, if matched, counts as:
+
+    ========== ============================================ ===================
+    scheme     correct when                                 otherwise
+    ========== ============================================ ===================
+    ``strict`` same boundaries and same type                incorrect (INC)
+    ``exact``  same boundaries (type ignored)               incorrect (INC)
+    ``partial`` same boundaries (type ignored)              partial (PAR)
+    ``type``   same type (any overlap)                      incorrect (INC)
+    ========== ============================================ ===================
+
+    Unmatched predictions are spurious (SPU), unmatched gold entities missed (MIS). Counts and
+    metrics: ``sgie.scoring.counts.SemEvalCounts``.
+
+    Matching is one-to-one and *optimal* (``sgie.scoring.matching.assign``): it maximises the
+    scheme's own credit (``COR + 0.5*PAR``, i.e. precision and recall, since ``ACT`` is the
+    number of predictions and ``POS`` the number of gold entities), then the number of matched
+    pairs (an overlapping wrong prediction is one INC, not one SPU plus one MIS). The resulting
+    counts are unique, whatever the order of the input.
+
+Differences from nervaluate 1.2.1 (tested in ``tests/test_scoring_entities.py``)
+    nervaluate matches greedily in prediction order (the first prediction to reach a gold entity
+    takes it, and ``type`` prefers the closest boundaries), so when overlaps compete its counts
+    can depend on list order and fall short of the optimum (nervaluate issues #39/#40 and the
+    double-counting fix in PR #85). It also requires the overlap to cover at least 1% of the
+    gold entity, so a one-character overlap with a gold entity longer than 100 characters is
+    no overlap there. Wherever no overlaps compete and gold entities are at most 100
+    characters long, the two agree exactly (counts, precision, recall, F1, micro and per type);
+    a hypothesis differential test checks it.
+
+What it does not do
+    No per-type aggregation or ungrounded predictions (``sgie.scoring.entities``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import Enum
+
+from sgie.records import Entity
+from sgie.scoring.counts import SemEvalCounts
+from sgie.scoring.matching import Alignment, assign
+
+
+class Outcome(Enum):
+    CORRECT = "correct"
+    INCORRECT = "incorrect"
+    PARTIAL = "partial"
+
+
+#: Twice the credit of each outcome (integers keep the assignment exact).
+_CREDIT2 = {Outcome.CORRECT: 2, Outcome.PARTIAL: 1, Outcome.INCORRECT: 0}
+
+
+@dataclass(frozen=True)
+class Scheme:
+    """A SemEval-2013 scheme: what a matched pair needs to be correct, and what it is if not."""
+
+    name: str
+    same_boundaries: bool
+    same_type: bool
+    otherwise: Outcome
+    definition: str
+
+    def outcome(self, gold: Entity, pred: Entity) -> Outcome:
+        """The outcome of matching ``pred`` to ``gold`` (they must overlap)."""
+        bounds_ok = (gold.span.start, gold.span.end) == (pred.span.start, pred.span.end)
+        type_ok = gold.label == pred.label
+        if (bounds_ok or not self.same_boundaries) and (type_ok or not self.same_type):
+            return Outcome.CORRECT
+        return self.otherwise
+
+    def __repr__(self) -> str:
+        return f"Scheme({self.name})"
+
+
+STRICT = Scheme("strict", True, True, Outcome.INCORRECT,
+                "exact boundary match and the same entity type")  # fmt: skip
+EXACT = Scheme("exact", True, False, Outcome.INCORRECT,
+               "exact boundary match, whatever the entity type")  # fmt: skip
+PARTIAL = Scheme("partial", True, False, Outcome.PARTIAL,
+                 "exact boundary match; any other overlap earns half credit; type ignored")  # fmt: skip
+TYPE = Scheme("type", False, True, Outcome.INCORRECT,
+              "some overlap and the same entity type")  # fmt: skip
+
+SCHEMES: tuple[Scheme, ...] = (STRICT, EXACT, PARTIAL, TYPE)
+
+
+def _overlap(a: Entity, b: Entity) -> bool:
+    return a.span.overlaps(b.span)
+
+
+def match_entities(
+    gold: Sequence[Entity], pred: Sequence[Entity], scheme: Scheme
+) -> tuple[Alignment, SemEvalCounts]:
+    """The optimal one-to-one matching of ``pred`` to ``gold`` under ``scheme``, and its counts."""
+    bound = min(len(gold), len(pred)) + 1  # > any number of matched pairs
+
+    def weight(g: int, p: int) -> int:
+        if not _overlap(gold[g], pred[p]):
+            return 0
+        return _CREDIT2[scheme.outcome(gold[g], pred[p])] * bound + 1
+
+    alignment = assign(len(gold), len(pred), weight)
+    tally = {o: 0 for o in Outcome}
+    for g, p in alignment.pairs:
+        tally[scheme.outcome(gold[g], pred[p])] += 1
+    matched = len(alignment.pairs)
+    counts = SemEvalCounts(
+        correct=tally[Outcome.CORRECT],
+        incorrect=tally[Outcome.INCORRECT],
+        partial=tally[Outcome.PARTIAL],
+        missed=len(gold) - matched,
+        spurious=len(pred) - matched,
+    )
+    return alignment, counts
