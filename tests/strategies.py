@@ -1,0 +1,228 @@
+"""Hypothesis strategies for SGIE tests: texts, spans, annotation records, gold/prediction pairs.
+
+What it does
+    Builds random but valid ``sgie.records`` values over random texts (from a small vocabulary,
+    so words repeat and text-only grounding has work to do), predictions derived from gold by
+    perturbation (kept, dropped, shifted, relabelled, spurious items), and small corpora.
+    Shared by every test module; add new strategies here.
+
+What it does not do
+    No assertions, no I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from hypothesis import strategies as st
+
+from sgie import schema
+from sgie.records import Argument, Attribution, DocAnnotations, Entity, Proposal
+from sgie.spans import Span
+
+WORDS = ("Kyiv", "said", "the", "US", "would", "lead", "a", "force", "Europe", "allies",
+         "Macron", "peace", "deal", "Ukraine's", "ceasefire", "support")  # fmt: skip
+PUNCT = (",", ".", '"', " --")
+
+
+@st.composite
+def texts(draw: st.DrawFn, min_words: int = 1, max_words: int = 25) -> str:
+    """A text of words and punctuation; never empty."""
+    words = draw(st.lists(st.sampled_from(WORDS), min_size=min_words, max_size=max_words))
+    out = []
+    for w in words:
+        out.append(w)
+        if draw(st.integers(0, 5)) == 0:
+            out.append(draw(st.sampled_from(PUNCT)))
+        out.append(" ")
+    return "".join(out).rstrip() or "x"
+
+
+@st.composite
+def spans(draw: st.DrawFn, text: str, max_len: int = 40) -> Span:
+    """A non-empty span of ``text``."""
+    start = draw(st.integers(0, len(text) - 1))
+    end = draw(st.integers(start + 1, min(len(text), start + max_len)))
+    return Span.of(text, start, end)
+
+
+@st.composite
+def entities(draw: st.DrawFn, text: str, max_size: int = 6, prefix: str = "e") -> tuple[Entity, ...]:  # noqa: E501
+    n = draw(st.integers(0, max_size))
+    return tuple(Entity(f"{prefix}{i}", draw(spans(text)), draw(st.sampled_from(schema.ENTITY_LABELS)))
+                 for i in range(n))  # fmt: skip
+
+
+@st.composite
+def arguments(draw: st.DrawFn, text: str, max_size: int = 3) -> tuple[Argument, ...]:
+    n = draw(st.integers(0, max_size))
+    return tuple(Argument(draw(st.sampled_from(schema.ROLE_NAMES)), draw(spans(text)), None)
+                 for _ in range(n))  # fmt: skip
+
+
+@st.composite
+def proposals(draw: st.DrawFn, text: str, max_size: int = 4, prefix: str = "p") -> tuple[Proposal, ...]:  # noqa: E501
+    n = draw(st.integers(0, max_size))
+    return tuple(
+        Proposal(
+            f"{prefix}{i}",
+            draw(spans(text)),
+            draw(st.sampled_from(schema.PROPOSAL_TYPE.value_names)),
+            draw(st.sampled_from(schema.PROPOSAL_STATUS.value_names)),
+            draw(st.sampled_from(schema.PROPOSAL_POLARITY.value_names)),
+            draw(arguments(text)),
+        )
+        for i in range(n)
+    )
+
+
+@st.composite
+def attributions(draw: st.DrawFn, text: str, max_size: int = 4, prefix: str = "a") -> tuple[Attribution, ...]:  # noqa: E501
+    """Attributions with distinct cue regions; parents are earlier attributions (no cycles)."""
+    n = draw(st.integers(0, max_size))
+    out: list[Attribution] = []
+    cues: set[tuple[tuple[int, int], ...]] = set()
+    for i in range(n):
+        cue = tuple(draw(st.lists(spans(text, 12), min_size=1, max_size=2)))
+        key = tuple(sorted({(s.start, s.end) for s in cue}))
+        if key in cues:
+            continue
+        cues.add(key)
+        parent = draw(st.one_of(st.none(), st.sampled_from([a.id for a in out]))) if out else None
+        out.append(Attribution(
+            f"{prefix}{i}", cue,
+            tuple(draw(st.lists(spans(text), max_size=2))),
+            tuple(draw(st.lists(spans(text), min_size=1, max_size=2))),
+            draw(st.sampled_from(schema.QUOTE_TYPE.value_names)),
+            draw(st.sampled_from(schema.SOURCE_TYPE.value_names)),
+            parent,
+        ))  # fmt: skip
+    return tuple(out)
+
+
+@st.composite
+def doc_annotations(draw: st.DrawFn, doc_id: str, text: str) -> DocAnnotations:
+    return DocAnnotations(doc_id, draw(entities(text)), draw(proposals(text)),
+                          draw(attributions(text)))  # fmt: skip
+
+
+# --------------------------------------------------------------------------------------------
+# Predictions derived from gold
+# --------------------------------------------------------------------------------------------
+@st.composite
+def nearby(draw: st.DrawFn, text: str, span: Span) -> Span:
+    """``span`` kept (most often) or with its boundaries moved a little."""
+    if draw(st.integers(0, 2)):
+        return span
+    start = min(max(0, span.start + draw(st.integers(-4, 4))), len(text) - 1)
+    end = min(max(start + 1, span.end + draw(st.integers(-4, 4))), len(text))
+    return Span.of(text, start, end)
+
+
+@st.composite
+def perturbed(draw: st.DrawFn, gold: DocAnnotations, text: str) -> DocAnnotations:
+    """A prediction from ``gold``: items dropped, kept, moved, relabelled, plus spurious ones."""
+    keep = st.integers(0, 3).map(bool)  # keep 3 times in 4
+
+    ents = [Entity(f"x{i}", draw(nearby(text, e.span)),
+                   e.label if draw(keep) else draw(st.sampled_from(schema.ENTITY_LABELS)))
+            for i, e in enumerate(gold.entities or ()) if draw(keep)]  # fmt: skip
+    ents += draw(entities(text, 2, "sx"))
+
+    props = []
+    for i, p in enumerate(gold.proposals or ()):
+        if draw(keep):
+            args = tuple(replace(a, span=draw(nearby(text, a.span))) for a in p.arguments
+                         if draw(keep))  # fmt: skip
+            ptype = p.type if draw(keep) else draw(st.sampled_from(schema.PROPOSAL_TYPE.value_names))
+            props.append(replace(p, id=f"y{i}", span=draw(nearby(text, p.span)), type=ptype,
+                                 arguments=args))  # fmt: skip
+    props += draw(proposals(text, 1, "sy"))
+
+    kept = [a for a in gold.attributions or () if draw(keep)]
+    ids = {a.id for a in kept}
+    atts = [replace(a, id=f"z{a.id}", cue=tuple(draw(nearby(text, s)) for s in a.cue),
+                    content=tuple(draw(nearby(text, s)) for s in a.content),
+                    parent_id=f"z{a.parent_id}" if a.parent_id in ids else None)
+            for a in kept]  # fmt: skip
+    atts += draw(attributions(text, 1, "sz"))
+    return DocAnnotations(gold.doc_id, tuple(ents), tuple(props), tuple(atts))
+
+
+@st.composite
+def corpora(
+    draw: st.DrawFn, max_docs: int = 3
+) -> tuple[dict[str, str], dict[str, DocAnnotations], dict[str, DocAnnotations]]:
+    """(texts, gold, predictions) for 1..max_docs documents, all keyed by id."""
+    n = draw(st.integers(1, max_docs))
+    texts_, gold, pred = {}, {}, {}
+    for i in range(n):
+        doc_id = f"{i:03d}"
+        texts_[doc_id] = text = draw(texts())
+        gold[doc_id] = g = draw(doc_annotations(doc_id, text))
+        pred[doc_id] = draw(perturbed(g, text))
+    return texts_, gold, pred
+
+
+# --------------------------------------------------------------------------------------------
+# Entity-only inputs for the differential tests
+# --------------------------------------------------------------------------------------------
+Mention = tuple[int, int, str]  # (start, end, label), end exclusive
+
+
+@st.composite
+def unambiguous_mentions(draw: st.DrawFn, max_slots: int = 8) -> tuple[list[Mention], list[Mention], int]:  # noqa: E501
+    """Gold and predicted mentions where no overlaps compete: each gold mention overlaps at
+    most one prediction and vice versa (so greedy and optimal matching agree); mentions are at
+    most 40 characters; lists are shuffled. Returns (gold, pred, text length)."""
+    gold: list[Mention] = []
+    pred: list[Mention] = []
+    pos = 0
+    labels = st.sampled_from(schema.ENTITY_LABELS)
+    for _ in range(draw(st.integers(0, max_slots))):
+        kind = draw(st.sampled_from(("gold", "pred", "pair", "pair")))
+        length = draw(st.integers(1, 20))
+        start = pos + draw(st.integers(0, 3))
+        g = (start, start + length, draw(labels))
+        if kind == "gold":
+            gold.append(g)
+            end = g[1]
+        elif kind == "pred":
+            pred.append(g)
+            end = g[1]
+        else:
+            gold.append(g)
+            if draw(st.booleans()):
+                p_start, p_end = g[0], g[1]
+            else:
+                p_start = draw(st.integers(max(pos, g[0] - 5), g[1] - 1))
+                p_end = draw(st.integers(max(p_start, g[0]) + 1, g[1] + 5))
+            label = g[2] if draw(st.booleans()) else draw(labels)
+            pred.append((p_start, p_end, label))
+            end = max(g[1], p_end)
+        pos = end + 1
+    gold = draw(st.permutations(gold))
+    pred = draw(st.permutations(pred))
+    return list(gold), list(pred), max(pos, 1)
+
+
+@st.composite
+def sequence_mentions(draw: st.DrawFn, max_len: int = 30) -> tuple[list[Mention], list[Mention], int]:  # noqa: E501
+    """Non-overlapping gold and (separately) non-overlapping predicted mentions over a
+    sequence of ``n`` one-character tokens, sorted by start: exactly what IOB2 tags can
+    express. Returns (gold, pred, n)."""
+    n = draw(st.integers(1, max_len))
+
+    def chunks() -> list[Mention]:
+        out: list[Mention] = []
+        i = 0
+        while i < n:
+            if draw(st.integers(0, 2)) == 0:
+                length = draw(st.integers(1, min(6, n - i)))
+                out.append((i, i + length, draw(st.sampled_from(("PERSON", "ORG", "GPE")))))
+                i += length
+            else:
+                i += 1
+        return out
+
+    return chunks(), chunks(), n

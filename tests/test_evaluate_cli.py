@@ -1,0 +1,142 @@
+"""`sgie evaluate` end to end: the committed sample, the JSON result shape, the table, the
+extractor mode, gold from a split, and layers not attempted."""
+
+from __future__ import annotations
+
+import json
+import sys
+import types
+from pathlib import Path
+
+import pytest
+
+from sgie.cli import main
+from sgie.errors import InputError
+from sgie.records import DocAnnotations, Entity
+from sgie.scoring import evaluate, load_gold, read_gold, read_predictions, score_documents, total
+from sgie.spans import Span
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLD = ROOT / "eval" / "sample_gold.jsonl"
+PREDICTIONS = ROOT / "eval" / "sample_predictions.jsonl"
+TOP_LEVEL = {"sgie_version", "schema_version", "gold", "predictions", "documents",
+             "missing_documents", "ungrounded", "entities", "proposals", "attributions",
+             "per_document"}  # fmt: skip
+
+
+def run_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict:
+    assert main(["evaluate", *args, "--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_sample_scores_and_result_shape(capsys):
+    """The committed sample scores; the JSON has the documented keys and nested metrics."""
+    result = run_json(capsys, "--gold", str(GOLD), "--predictions", str(PREDICTIONS))
+    assert set(result) == TOP_LEVEL
+    assert result["documents"] == {"gold": 2, "predicted": 2, "missing": 0}
+    strict = result["entities"]["strict"]
+    assert strict["precision"] == strict["correct"] / strict["actual"]
+    assert set(strict["per_type"]) >= {"PERSON", "GPE", "QUANTITY"}
+    assert strict["per_type"]["QUANTITY"]["f1"] is None
+    assert strict["per_type"]["QUANTITY"]["reason"]["f1"] == "no gold items"
+    assert 0 < strict["macro_f1"] < 1
+    assert result["ungrounded"]["entities"] == 1
+    assert [s["text"] for s in result["ungrounded"]["spans"]] == ["Ankara", "Kyiv's allies"]
+    assert result["attributions"]["whole"]["overlap"]["f1"] is not None
+    assert result["attributions"]["scored"] is True
+    assert result["proposals"]["arguments"]["exact"]["per_role"]["beneficiary"]["f1"] is None
+    assert set(result["per_document"]) == {"000", "004"}
+
+
+def test_table_is_the_default(capsys):
+    """Without --json a human-readable table is printed."""
+    assert main(["evaluate", "--gold", str(GOLD), "--predictions", str(PREDICTIONS)]) == 0
+    out = capsys.readouterr().out
+    for heading in ("Entities", "Proposals", "Attributions", "whole attribution overlap *",
+                    "per type (strict)", "'Ankara'"):  # fmt: skip
+        assert heading in out
+
+
+def test_library_evaluate_matches_the_command(capsys):
+    """`evaluate()` on parsed files gives the command's result object."""
+    gold = read_gold(GOLD)
+    preds = read_predictions(PREDICTIONS, gold.texts)
+    result = evaluate(gold.docs, preds.docs, gold.texts, ungrounded=preds.ungrounded,
+                      gold_source=str(GOLD), predictions_source=str(PREDICTIONS))  # fmt: skip
+    cli = run_json(capsys, "--gold", str(GOLD), "--predictions", str(PREDICTIONS))
+    assert json.loads(json.dumps(result.to_json())) == cli
+
+
+def test_per_document_counts_sum_to_the_total():
+    """The corpus counts are the sum of `score_documents` counts (what the leaderboard uses)."""
+    gold = read_gold(GOLD)
+    preds = read_predictions(PREDICTIONS, gold.texts)
+    per_doc = score_documents(gold.docs, preds.docs, gold.texts, ungrounded=preds.ungrounded)
+    result = evaluate(gold.docs, preds.docs, gold.texts, ungrounded=preds.ungrounded)
+    assert total(per_doc.values()) == result.total
+    assert per_doc["000"] + per_doc["004"] == result.total
+
+
+def test_extractor_mode_writes_and_scores(tmp_path, capsys, monkeypatch):
+    """--extractor runs the callable, saves its predictions in the cwd, and scores them."""
+    monkeypatch.syspath_prepend(str(Path(__file__).parent))
+    monkeypatch.chdir(tmp_path)
+    result = run_json(capsys, "--gold", str(GOLD), "--extractor", "example_extractor:extract")
+    saved = tmp_path / "predictions.sample_gold.jsonl"
+    assert saved.is_file()
+    assert result["predictions"] == "extractor example_extractor:extract"
+    assert result["attributions"]["attempted"] is False
+    assert result["attributions"]["reason"].startswith("not attempted")
+    assert "whole" not in result["attributions"]
+    assert result["proposals"]["spans"]["exact"]["precision"] is None  # predicted none
+    assert result["proposals"]["spans"]["exact"]["recall"] == 0.0
+    assert result["entities"]["strict"]["correct"] > 0
+    rescored = run_json(capsys, "--gold", str(GOLD), "--predictions", str(saved))
+    assert rescored["entities"] == result["entities"]
+
+
+def test_output_only_with_extractor(tmp_path, capsys):
+    """--output without --extractor is rejected."""
+    args = ["evaluate", "--gold", str(GOLD), "--predictions", str(PREDICTIONS), "--output",
+            str(tmp_path / "x.jsonl")]  # fmt: skip
+    assert main(args) == 2
+    assert "'--output' is only used with --extractor" in capsys.readouterr().err
+
+
+def fake_store(monkeypatch: pytest.MonkeyPatch, docs: dict[str, DocAnnotations]) -> None:
+    module = types.ModuleType("sgie.annotations.store")
+    module.gold_documents = lambda **kwargs: docs  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "sgie.annotations.store", module)
+
+
+def test_split_without_gold_is_a_clear_error(capsys, monkeypatch):
+    """With no committed gold, --split fails with a clear message and status 2."""
+    fake_store(monkeypatch, {})
+    assert main(["evaluate", "--predictions", str(PREDICTIONS)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("sgie: error: no gold annotations committed yet")
+    monkeypatch.setitem(sys.modules, "sgie.annotations.store", None)  # module unavailable
+    with pytest.raises(InputError, match="no gold annotations committed yet"):
+        load_gold("test")
+
+
+def test_split_scores_against_committed_gold(capsys, monkeypatch, corpus):
+    """--split takes the gold of the split's documents with their corpus texts."""
+    def doc(doc_id: str) -> DocAnnotations:
+        return DocAnnotations(doc_id, (Entity("e", Span.of(corpus.by_id()[doc_id].text, 0, 2), "GPE"),),
+                              None, None)  # fmt: skip
+
+    fake_store(monkeypatch, {d.id: doc(d.id) for d in corpus.documents})
+    result = run_json(capsys, "--predictions", str(PREDICTIONS), "--split", "test")
+    assert result["gold"] == "gold test split"
+    assert result["entities"]["strict"]["possible"] == 2
+    assert result["proposals"]["annotated"] is False
+    assert result["proposals"]["reason"].startswith("not annotated")
+
+
+def test_unknown_prediction_document_in_library_call():
+    """`evaluate()` refuses predictions for documents that are not in the gold."""
+    gold = read_gold(GOLD)
+    stray = {"zzz": DocAnnotations("zzz", (), (), ())}
+    with pytest.raises(InputError, match=r"predictions must be for gold documents only"):
+        evaluate(gold.docs, stray, gold.texts)
