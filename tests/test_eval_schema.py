@@ -30,8 +30,7 @@ def test_schema_is_valid_draft_2020_12():
 
 
 def test_committed_schema_is_generated_from_the_schema_module():
-    """eval/predictions.schema.json is up to date (regenerate: python -m
-    sgie.scoring.format_schema)."""
+    """eval/predictions.schema.json equals what sgie.scoring.format_schema generates."""
     assert (ROOT / "eval" / "predictions.schema.json").read_text(encoding="utf-8") == dumps_schema()
 
 

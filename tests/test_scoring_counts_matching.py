@@ -118,9 +118,9 @@ def test_assign_never_pairs_zero_weights():
 
 
 def test_duplicate_can_match_a_second_overlapping_gold_item():
-    """Under OVERLAP a repeated prediction overlapping two gold regions may take the second:
-    one-to-one matching stops double counting of one gold item, not legitimate overlaps (so
-    the duplicate property is stated for exact-match metrics)."""
+    """Under OVERLAP a repeated prediction may legitimately take a second overlapping gold item."""
+    # One-to-one matching stops double counting of one gold item, not a second legitimate
+    # overlap; so the duplicate property (test_scoring_properties) is stated for exact matches.
     gold = [region((0, 4)), region((4, 8))]
     once = align(gold, [region((2, 6))], OVERLAP)
     twice = align(gold, [region((2, 6)), region((2, 6))], OVERLAP)

@@ -189,6 +189,8 @@ def test_agrees_with_nervaluate_on_iob_representable_input(case):
     theirs = nervaluate([gold], [pred])
     for name in ("strict", "exact", "partial"):
         assert_same(ours[name].micro, theirs["overall"][NERVALUATE_SCHEME[name]])
+        for label, per_type in theirs["entities"].items():
+            assert_same(ours[name].per_type[label], per_type[NERVALUATE_SCHEME[name]])
 
 
 def iob2(mentions: list[Mention], n: int) -> list[str]:
@@ -224,8 +226,7 @@ def test_strict_agrees_with_seqeval_strict_iob2(case):
 # Where nervaluate is not followed (documented in sgie.scoring.semeval)
 # --------------------------------------------------------------------------------------------
 def test_divergence_type_scheme_closest_boundary_greedy():
-    """nervaluate's `type` gives a prediction the gold entity with the closest boundaries even
-    when that leaves a later prediction unmatched; the optimal matching credits both."""
+    """nervaluate's `type` takes the closest-boundary gold greedily; optimal matching credits both."""
     gold = [(0, 4, "GPE"), (5, 20, "GPE")]
     pred = [(3, 18, "GPE"), (18, 19, "GPE")]
     theirs = nervaluate([gold], [pred])["overall"]["ent_type"]
@@ -247,8 +248,7 @@ def test_divergence_order_dependence():
 
 
 def test_divergence_nervaluate_one_percent_threshold():
-    """nervaluate ignores overlaps under 1% of a long gold entity; any shared character counts
-    here, so the prediction is one incorrect match rather than a miss plus a spurious one."""
+    """nervaluate ignores overlaps under 1% of a long gold entity; one shared character counts here."""
     gold = [(0, 150, "EVENT")]
     pred = [(149, 155, "EVENT")]
     theirs = nervaluate([gold], [pred])["overall"]["strict"]

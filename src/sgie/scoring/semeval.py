@@ -27,12 +27,16 @@ What it does
 Differences from nervaluate 1.2.1 (tested in ``tests/test_scoring_entities.py``)
     nervaluate matches greedily in prediction order (the first prediction to reach a gold entity
     takes it, and ``type`` prefers the closest boundaries), so when overlaps compete its counts
-    can depend on list order and fall short of the optimum (nervaluate issues #39/#40 and the
-    double-counting fix in PR #85). It also requires the overlap to cover at least 1% of the
-    gold entity, so a one-character overlap with a gold entity longer than 100 characters is
-    no overlap there. Wherever no overlaps compete and gold entities are at most 100
-    characters long, the two agree exactly (counts, precision, recall, F1, micro and per type);
-    a hypothesis differential test checks it.
+    can depend on list order and fall short of the optimum (MantisAI/nervaluate issues #39 and
+    #40; earlier versions also double counted a prediction overlapping two gold entities, see
+    PR #85). It also requires the overlap to cover at least 1% of the gold entity, so a
+    one-character overlap with a gold entity longer than 100 characters is no overlap there.
+
+    Wherever no overlaps compete and gold entities are at most 100 characters long, the two
+    agree exactly (counts, precision, recall, F1, micro and per type); so do ``strict``,
+    ``exact`` and ``partial`` on any IOB-expressible input (no overlaps within gold, none
+    within the predictions, lists in text order); hypothesis differential tests check both,
+    and strict P/R/F1 against seqeval's strict IOB2 mode too.
 
 What it does not do
     No per-type aggregation or ungrounded predictions (``sgie.scoring.entities``).
