@@ -50,7 +50,7 @@ def guidelines() -> str:
 
 @pytest.mark.parametrize("name", _all_names())
 def test_every_schema_name_has_a_guideline_section_with_examples(guidelines, name):
-    """Each label, attribute, value and relation has its own section with a positive and a negative corpus example."""
+    """Each label, attribute, value and relation has a section with positive and negative examples."""
     sections = _sections(guidelines)
     assert name in sections, f"no '### `{name}`' section in GUIDELINES.md"
     kinds = {m.group(1) for m in EXAMPLE.finditer(sections[name])}
@@ -121,6 +121,6 @@ def test_label_studio_config_parses_and_matches_schema():
 
 
 def test_committed_config_is_generated():
-    """annotations/labeling_config.xml equals the generator's output (regenerate with `sgie studio config`)."""
+    """annotations/labeling_config.xml equals the generator's output (`sgie studio config`)."""
     path = ROOT / "annotations" / "labeling_config.xml"
     assert path.read_text(encoding="utf-8") == labeling_config()
