@@ -1,0 +1,40 @@
+"""``sgie agreement``: write annotations/agreement.json and annotations/AGREEMENT.md."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from sgie.agreement.report import agreement_report, dumps_json, render_markdown
+from sgie.annotations.store import default_annotations_dir, load_store
+from sgie.atomic import write_text_atomic
+from sgie.corpus.manifest import default_corpus_dir, load_corpus
+from sgie.errors import InputError
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("agreement", help="measure inter-annotator agreement (generated report)")
+    p.add_argument("--annotations", type=Path, default=None, help="annotations folder")
+    p.add_argument("--check", action="store_true",
+                   help="exit 1 if the committed report differs from a fresh computation")  # fmt: skip
+    p.set_defaults(func=cmd_agreement)
+
+
+def cmd_agreement(args: argparse.Namespace) -> int:
+    folder = args.annotations or default_annotations_dir()
+    corpus = load_corpus(default_corpus_dir())
+    store = load_store(folder, corpus)
+    if not store.annotations:
+        raise InputError("no annotations committed yet (annotations/export.json is absent)")
+    report = agreement_report(store, corpus)
+    files = {folder / "agreement.json": dumps_json(report), folder / "AGREEMENT.md": render_markdown(report)}
+    if args.check:
+        stale = [str(p) for p, text in files.items()
+                 if not p.is_file() or p.read_text(encoding="utf-8") != text]  # fmt: skip
+        for p in stale:
+            print(f"stale: {p} (run `sgie agreement`)")
+        return 1 if stale else 0
+    for path, text in files.items():
+        write_text_atomic(path, text)
+        print(f"wrote {path}")
+    return 0
