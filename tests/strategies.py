@@ -226,3 +226,36 @@ def sequence_mentions(draw: st.DrawFn, max_len: int = 30) -> tuple[list[Mention]
         return out
 
     return chunks(), chunks(), n
+
+
+# --------------------------------------------------------------------------------------------
+# Dataset: tokenizer texts and token-aligned spans (sgie.dataset.tokenize / sgie.dataset.ner)
+# --------------------------------------------------------------------------------------------
+TOKEN_PIECES = ("Kyiv", "'s", "’s", "U.S.", "3,000", "-", "Russia", "Censor", ".", "NET", '"', "(",
+                "AFP", ")", "ceasefire", "Zaharova", "é", "Ukraine", ",", "–", "don", "'t", "42")  # fmt: skip
+SEPARATORS = ("", " ", " ", "\n", "\n\n", "  ", "\t")
+
+
+@st.composite
+def token_texts(draw: st.DrawFn, max_pieces: int = 30) -> str:
+    """News-like text: words, clitics, initialisms, numbers, punctuation, blank lines."""
+    pieces = draw(st.lists(st.sampled_from(TOKEN_PIECES), min_size=0, max_size=max_pieces))
+    return "".join(p + draw(st.sampled_from(SEPARATORS)) for p in pieces)
+
+
+@st.composite
+def token_aligned_spans(draw: st.DrawFn, tokens: tuple, max_len: int = 4) -> list:
+    """Non-overlapping ``TaggedSpan``s that start at a token start and end at a token end."""
+    from sgie.dataset.ner import TaggedSpan
+
+    out = []
+    i = 0
+    while i < len(tokens):
+        if draw(st.integers(0, 2)) == 0:
+            j = min(len(tokens), i + draw(st.integers(1, max_len)))
+            label = draw(st.sampled_from(schema.ENTITY_LABELS))
+            out.append(TaggedSpan(tokens[i].start, tokens[j - 1].end, label))
+            i = j
+        else:
+            i += 1
+    return out
