@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from sgie.annotations.store import ANNOTATORS, GOLD, Store
 from sgie.corpus.manifest import Corpus
 
-DATASET_VERSION = "0.1.0"
+DATASET_VERSION = "0.2.0"
 RELEASE_DATE = "2026-11-21"  # of DATASET_VERSION; its CHANGELOG.md heading is "## [version] - date"
 CHANGELOG_FILE = "CHANGELOG.md"
 SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
@@ -109,9 +109,11 @@ def changelog_problems(text: str, hashes: ContentHashes, version: str = DATASET_
         problems.append(f"{CHANGELOG_FILE} entry [{version}] must be dated {RELEASE_DATE} "
                         f"(RELEASE_DATE in sgie/dataset/version.py; got {top.title!r})")  # fmt: skip
     if top.version != version:
+        fix = (f"add an entry '## [{version}] - {RELEASE_DATE}'" if SEMVER.match(top.version)
+               and semver_key(version) > semver_key(top.version) else
+               "bump DATASET_VERSION in sgie/dataset/version.py and add an entry")  # fmt: skip
         problems.append(f"{CHANGELOG_FILE} newest entry must be the dataset version {version} "
-                        f"(got {top.version}); bump DATASET_VERSION in sgie/dataset/version.py "
-                        "and add an entry")  # fmt: skip
+                        f"(got {top.version}): {fix}")  # fmt: skip
     for name, digest in (("gold", hashes.gold), ("corpus", hashes.corpus)):
         if digest not in top.body:
             problems.append(f"{CHANGELOG_FILE} entry [{top.version}] must name the current {name} "
