@@ -75,10 +75,10 @@ ANNOTATION_PROTOCOL = (
     "Three layers defined by the project schema (sgie.schema) and guidelines "
     f"(annotations/GUIDELINES.md): entities ({len(schema.ENTITY_LABELS)} types), "
     "proposals with arguments, and "
-    "attributions with cue, source and content spans. Two independent annotator sessions "
-    "(passes a and b) were each given only the guidelines, the schema and the document texts; "
-    "an adjudication session reconciled them into the gold layer. All three passes are "
-    "released (config annotators).",
+    "attributions with cue, source and content spans. Two independent passes, a and b, were "
+    "each made by two AI model sessions (one for documents 000-002, one for 003-004), each "
+    "given only the guidelines, the schema and the document texts; a fifth session "
+    "adjudicated them into the gold layer. All three passes are released (config annotators).",
 )
 ANNOTATION_PLATFORM = (
     "Label Studio: every pass is stored in Label Studio's JSON export format "
@@ -92,8 +92,9 @@ ANNOTATIONS_PER_ITEM = (
 )
 ANNOTATOR_DEMOGRAPHICS = ("Not applicable: there were no human annotators.",)
 MACHINE_ANNOTATION_TOOLS = (
-    "All annotations were produced by AI model (large language model) sessions: annotator "
-    "sessions a and b and the adjudication session. No human annotators.",
+    "All annotations were produced by sessions of one AI language model: four annotator "
+    "sessions (two per pass, a and b) and one adjudication session. No human annotated, "
+    "adjudicated or checked them.",
 )
 DATA_LIMITATIONS = (
     "Five short documents: useful for evaluation and few-shot study, not for training; "
