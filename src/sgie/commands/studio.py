@@ -192,6 +192,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     server = StudioServer(port=args.port or None, data_dir=args.data_dir, token=token,
                           password=password, use_template=not args.no_template)  # fmt: skip
     previous = signal.signal(signal.SIGTERM, _raise_stop)
+    previous_int = signal.signal(signal.SIGINT, signal.default_int_handler)  # even if inherited ignored
     try:
         print(f"starting Label Studio {label_studio_version()} on 127.0.0.1 ...", flush=True)
         with server:
@@ -220,3 +221,4 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return 0
     finally:
         signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGINT, previous_int)
