@@ -259,3 +259,35 @@ def token_aligned_spans(draw: st.DrawFn, tokens: tuple, max_len: int = 4) -> lis
         else:
             i += 1
     return out
+
+
+# --------------------------------------------------------------------------------------------
+# Leaderboard: multi-paragraph corpora scored by several systems (sgie.leaderboard)
+# --------------------------------------------------------------------------------------------
+@st.composite
+def paragraph_texts(draw: st.DrawFn, max_paragraphs: int = 5) -> str:
+    """Paragraphs of ``texts()`` separated by blank lines or single newlines."""
+    paras = draw(st.lists(texts(max_words=12), min_size=1, max_size=max_paragraphs))
+    out = paras[0]
+    for p in paras[1:]:
+        out += draw(st.sampled_from(("\n\n", "\n", "\n \n"))) + p
+    return out
+
+
+@st.composite
+def system_corpora(
+    draw: st.DrawFn, max_docs: int = 3, systems: int = 2
+) -> tuple[dict[str, str], dict[str, DocAnnotations], list[dict[str, DocAnnotations]]]:
+    """(texts, gold, [predictions of each system]) over 1..max_docs multi-paragraph documents;
+    spans may cross line breaks, and attributions may nest across paragraphs."""
+    n = draw(st.integers(1, max_docs))
+    texts_: dict[str, str] = {}
+    gold: dict[str, DocAnnotations] = {}
+    preds: list[dict[str, DocAnnotations]] = [{} for _ in range(systems)]
+    for i in range(n):
+        doc_id = f"{i:03d}"
+        texts_[doc_id] = text = draw(paragraph_texts())
+        gold[doc_id] = g = draw(doc_annotations(doc_id, text))
+        for p in preds:
+            p[doc_id] = draw(perturbed(g, text))
+    return texts_, gold, preds

@@ -1,0 +1,150 @@
+"""`sgie leaderboard` end to end in temp dirs: the files it writes, not-attempted layers and
+ceiling rows, results JSON contents, byte-identical regeneration, and --check."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+
+import pytest
+from leaderboard_support import SAMPLE_GOLD, sample_submissions
+
+from sgie.cli import main
+from sgie.leaderboard.bootstrap import Settings
+from sgie.leaderboard.build import analyse, check_outputs, render_outputs, write_outputs
+from sgie.leaderboard.plot import data_hash, png_data_hash
+from sgie.leaderboard.submissions import load_submissions
+from sgie.scoring import read_gold
+
+ARGS = ["--gold", str(SAMPLE_GOLD), "--resamples", "2000"]
+
+
+@pytest.fixture(scope="module")
+def board(tmp_path_factory):
+    """The five synthetic submissions, built once by the command: (submissions, output, printed)."""
+    root = tmp_path_factory.mktemp("board")
+    subs = sample_submissions(root)
+    out = root / "eval"
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        code = main(["leaderboard", *ARGS, "--submissions", str(subs), "--output", str(out)])
+    assert code == 0
+    return subs, out, stdout.getvalue(), stderr.getvalue()
+
+
+def run(capsys, subs, out, *extra):
+    code = main(["leaderboard", *ARGS, "--submissions", str(subs), "--output", str(out), *extra])
+    return code, capsys.readouterr()
+
+
+def test_writes_every_output_and_prints_the_overall_table(board):
+    """LEADERBOARD.md, one results file per system and the plot; the overall table on stdout."""
+    subs, out, printed, err = board
+    assert sorted(p.name for p in (out / "results").iterdir()) == [
+        "annotator-x.json", "empty.json", "ents-only.json", "half.json", "sample.json"]
+    assert (out / "leaderboard.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert printed.splitlines()[0].split()[:4] == ["rank", "system", "overall", "F1"]
+    assert "ceiling  annotator-x" in printed
+    assert "wrote 7 files" in err
+
+
+def _table(md: str, heading: str) -> dict[str, list[str]]:
+    section = md.split(f"## {heading}")[1].split("\n## ")[0]
+    rows = [r.strip("|").split(" | ") for r in section.splitlines() if r.startswith("| ") and "](" in r]
+    return {r[1].split("]")[0].strip("[ "): [c.strip() for c in r] for r in rows}
+
+
+def test_not_attempted_layers_show_a_dash_never_zero(board):
+    """The entities-only system: '—' in the other layers and overall, and no rank there."""
+    subs, out, *_ = board
+    md = (out / "LEADERBOARD.md").read_text(encoding="utf-8")
+    overall = _table(md, "Overall")["ents-only"]
+    assert overall[0] == "—" and overall[3] == "—" and overall[5:7] == ["—", "—"]
+    proposals = _table(md, "Proposals")["ents-only"]
+    assert proposals[0] == "—" and proposals[3:6] == ["—", "—", "—"]
+    assert _table(md, "Entities")["ents-only"][0].isdigit()
+    result = json.loads((out / "results" / "ents-only.json").read_text())
+    assert result["scores"]["proposals"] == {**result["scores"]["proposals"], "attempted": False,
+                                             "f1": None, "rank": None}  # fmt: skip
+    assert result["scores"]["overall"]["f1"] is None
+    empty = _table(md, "Proposals")["empty"]
+    assert empty[5].startswith("0.0 [")  # attempted and found nothing: a real 0
+
+
+def test_annotator_rows_are_the_ceiling_and_not_ranked(board):
+    """ranked=false rows come first, marked 'ceiling', with no rank and no ties."""
+    subs, out, *_ = board
+    md = (out / "LEADERBOARD.md").read_text(encoding="utf-8")
+    for heading in ("Overall", "Entities", "Proposals", "Attributions"):
+        table = _table(md, heading)
+        assert next(iter(table)) == "annotator-x" and table["annotator-x"][0] == "ceiling"
+    scores = json.loads((out / "results" / "annotator-x.json").read_text())["scores"]
+    assert all(s["rank"] is None and s["tied_with"] == [] for s in scores.values())
+    ranks = [json.loads((out / "results" / f"{k}.json").read_text())["scores"]["entities"]["rank"]
+             for k in ("half", "sample", "ents-only", "empty")]  # fmt: skip
+    assert sorted(ranks) == [1, 2, 3, 4]
+
+
+def test_results_json_holds_scores_versions_and_pairwise_p_values(board):
+    """Versions, dataset hash, the submission's date, CIs around the scorer's F1, every pair."""
+    subs, out, *_ = board
+    r = json.loads((out / "results" / "sample.json").read_text())
+    assert r["date"] == r["system_json"]["date"] == "2026-01-15"
+    assert {"sgie_version", "schema_version", "scorer", "dataset", "bootstrap", "evaluation"} <= set(r)
+    assert len(r["dataset"]["gold_sha256"]) == 64 and r["dataset"]["documents"] == ["000", "004"]
+    assert r["bootstrap"]["resamples"] == 2000 and r["bootstrap"]["unit"] == "paragraph"
+    for metric, s in r["scores"].items():
+        assert s["ci_low"] - 1e-6 <= s["f1"] <= s["ci_high"] + 1e-6, metric
+    assert r["scores"]["entities"]["f1"] == r["evaluation"]["entities"]["strict"]["f1"]
+    assert set(r["comparisons"]) == {"annotator-x", "empty", "ents-only", "half"}
+    c = r["comparisons"]["empty"]["entities"]
+    assert c["delta"] > 0 and 0 < c["p_bootstrap"] <= 1 and 0 < c["p_randomization"] <= 1
+    assert r["comparisons"]["ents-only"]["proposals"] is None
+
+
+def test_evaluation_block_is_the_evaluate_commands_result(board, capsys):
+    """The results file's 'evaluation' equals `sgie evaluate --json` on the same files."""
+    subs, out, *_ = board
+    r = json.loads((out / "results" / "sample.json").read_text())
+    assert main(["evaluate", "--gold", str(SAMPLE_GOLD), "--predictions",
+                 str(subs / "sample" / "predictions.jsonl"), "--json"]) == 0  # fmt: skip
+    direct = json.loads(capsys.readouterr().out)
+    for key in ("gold", "predictions"):
+        direct.pop(key), r["evaluation"].pop(key)
+    assert direct == r["evaluation"]
+
+
+def test_regeneration_is_byte_identical_and_check_detects_changes(board, capsys):
+    """A second build gives identical bytes (plot included); --check passes, then fails on a hand
+    edit or a stale results file; the plot embeds the hash of the data it plots."""
+    subs, out, *_ = board
+    first = {p: p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+    gold = read_gold(SAMPLE_GOLD)
+    lb = analyse(gold, load_submissions(subs, gold), Settings(resamples=2000))
+    outputs = render_outputs(lb)
+    assert {out / k: v for k, v in outputs.items()} == first
+    assert png_data_hash(outputs["leaderboard.png"]) == data_hash(lb)
+    assert run(capsys, subs, out, "--check")[0] == 0
+    md = out / "LEADERBOARD.md"
+    md.write_text(md.read_text() + "hand edit\n")
+    (out / "results" / "gone.json").write_text("{}")
+    code, printed = run(capsys, subs, out, "--check")
+    assert code == 1 and "LEADERBOARD.md: differs" in printed.out and "gone.json: stale" in printed.out
+    write_outputs(out, outputs)
+    assert check_outputs(out, outputs) == [] and not (out / "results" / "gone.json").exists()
+    assert check_outputs(subs.parent / "nothing", outputs)  # all missing
+    other = analyse(gold, load_submissions(subs, gold), Settings(resamples=2000, seed=99))
+    assert data_hash(other) != data_hash(lb)
+
+
+def test_validate_mode_and_no_submissions(tmp_path, board, capsys):
+    """--validate lists the submissions and writes nothing; an empty folder is not an error."""
+    subs, *_ = board
+    assert main(["leaderboard", *ARGS, "--submissions", str(subs), "--output", str(tmp_path / "o"),
+                 "--validate"]) == 0  # fmt: skip
+    assert "5 valid submission(s)" in capsys.readouterr().out
+    assert not (tmp_path / "o").exists()
+    assert main(["leaderboard", *ARGS, "--submissions", str(tmp_path / "none"), "--output",
+                 str(tmp_path / "o")]) == 0  # fmt: skip
+    assert "no submissions" in capsys.readouterr().err
