@@ -106,6 +106,8 @@ EVENT_RES = (
     re.compile(rf"(?<=\bthe )(?:[A-Z]\w+|(?:{MONTHS}) \d{{1,2}}(?:, \d{{4}})?) "
                r"(?:attacks|bombings|massacre)\b"),
 )
+MONTH_ABBREVIATIONS = frozenset({"Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept",
+                                 "Oct", "Nov", "Dec"})  # fmt: skip
 SUBJECT_VERBS = frozenset({"has", "had", "did", "was", "is", "will", "would"})
 EQUIPMENT_RES = (re.compile(r"\b(?:Airbus|Boeing|Tupolev|Ilyushin|Sukhoi|Antonov) [A-Z]?-?\d+\w*"),)
 
@@ -206,7 +208,12 @@ def _name_runs(t: Text, taken: list[Mention], stop: frozenset[str]) -> list[list
     cur: list[Token] = []
     toks = t.tokens
     for i, tok in enumerate(toks):
-        if _is_name_token(tok, stop) and free(tok):
+        nxt = toks[i + 1] if i + 1 < len(toks) else None
+        # "Jan 6" is a date, "Jan Kowalski" a name: abbreviated months count as names unless a
+        # number follows
+        name = _is_name_token(tok, stop) or (tok.text in MONTH_ABBREVIATIONS and nxt is not None
+                                             and not nxt.text[0].isdigit())  # fmt: skip
+        if name and free(tok):
             if cur and (t.text[cur[-1].end:tok.start] == " " or
                         (t.text[cur[-1].end:tok.start] == "-" )):
                 cur.append(tok)
