@@ -92,7 +92,7 @@ ANNOTATIONS_PER_ITEM = (
 )
 ANNOTATOR_DEMOGRAPHICS = ("Not applicable: there were no human annotators.",)
 MACHINE_ANNOTATION_TOOLS = (
-    "All annotations were produced by sessions of one AI language model: four annotator "
+    "All annotations were produced by AI model sessions (one language model): four annotator "
     "sessions (two per pass, a and b) and one adjudication session. No human annotated, "
     "adjudicated or checked them.",
 )
