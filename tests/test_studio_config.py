@@ -66,3 +66,10 @@ def test_labels_choices_and_relations_equal_the_schema() -> None:
             attr = attributes[choices.get("name")]
             assert view.get("whenLabelValue") == attr.applies_to
             assert view.get("whenTagName") == schema.LABEL_LAYER[attr.applies_to]
+
+
+def test_corpus_offsets_mean_the_same_in_the_ui(corpus) -> None:
+    """The labeling UI counts offsets in UTF-16 units, Python in code points: they agree only
+    while no text has a character outside the Basic Multilingual Plane (e.g. an emoji)."""
+    astral = {d.id: sorted({c for c in d.text if ord(c) > 0xFFFF}) for d in corpus.documents}
+    assert {k: v for k, v in astral.items() if v} == {}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -296,11 +297,16 @@ def test_serve_command_runs_and_stops_on_sigterm(
 ) -> None:  # fmt: skip
     """`sgie studio serve`: URL printed, push/pull find it, SIGTERM stops the server."""
     token = studio_server.generate_token()
-    env = {**os.environ, "SGIE_STUDIO_CACHE": studio_cache, "SGIE_STUDIO_TOKEN": token}
+    cache = tmp_path / "cache"  # its own state file; the migrated template copied (fast)
+    template = Path(studio_cache) / "label-studio-template"
+    if template.is_dir():
+        shutil.copytree(template, cache / "label-studio-template")
+    cache.mkdir(exist_ok=True)
+    env = {**os.environ, "SGIE_STUDIO_CACHE": str(cache), "SGIE_STUDIO_TOKEN": token}
     log = open(tmp_path / "serve.out", "w+b")  # noqa: SIM115
     proc = subprocess.Popen([sys.executable, "-m", "sgie.cli", "studio", "serve"], env=env,
                             stdout=log, stderr=subprocess.STDOUT, cwd=tmp_path)  # fmt: skip
-    state_file = Path(studio_cache) / "studio" / "server.json"
+    state_file = cache / "studio" / "server.json"
     server_pid = None
     stopped_cleanly = False
     try:
@@ -313,9 +319,11 @@ def test_serve_command_runs_and_stops_on_sigterm(
         assert "running at http://127.0.0.1:" in text and token not in text
         server_pid = json.loads(state_file.read_text())["pid"]
         # push and pull in "another terminal": no --url/--token, found through the state file
-        monkeypatch.setenv("SGIE_STUDIO_CACHE", studio_cache)
+        monkeypatch.setenv("SGIE_STUDIO_CACHE", str(cache))
         out = tmp_path / "pulled.json"
-        assert sgie(capsys, "studio", "push", "--annotations", str(tmp_path))[0] == 0
+        empty = tmp_path / "annotations"
+        empty.mkdir()
+        assert sgie(capsys, "studio", "push", "--annotations", str(empty))[0] == 0
         code, _, err = sgie(capsys, "studio", "pull", "--output", str(out))
         assert code == 0, err
         proc.send_signal(signal.SIGTERM)

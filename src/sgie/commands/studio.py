@@ -1,7 +1,13 @@
 """``sgie studio config|serve|open|push|pull``: the Label Studio round trip.
 
-Each function only parses arguments, calls ``sgie.studio`` / ``sgie.annotations`` and
-prints; the SDK and the server modules are imported lazily so other commands stay fast.
+What it does
+    Registers the ``studio`` subcommands. Each function only parses arguments, calls
+    ``sgie.studio`` / ``sgie.annotations`` and prints; ``serve``/``open`` also turn SIGTERM
+    and SIGINT into a clean stop of the server and record it for push/pull in other terminals.
+    The SDK and the server modules are imported lazily so other commands stay fast.
+
+What it does not do
+    No logic of its own (see ``sgie.studio``); bad input is an ``InputError`` (one line, exit 2).
 """
 
 from __future__ import annotations
@@ -177,7 +183,7 @@ def _raise_stop(signum: int, frame: FrameType | None) -> None:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from sgie.studio.client import ServerAddress, clear_state, connect, resolve_server, write_state
-    from sgie.studio.server import StudioServer, label_studio_version
+    from sgie.studio.server import TEMPLATE_MARKER, StudioServer, label_studio_version, template_dir
 
     if args.url:  # an existing server: check it (and push), nothing to start or stop
         address = resolve_server(args.url, args.token)
@@ -195,6 +201,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     previous_int = signal.signal(signal.SIGINT, signal.default_int_handler)  # even if inherited ignored
     try:
         print(f"starting Label Studio {label_studio_version()} on 127.0.0.1 ...", flush=True)
+        if not args.no_template and not (template_dir() / TEMPLATE_MARKER).is_file():
+            print(f"(first start: migrating a database once, about a minute; cached in "
+                  f"{template_dir()})", flush=True)  # fmt: skip
         with server:
             write_state(server.url, str(server.token), int(server.pid or 0))
             try:

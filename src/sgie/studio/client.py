@@ -12,6 +12,9 @@ What it does
 What it does not do
     No starting of servers (``sgie.studio.server``); no task or export logic.
 
+Inputs / outputs
+    URL and token (or nothing) -> ``ServerAddress`` -> a ``label_studio_sdk.LabelStudio``.
+
 Notes (checked against label-studio 1.23.2 / SDK 2.1.2)
     * ``completed_by`` on import must be a member's integer id or ``{"email": ...}``; a bare
       email string is refused with 400.

@@ -381,7 +381,8 @@ class StudioServer:
                     raise InputError(f"port {port} on {HOST} is taken by another server")
             raise InputError(f"could not start label-studio on a free port (log: {self.log_path})")
         except BaseException:
-            self.stop(keep_log=True)
+            launched = self.log_path is not None and self.log_path.is_file()
+            self.stop(keep_log=launched)  # keep the folder only if there is a log to read
             raise
 
     # -- tear-down ----------------------------------------------------------------------------
