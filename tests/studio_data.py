@@ -43,7 +43,8 @@ def doc000(text: str, variant: str) -> DocAnnotations:
             Argument("proposer", allies, None),
             Argument("executor", us, "e-us"),
             Argument("condition", find(text, "if a peace deal is agreed in the Russia-Ukraine war"), None),
-        ),
+            *([Argument("beneficiary", us, "e-us")] if variant == "gold" else []),  # two roles: one
+        ),                                                                     # multi-label relation
     )  # fmt: skip
     said = find(text, "said", "Kyiv's allies")
     content = find(text, text[us.start - 4 : text.index(", Kyiv's allies said")])

@@ -36,7 +36,8 @@ def raw_export(tasks: list[dict], seed: int) -> list[dict]:
     for n, task in enumerate(copy.deepcopy(tasks)):
         anns = []
         for k, ann in enumerate(task["annotations"]):
-            result = [dict(item, origin="manual") if item["type"] != "relation" else item
+            result = [dict(item, origin="manual") if item["type"] != "relation"
+                      else dict(item, labels=item["labels"][::-1])  # the UI keeps click order
                       for item in ann["result"]]  # fmt: skip
             rng.shuffle(result)
             anns.append({

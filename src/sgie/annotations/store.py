@@ -31,6 +31,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from sgie import schema
 from sgie.annotations.convert import doc_to_results, results_to_doc
 from sgie.atomic import write_text_atomic
 from sgie.corpus.manifest import Corpus, Document, default_corpus_dir, load_corpus
@@ -86,6 +87,12 @@ RESULT_KEYS = ("id", "from_name", "to_name", "type", "value", "from_id", "to_id"
                "labels")  # fmt: skip
 
 
+def _relation_label_key(label: JSON) -> tuple[int, int, str]:
+    if label in schema.RELATION_LABELS:
+        return (0, schema.RELATION_LABELS.index(label), "")  # type: ignore[arg-type]
+    return (1, 0, str(label))  # unknown: kept (after the known ones) for validation to report
+
+
 def normalize_result(items: list[JSON]) -> list[JSONObject]:
     out = []
     for item in items:
@@ -95,6 +102,8 @@ def normalize_result(items: list[JSON]) -> list[JSONObject]:
         if kept.get("type") == "relation":
             kept.setdefault("direction", "right")
             kept.setdefault("labels", [])
+            if isinstance(kept["labels"], list):  # the UI keeps click order: use schema order
+                kept["labels"] = sorted(kept["labels"], key=_relation_label_key)
         out.append(kept)
     return sorted(out, key=_result_key)
 
