@@ -93,8 +93,8 @@ ANNOTATIONS_PER_ITEM = (
 ANNOTATOR_DEMOGRAPHICS = ("Not applicable: there were no human annotators.",)
 MACHINE_ANNOTATION_TOOLS = (
     "All annotations were produced by AI model sessions (one language model): four annotator "
-    "sessions (two per pass, a and b) and one adjudication session. No human annotated, "
-    "adjudicated or checked them.",
+    "sessions (two per pass, a and b) and one adjudication session. No human annotators: "
+    "no human annotated, adjudicated or checked them.",
 )
 DATA_LIMITATIONS = (
     "Five short documents: useful for evaluation and few-shot study, not for training; "
