@@ -28,7 +28,9 @@ from dataclasses import dataclass
 from sgie import schema
 from sgie.records import JSON, Entity, JSONObject
 from sgie.scoring.counts import NO_TYPES, SemEvalCounts, add_maps, frozen_map, macro_f1
-from sgie.scoring.semeval import SCHEMES, Scheme, match_entities
+from sgie.scoring.semeval import SCHEMES, Scheme, entity_candidates, match_entities
+
+_ZERO = SemEvalCounts()
 
 
 @dataclass(frozen=True)
@@ -72,19 +74,103 @@ class EntityCounts:
         return {name: c.to_json() for name, c in self.schemes.items()}
 
 
+def _by_label(
+    gold: Sequence[Entity], pred: Sequence[Entity], candidates: Sequence[tuple[int, int]]
+) -> dict[str, tuple[list[Entity], list[Entity], list[tuple[int, int]]]]:
+    """Per label: its gold and predicted entities (in their order: what
+    ``[e for e in items if e.label == label]`` gives) and the overlapping pairs among them."""
+    out = {label: ([], [], []) for label in schema.ENTITY_LABELS}
+    local: dict[int, int] = {}
+    local_pred: dict[int, int] = {}
+    for i, e in enumerate(gold):
+        group = out.setdefault(e.label, ([], [], []))[0]
+        local[i] = len(group)
+        group.append(e)
+    for i, e in enumerate(pred):
+        group = out.setdefault(e.label, ([], [], []))[1]
+        local_pred[i] = len(group)
+        group.append(e)
+    for g, p in candidates:
+        if gold[g].label == pred[p].label:
+            out[gold[g].label][2].append((local[g], local_pred[p]))
+    return out  # type: ignore[return-value]
+
+
 def _scheme_counts(
-    scheme: Scheme, gold: Sequence[Entity], pred: Sequence[Entity], ungrounded: Sequence[Entity]
+    scheme: Scheme,
+    gold: Sequence[Entity],
+    pred: Sequence[Entity],
+    ungrounded: Sequence[Entity],
+    candidates: Sequence[tuple[int, int]],
+    by_label: dict[str, tuple[list[Entity], list[Entity], list[tuple[int, int]]]],
+    lost_by_label: dict[str, int],
 ) -> SchemeCounts:
-    _, micro = match_entities(gold, pred, scheme)
+    _, micro = match_entities(gold, pred, scheme, candidates)
     micro = micro + SemEvalCounts(spurious=len(ungrounded))
     per_type = []
     for label in schema.ENTITY_LABELS:
-        _, counts = match_entities(
-            [e for e in gold if e.label == label], [e for e in pred if e.label == label], scheme
-        )
-        extra = sum(1 for e in ungrounded if e.label == label)
-        per_type.append((label, counts + SemEvalCounts(spurious=extra)))
+        g, p, pairs = by_label[label]
+        extra = lost_by_label.get(label, 0)
+        if g or p:
+            _, counts = match_entities(g, p, scheme, pairs)
+        else:
+            counts = _ZERO
+        per_type.append((label, counts + SemEvalCounts(spurious=extra) if extra else counts))
     return SchemeCounts(micro, frozen_map(per_type))
+
+
+def _uncontested(
+    gold: Sequence[Entity], pred: Sequence[Entity], candidates: Sequence[tuple[int, int]],
+    lost: Mapping[str, int],
+) -> EntityCounts | None:
+    """The counts when no overlaps compete (each entity overlaps at most one of the other side),
+    the usual case, in one pass; ``None`` otherwise.
+
+    Every overlapping pair has a positive weight, so when no two pairs share an entity the
+    optimal matching of every scheme is all of them, micro and, restricted to same-type pairs,
+    per type: exactly what ``match_entities`` finds, without solving an assignment.
+    """
+    seen_gold, seen_pred = set(), set()
+    for g, p in candidates:
+        if g in seen_gold or p in seen_pred:
+            return None
+        seen_gold.add(g)
+        seen_pred.add(p)
+    names = [s.name for s in SCHEMES]
+    tally = {s.name: {o: 0 for o in ("correct", "incorrect", "partial")} for s in SCHEMES}
+    typed = {label: {n: {o: 0 for o in ("correct", "incorrect", "partial")} for n in names}
+             for label in schema.ENTITY_LABELS}  # fmt: skip
+    matched_of: dict[str, int] = {}
+    for g, p in candidates:
+        ge, pe = gold[g], pred[p]
+        same_type = ge.label == pe.label
+        if same_type:
+            matched_of[ge.label] = matched_of.get(ge.label, 0) + 1
+        for scheme in SCHEMES:
+            outcome = scheme.outcome(ge, pe).value
+            tally[scheme.name][outcome] += 1
+            if same_type:
+                typed[ge.label][scheme.name][outcome] += 1
+    n_gold: dict[str, int] = {}
+    n_pred: dict[str, int] = {}
+    for e in gold:
+        n_gold[e.label] = n_gold.get(e.label, 0) + 1
+    for e in pred:
+        n_pred[e.label] = n_pred.get(e.label, 0) + 1
+    n_lost = sum(lost.values())
+    out = []
+    for name in names:
+        t = tally[name]
+        micro = SemEvalCounts(t["correct"], t["incorrect"], t["partial"], len(gold) - len(candidates),
+                              len(pred) - len(candidates) + n_lost)  # fmt: skip
+        per_type = []
+        for label in schema.ENTITY_LABELS:
+            c, m = typed[label][name], matched_of.get(label, 0)
+            missed, spurious = n_gold.get(label, 0) - m, n_pred.get(label, 0) - m + lost.get(label, 0)
+            per_type.append((label, SemEvalCounts(c["correct"], c["incorrect"], c["partial"], missed,
+                                                  spurious)))  # fmt: skip
+        out.append((name, SchemeCounts(micro, frozen_map(per_type))))
+    return EntityCounts(frozen_map(out))
 
 
 def score_entities(
@@ -95,9 +181,17 @@ def score_entities(
     ``ungrounded`` are predicted entities whose text could not be placed in the document (their
     spans are placeholders and are not looked at); each is spurious.
     """
-    return EntityCounts(
-        frozen_map((s.name, _scheme_counts(s, gold, pred, ungrounded)) for s in SCHEMES)
-    )
+    candidates = entity_candidates(gold, pred)  # overlapping pairs: found once for all schemes
+    lost: dict[str, int] = {}
+    for e in ungrounded:
+        lost[e.label] = lost.get(e.label, 0) + 1
+    fast = _uncontested(gold, pred, candidates, lost)
+    if fast is not None:
+        return fast
+    by_label = _by_label(gold, pred, candidates)
+    return EntityCounts(frozen_map(
+        (s.name, _scheme_counts(s, gold, pred, ungrounded, candidates, by_label, lost)) for s in SCHEMES
+    ))  # fmt: skip
 
 
 def empty_entity_counts() -> EntityCounts:

@@ -50,7 +50,7 @@ from enum import Enum
 
 from sgie.records import Entity
 from sgie.scoring.counts import SemEvalCounts
-from sgie.scoring.matching import Alignment, assign
+from sgie.scoring.matching import Alignment, assign, overlapping_pairs
 
 
 class Outcome(Enum):
@@ -59,6 +59,7 @@ class Outcome(Enum):
     PARTIAL = "partial"
 
 
+_NO_OUTCOMES = {o: 0 for o in Outcome}
 #: Twice the credit of each outcome (integers keep the assignment exact).
 _CREDIT2 = {Outcome.CORRECT: 2, Outcome.PARTIAL: 1, Outcome.INCORRECT: 0}
 
@@ -101,10 +102,23 @@ def _overlap(a: Entity, b: Entity) -> bool:
     return a.span.overlaps(b.span)
 
 
+def entity_candidates(gold: Sequence[Entity], pred: Sequence[Entity]) -> list[tuple[int, int]]:
+    """The ``(gold, pred)`` index pairs that overlap: the only pairs any scheme can match."""
+    return overlapping_pairs([(e.span.start, e.span.end) for e in gold],
+                             [(e.span.start, e.span.end) for e in pred])  # fmt: skip
+
+
 def match_entities(
-    gold: Sequence[Entity], pred: Sequence[Entity], scheme: Scheme
+    gold: Sequence[Entity],
+    pred: Sequence[Entity],
+    scheme: Scheme,
+    candidates: Sequence[tuple[int, int]] | None = None,
 ) -> tuple[Alignment, SemEvalCounts]:
-    """The optimal one-to-one matching of ``pred`` to ``gold`` under ``scheme``, and its counts."""
+    """The optimal one-to-one matching of ``pred`` to ``gold`` under ``scheme``, and its counts.
+
+    ``candidates`` (``entity_candidates(gold, pred)``, if the caller already has it) are the
+    overlapping pairs; only they are weighed (``sgie.scoring.matching.assign``).
+    """
     bound = min(len(gold), len(pred)) + 1  # > any number of matched pairs
 
     def weight(g: int, p: int) -> int:
@@ -112,8 +126,12 @@ def match_entities(
             return 0
         return _CREDIT2[scheme.outcome(gold[g], pred[p])] * bound + 1
 
-    alignment = assign(len(gold), len(pred), weight)
-    tally = {o: 0 for o in Outcome}
+    if candidates is None:
+        candidates = entity_candidates(gold, pred)
+    if not candidates:  # nothing overlaps: every gold entity missed, every prediction spurious
+        return Alignment((), len(gold), len(pred)), SemEvalCounts(missed=len(gold), spurious=len(pred))
+    alignment = assign(len(gold), len(pred), weight, candidates)
+    tally = dict(_NO_OUTCOMES)
     for g, p in alignment.pairs:
         tally[scheme.outcome(gold[g], pred[p])] += 1
     matched = len(alignment.pairs)
