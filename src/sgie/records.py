@@ -216,6 +216,8 @@ def parse_span(
     start = expect_int(o["start"], _join(path, "start"))
     end = expect_int(o["end"], _join(path, "end"))
     text = expect_str(o["text"], _join(path, "text"))
+    if end > len(doc_text):
+        raise InputError(f"'{_join(path, 'end')}' must be <= len(text)={len(doc_text)} (got {end})")
     try:
         return Span(start, end, text).check(doc_text)
     except InputError as err:
