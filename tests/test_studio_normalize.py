@@ -23,7 +23,7 @@ from sgie.errors import InputError
 from sgie.studio import client as studio_client
 from sgie.studio import server as studio_server
 from sgie.studio.pull import count_annotations, existing_count, normalize_export
-from sgie.studio.push import _read_documents_with_offsets, build_tasks, import_payload, read_predictions_file
+from sgie.studio.push import build_tasks, import_payload, read_predictions_file
 
 USER_IDS = {"a": 7, "b": 3, "gold": 12}
 EMAILS = {**{uid: annotator_email(n) for n, uid in USER_IDS.items()}, 1: "admin@sgie.invalid"}
@@ -150,14 +150,14 @@ def test_server_isolation_helpers(tmp_path: Path) -> None:
 
 
 def test_predictions_readers(tmp_path: Path, corpus: Corpus) -> None:
-    """Both readers (the harness's, and the fallback without it) give the same records."""
+    """The predictions reader (the harness's) gives back the records written, and rejects bad lines."""
     from studio_data import prediction_docs
 
     docs = prediction_docs(corpus)
     path = tmp_path / "model.jsonl"
     path.write_text("".join(json.dumps(d.to_json()) + "\n" for d in docs.values()), encoding="utf-8")
     texts = corpus.texts()
-    assert _read_documents_with_offsets(path, texts) == read_predictions_file(path, texts)
+    assert read_predictions_file(path, texts) == dict(docs)
     tasks = build_tasks(corpus, [], read_predictions_file(path, texts), "model")
     assert [t["data"]["doc_id"] for t in tasks if t["predictions"]] == ["000", "002"]
     path.write_text('{"id": "000", "entities": [{"id": "x", "start": 0, "end": 3, "text": "USA", '

@@ -41,7 +41,10 @@ import os
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # spaCy is an optional extra
+    from spacy.language import Language
 
 from sgie import schema
 from sgie.records import JSONObject
@@ -69,7 +72,7 @@ def model_name() -> str:
 
 
 @cache
-def load_model(name: str | None = None) -> Any:
+def load_model(name: str | None = None) -> Language:
     """The spaCy pipeline ``name`` (default: ``model_name()``); ``ModelUnavailable`` if absent."""
     name = name or model_name()
     try:

@@ -29,7 +29,9 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+
+from label_studio_sdk.client import LabelStudio
+from label_studio_sdk.types import Project
 
 from sgie.annotations.store import ANNOTATORS, annotator_email
 from sgie.errors import InputError
@@ -119,7 +121,7 @@ def resolve_server(url: str | None, token: str | None) -> ServerAddress:
     return ServerAddress(url.rstrip("/"), check_token(token), source)
 
 
-def connect(address: ServerAddress) -> Any:
+def connect(address: ServerAddress) -> LabelStudio:
     """A ``LabelStudio`` client whose token the server accepted."""
     from label_studio_sdk import LabelStudio
     from label_studio_sdk.core.api_error import ApiError
@@ -157,14 +159,14 @@ def api_errors(what: str) -> Iterator[None]:
                          f"{_summary(err.body)})") from None  # fmt: skip
 
 
-def organization_id(client: Any) -> int:
+def organization_id(client: LabelStudio) -> int:
     org = client.users.whoami().active_organization
     if not isinstance(org, int):
         raise InputError("the token's user must belong to an organization (got none)")
     return org
 
 
-def member_emails(client: Any) -> dict[int, str]:
+def member_emails(client: LabelStudio) -> dict[int, str]:
     """Organization members: user id -> email (one large page; paging is broken in the SDK)."""
     pager = client.organizations.members.list(id=organization_id(client), page_size=PAGE_SIZE)
     items = getattr(pager, "items", None)
@@ -173,7 +175,7 @@ def member_emails(client: Any) -> dict[int, str]:
     return {m.user.id: m.user.email for m in items if m.user is not None}
 
 
-def ensure_annotators(client: Any) -> dict[str, int]:
+def ensure_annotators(client: LabelStudio) -> dict[str, int]:
     """The Label Studio user id of every annotator (``a``, ``b``, ``gold``), created if absent."""
     by_email = {email: uid for uid, email in member_emails(client).items()}
     ids: dict[str, int] = {}
@@ -187,7 +189,7 @@ def ensure_annotators(client: Any) -> dict[str, int]:
     return ids
 
 
-def find_project(client: Any, title: str) -> Any | None:
+def find_project(client: LabelStudio, title: str) -> Project | None:
     """The one project called ``title``, or None; two such projects are an error."""
     pager = client.projects.list(page_size=PAGE_SIZE)
     items = getattr(pager, "items", None)

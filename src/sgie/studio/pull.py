@@ -37,7 +37,8 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+
+from label_studio_sdk.client import LabelStudio
 
 from sgie.annotations.store import (
     ANNOTATORS,
@@ -69,7 +70,7 @@ class PullSummary:
         return sum(self.annotations.values())
 
 
-def fetch_export(client: Any, project_id: int, timeout: float = 120.0) -> list[JSONObject]:
+def fetch_export(client: LabelStudio, project_id: int, timeout: float = 120.0) -> list[JSONObject]:
     """All tasks of the project as raw Label Studio JSON, predictions with their results."""
     import time
 
@@ -140,7 +141,7 @@ def normalize_export(
     return out
 
 
-def count_annotations(tasks: list[Any]) -> int:
+def count_annotations(tasks: list[JSONObject]) -> int:
     return sum(
         len([a for a in t.get("annotations") or [] if isinstance(a, dict) and not a.get("was_cancelled")])
         for t in tasks
@@ -166,7 +167,7 @@ def existing_count(path: Path) -> int | None:
 
 
 def pull(
-    client: Any,
+    client: LabelStudio,
     corpus: Corpus,
     *,
     project_title: str,

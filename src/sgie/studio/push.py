@@ -32,10 +32,10 @@ Inputs / outputs
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+
+from label_studio_sdk.client import LabelStudio
 
 from sgie.annotations.convert import doc_to_results
 from sgie.annotations.store import (
@@ -48,7 +48,8 @@ from sgie.annotations.store import (
 )
 from sgie.corpus.manifest import Corpus
 from sgie.errors import InputError
-from sgie.records import DocAnnotations, JSONObject, parse_doc
+from sgie.records import DocAnnotations, JSONObject
+from sgie.scoring.predictions import read_predictions
 from sgie.studio.client import api_errors, ensure_annotators, find_project
 
 CONFIG_FILE = "labeling_config.xml"
@@ -70,46 +71,11 @@ def default_config_path() -> Path:
 
 
 def read_predictions_file(path: Path, texts: dict[str, str]) -> dict[str, DocAnnotations]:
-    """A predictions JSONL file (the ``sgie evaluate`` format), strictly parsed.
-
-    Uses the scoring harness's reader (``sgie.scoring.predictions``) when it is installed, so
-    push accepts exactly what ``sgie evaluate`` accepts (text-only spans grounded; spans that
-    cannot be grounded have no offsets and are left out); else documents-format records
-    with offsets. A layer may be absent in either case (not predicted).
-    """
-    try:
-        from sgie.scoring.predictions import read_predictions
-    except ImportError:
-        return _read_documents_with_offsets(path, texts)
+    """A predictions JSONL file (the ``sgie evaluate`` format), strictly parsed by the scoring
+    harness's reader, so push accepts exactly what ``sgie evaluate`` accepts (text-only spans
+    grounded; spans that cannot be grounded have no offsets and are left out). A layer may be
+    absent (not predicted)."""
     return dict(read_predictions(path, texts).docs)
-
-
-def _read_documents_with_offsets(path: Path, texts: dict[str, str]) -> dict[str, DocAnnotations]:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError("file must exist (got nothing)", file=str(path)) from None
-    docs: dict[str, DocAnnotations] = {}
-    for number, raw in enumerate(data.split(b"\n"), start=1):
-        if not raw.strip():
-            continue
-        try:
-            doc = parse_doc(json.loads(raw.decode("utf-8")), texts, extra_fields=("text",))
-        except UnicodeDecodeError as err:
-            raise InputError(f"line must be UTF-8 (got byte {raw[err.start]:#x})", file=str(path),
-                             line=number) from None  # fmt: skip
-        except json.JSONDecodeError as err:
-            raise InputError(f"line must be a JSON object ({err.msg})", file=str(path),
-                             line=number) from None  # fmt: skip
-        except InputError as err:
-            raise err.at(file=str(path), line=number) from None
-        if doc.doc_id in docs:
-            raise InputError(f"'id' must be unique (got {doc.doc_id!r} again)", file=str(path),
-                             line=number)  # fmt: skip
-        docs[doc.doc_id] = doc
-    if not docs:
-        raise InputError("file must contain at least one document (got none)", file=str(path))
-    return docs
 
 
 def build_tasks(
@@ -142,7 +108,7 @@ def build_tasks(
     return list(store.tasks)
 
 
-def import_payload(tasks: list[JSONObject], user_ids: dict[str, int]) -> list[dict[str, Any]]:
+def import_payload(tasks: list[JSONObject], user_ids: dict[str, int]) -> list[JSONObject]:
     """Label Studio import objects: explicit ``ground_truth``, ``completed_by`` as user id."""
     payload = []
     for task in tasks:
@@ -161,7 +127,7 @@ def import_payload(tasks: list[JSONObject], user_ids: dict[str, int]) -> list[di
 
 
 def push(
-    client: Any,
+    client: LabelStudio,
     corpus: Corpus,
     *,
     project_title: str,
