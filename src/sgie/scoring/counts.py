@@ -32,7 +32,7 @@ What it does not do
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Protocol, TypeVar
 
@@ -112,8 +112,9 @@ class SemEvalCounts:
     spurious: int = 0
 
     def __add__(self, other: SemEvalCounts) -> SemEvalCounts:
-        return SemEvalCounts(*(getattr(self, f.name) + getattr(other, f.name)
-                               for f in fields(self)))  # fmt: skip
+        return SemEvalCounts(self.correct + other.correct, self.incorrect + other.incorrect,
+                             self.partial + other.partial, self.missed + other.missed,
+                             self.spurious + other.spurious)  # fmt: skip
 
     @property
     def possible(self) -> int:

@@ -119,6 +119,15 @@ def _scheme_counts(
     return SchemeCounts(micro, frozen_map(per_type))
 
 
+_NONE = {"correct": 0, "incorrect": 0, "partial": 0}
+
+
+def _outcome(scheme: Scheme, same_boundaries: bool, same_type: bool) -> str:
+    """``scheme.outcome`` of an overlapping pair, from whether boundaries and types agree."""
+    ok = (same_boundaries or not scheme.same_boundaries) and (same_type or not scheme.same_type)
+    return "correct" if ok else scheme.otherwise.value
+
+
 def _uncontested(
     gold: Sequence[Entity], pred: Sequence[Entity], candidates: Sequence[tuple[int, int]],
     lost: Mapping[str, int],
@@ -136,21 +145,27 @@ def _uncontested(
             return None
         seen_gold.add(g)
         seen_pred.add(p)
-    names = [s.name for s in SCHEMES]
-    tally = {s.name: {o: 0 for o in ("correct", "incorrect", "partial")} for s in SCHEMES}
-    typed = {label: {n: {o: 0 for o in ("correct", "incorrect", "partial")} for n in names}
-             for label in schema.ENTITY_LABELS}  # fmt: skip
+    # outcomes depend only on (same boundaries, same type): count pairs by those, then map
+    kinds: dict[tuple[bool, bool], int] = {}
+    typed_kinds: dict[tuple[str, bool], int] = {}  # same-type pairs by (label, same boundaries)
     matched_of: dict[str, int] = {}
     for g, p in candidates:
-        ge, pe = gold[g], pred[p]
-        same_type = ge.label == pe.label
-        if same_type:
-            matched_of[ge.label] = matched_of.get(ge.label, 0) + 1
-        for scheme in SCHEMES:
-            outcome = scheme.outcome(ge, pe).value
-            tally[scheme.name][outcome] += 1
-            if same_type:
-                typed[ge.label][scheme.name][outcome] += 1
+        gs, ps = gold[g].span, pred[p].span
+        label = gold[g].label
+        key = (gs.start == ps.start and gs.end == ps.end, label == pred[p].label)
+        kinds[key] = kinds.get(key, 0) + 1
+        if key[1]:
+            matched_of[label] = matched_of.get(label, 0) + 1
+            typed_kinds[(label, key[0])] = typed_kinds.get((label, key[0]), 0) + 1
+    names = [s.name for s in SCHEMES]
+    tally = {n: {o: 0 for o in ("correct", "incorrect", "partial")} for n in names}
+    typed = {label: {n: {o: 0 for o in ("correct", "incorrect", "partial")} for n in names}
+             for label in matched_of}  # fmt: skip
+    for scheme in SCHEMES:
+        for (bounds, types), n in kinds.items():
+            tally[scheme.name][_outcome(scheme, bounds, types)] += n
+        for (label, bounds), n in typed_kinds.items():
+            typed[label][scheme.name][_outcome(scheme, bounds, True)] += n
     n_gold: dict[str, int] = {}
     n_pred: dict[str, int] = {}
     for e in gold:
@@ -165,7 +180,7 @@ def _uncontested(
                               len(pred) - len(candidates) + n_lost)  # fmt: skip
         per_type = []
         for label in schema.ENTITY_LABELS:
-            c, m = typed[label][name], matched_of.get(label, 0)
+            c, m = typed[label][name] if label in typed else _NONE, matched_of.get(label, 0)
             missed, spurious = n_gold.get(label, 0) - m, n_pred.get(label, 0) - m + lost.get(label, 0)
             per_type.append((label, SemEvalCounts(c["correct"], c["incorrect"], c["partial"], missed,
                                                   spurious)))  # fmt: skip
