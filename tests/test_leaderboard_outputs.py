@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import struct
 
 import pytest
 from leaderboard_support import SAMPLE_GOLD, sample_submissions
@@ -133,9 +134,23 @@ def test_regeneration_is_byte_identical_and_check_detects_changes(board, capsys)
     assert code == 1 and "LEADERBOARD.md: differs" in printed.out and "gone.json: stale" in printed.out
     write_outputs(out, outputs)
     assert check_outputs(out, outputs) == [] and not (out / "results" / "gone.json").exists()
+    # a plot of the same data rasterised differently (another matplotlib build) is left alone
+    other_build = _png_with_hash(data_hash(lb))
+    (out / "leaderboard.png").write_bytes(other_build)
+    write_outputs(out, outputs)
+    assert (out / "leaderboard.png").read_bytes() == other_build and check_outputs(out, outputs) == []
+    (out / "leaderboard.png").write_bytes(_png_with_hash("0" * 64))
+    assert check_outputs(out, outputs) == [f"{out / 'leaderboard.png'}: plots different data"]
+    write_outputs(out, outputs)
+    assert (out / "leaderboard.png").read_bytes() == outputs["leaderboard.png"]
     assert check_outputs(subs.parent / "nothing", outputs)  # all missing
     other = analyse(gold, load_submissions(subs, gold), Settings(resamples=2000, seed=99))
     assert data_hash(other) != data_hash(lb)
+
+
+def _png_with_hash(digest: str) -> bytes:
+    body = b"sgie-data-sha256\x00" + digest.encode()
+    return b"\x89PNG\r\n\x1a\n" + struct.pack(">I", len(body)) + b"tEXt" + body + b"\0\0\0\0"
 
 
 def test_validate_mode_and_no_submissions(tmp_path, board, capsys):
