@@ -7,9 +7,9 @@ What it does
     or "n/a" written where there is no value. Deterministic: the Agg canvas without pyplot,
     matplotlib's default style (not the user's matplotlibrc), fixed size and dpi, no
     timestamp or software name in the metadata. The PNG carries, as a ``tEXt`` chunk
-    ``sgie-data-sha256``, the hash of exactly the data it plots; ``png_data_hash`` reads it
-    back, so a check can tell stale plots from fresh ones even where a different
-    matplotlib/FreeType build would rasterise the same data into different bytes.
+    ``sgie-data-sha256``, the hash of exactly the data it plots (and of ``PLOT_VERSION``);
+    ``png_data_hash`` reads it back, so a check can tell stale plots from fresh ones even where
+    a different matplotlib/FreeType build would rasterise the same data into different bytes.
 
 What it does not do
     No statistics, no file writing.
@@ -26,6 +26,7 @@ from sgie.leaderboard.build import Leaderboard
 from sgie.leaderboard.headline import HEADLINE, LAYERS, OVERALL
 
 DATA_KEY = "sgie-data-sha256"
+PLOT_VERSION = 2  # part of the hash: bump when the drawing changes
 PANELS = (OVERALL, *LAYERS)
 DPI = 100
 
@@ -45,14 +46,18 @@ def plot_data(lb: Leaderboard) -> list[dict]:
                 cells[m] = "n/a"
             else:
                 cells[m] = [round(i.point, 6), *(None if x is None else round(x, 6) for x in (i.low, i.high))]
-        rows.append({"id": e.id, "name": e.submission.info.name, "ranked": e.submission.info.ranked,
-                     "values": cells})  # fmt: skip
+        info = e.submission.info
+        label = info.name
+        if not info.ranked:
+            mark = "ceiling" if info.type == "annotator" else "unranked"
+            label += "" if mark in label.lower() else f" ({mark})"
+        rows.append({"id": e.id, "label": label, "ranked": info.ranked, "values": cells})
     return rows
 
 
 def data_hash(lb: Leaderboard) -> str:
     head = {"settings": [lb.settings.resamples, lb.settings.seed, lb.settings.confidence],
-            "unit": lb.clusters.unit, "gold": lb.dataset.gold_sha256}  # fmt: skip
+            "unit": lb.clusters.unit, "gold": lb.dataset.gold_sha256, "plot": PLOT_VERSION}  # fmt: skip
     text = json.dumps([head, plot_data(lb)], sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -90,7 +95,7 @@ def render_png(lb: Leaderboard) -> bytes:
             ax.set_xlabel("F1 (%)", fontsize=8)
             ax.tick_params(labelsize=8)
         axes[0].set_yticks(ys)
-        axes[0].set_yticklabels([r["name"] + ("" if r["ranked"] else " (ceiling)") for r in rows])
+        axes[0].set_yticklabels([r["label"] for r in rows])
         fig.suptitle(f"SGIE leaderboard: headline F1 with {round(100 * lb.settings.confidence)}% "
                      f"bootstrap intervals (test documents {', '.join(lb.dataset.documents)})",
                      fontsize=10)  # fmt: skip
