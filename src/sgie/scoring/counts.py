@@ -54,8 +54,42 @@ def _f1(precision: float | None, recall: float | None, credit: float) -> float |
     return 2 * (precision * recall) / (precision + recall)
 
 
+class _Derived:
+    """Precision, recall, F1 and their undefined-reasons, derived once for every count type
+    from ``_basis() = (credit, predicted, gold)``: precision = credit / predicted,
+    recall = credit / gold (``None`` when the denominator is 0)."""
+
+    def _basis(self) -> tuple[float, int, int]:
+        raise NotImplementedError
+
+    @property
+    def precision(self) -> float | None:
+        credit, predicted, _ = self._basis()
+        return credit / predicted if predicted else None
+
+    @property
+    def recall(self) -> float | None:
+        credit, _, gold = self._basis()
+        return credit / gold if gold else None
+
+    @property
+    def f1(self) -> float | None:
+        return _f1(self.precision, self.recall, self._basis()[0])
+
+    @property
+    def reasons(self) -> dict[str, JSON]:
+        """Why each undefined metric is undefined (empty when all are defined)."""
+        out: dict[str, JSON] = {}
+        if self.precision is None:
+            out["precision"] = NO_PREDICTIONS
+        if self.recall is None:
+            out["recall"] = NO_GOLD
+            out["f1"] = NO_GOLD
+        return out
+
+
 @dataclass(frozen=True)
-class PRF:
+class PRF(_Derived):
     """True positive, false positive and false negative counts."""
 
     tp: int = 0
@@ -73,28 +107,8 @@ class PRF:
     def gold(self) -> int:
         return self.tp + self.fn
 
-    @property
-    def precision(self) -> float | None:
-        return self.tp / self.predicted if self.predicted else None
-
-    @property
-    def recall(self) -> float | None:
-        return self.tp / self.gold if self.gold else None
-
-    @property
-    def f1(self) -> float | None:
-        return _f1(self.precision, self.recall, self.tp)
-
-    @property
-    def reasons(self) -> dict[str, JSON]:
-        """Why each undefined metric is undefined (empty when all are defined)."""
-        out: dict[str, JSON] = {}
-        if self.precision is None:
-            out["precision"] = NO_PREDICTIONS
-        if self.recall is None:
-            out["recall"] = NO_GOLD
-            out["f1"] = NO_GOLD
-        return out
+    def _basis(self) -> tuple[float, int, int]:
+        return self.tp, self.predicted, self.gold
 
     def to_json(self) -> JSONObject:
         return {"tp": self.tp, "fp": self.fp, "fn": self.fn, "precision": self.precision,
@@ -102,7 +116,7 @@ class PRF:
 
 
 @dataclass(frozen=True)
-class SemEvalCounts:
+class SemEvalCounts(_Derived):
     """The five SemEval-2013 counts of one entity matching scheme."""
 
     correct: int = 0
@@ -128,27 +142,8 @@ class SemEvalCounts:
     def credit(self) -> float:
         return self.correct + 0.5 * self.partial
 
-    @property
-    def precision(self) -> float | None:
-        return self.credit / self.actual if self.actual else None
-
-    @property
-    def recall(self) -> float | None:
-        return self.credit / self.possible if self.possible else None
-
-    @property
-    def f1(self) -> float | None:
-        return _f1(self.precision, self.recall, self.credit)
-
-    @property
-    def reasons(self) -> dict[str, JSON]:
-        out: dict[str, JSON] = {}
-        if self.precision is None:
-            out["precision"] = NO_PREDICTIONS
-        if self.recall is None:
-            out["recall"] = NO_GOLD
-            out["f1"] = NO_GOLD
-        return out
+    def _basis(self) -> tuple[float, int, int]:
+        return self.credit, self.actual, self.possible
 
     def to_json(self) -> JSONObject:
         return {
