@@ -167,6 +167,14 @@ class Store:
         return sum(len(docs) for docs in self.annotations.values())
 
 
+def _records(result: JSON, doc_id: str, text: str, who: str, source: str) -> DocAnnotations:
+    """One result list as records; an error names the task and the annotator or model."""
+    try:
+        return results_to_doc(result, doc_id, text)
+    except InputError as err:
+        raise InputError(f"task {doc_id!r} {who}: {err.message}", file=source) from None
+
+
 def validate_tasks(tasks: list[JSON], corpus: Corpus, source: str = EXPORT_FILE) -> Store:
     """Validate normalized tasks against the corpus; ``InputError`` names task and annotator."""
     docs = corpus.by_id()
@@ -198,20 +206,12 @@ def validate_tasks(tasks: list[JSON], corpus: Corpus, source: str = EXPORT_FILE)
             if ann["ground_truth"] != (name == GOLD):  # type: ignore[index]
                 raise InputError(f"'ground_truth' of {name!r} on task {doc_id!r} must be "
                                  f"{name == GOLD} (got {ann['ground_truth']})", file=source)  # type: ignore[index]  # fmt: skip
-            try:
-                doc = results_to_doc(ann["result"], doc_id, docs[doc_id].text)  # type: ignore[index]
-            except InputError as err:
-                raise InputError(f"task {doc_id!r} annotator {name!r}: {err.message}",
-                                 file=source) from None  # fmt: skip
-            by_annotator.setdefault(name, {})[doc_id] = doc
+            by_annotator.setdefault(name, {})[doc_id] = _records(
+                ann["result"], doc_id, docs[doc_id].text, f"annotator {name!r}", source)  # type: ignore[index]  # fmt: skip
         for pred in norm["predictions"]:  # type: ignore[union-attr]
             version = str(pred["model_version"])  # type: ignore[index]
-            try:
-                doc = results_to_doc(pred["result"], doc_id, docs[doc_id].text)  # type: ignore[index]
-            except InputError as err:
-                raise InputError(f"task {doc_id!r} prediction {version!r}: {err.message}",
-                                 file=source) from None  # fmt: skip
-            by_model.setdefault(version, {})[doc_id] = doc
+            by_model.setdefault(version, {})[doc_id] = _records(
+                pred["result"], doc_id, docs[doc_id].text, f"prediction {version!r}", source)  # type: ignore[index]  # fmt: skip
         normalized.append(norm)
     return Store(tuple(normalized), by_annotator, by_model)
 
