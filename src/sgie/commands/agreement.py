@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from sgie.agreement.report import agreement_report, dumps_json, render_markdown
 from sgie.annotations.store import default_annotations_dir, load_store
 from sgie.atomic import write_text_atomic
 from sgie.corpus.manifest import default_corpus_dir, load_corpus
@@ -21,6 +20,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def cmd_agreement(args: argparse.Namespace) -> int:
+    # Imported here, not at start-up: scikit-learn and krippendorff are slow to import.
+    from sgie.agreement.report import agreement_report, dumps_json, render_markdown
+
     folder = args.annotations or default_annotations_dir()
     corpus = load_corpus(default_corpus_dir())
     store = load_store(folder, corpus)

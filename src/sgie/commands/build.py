@@ -6,8 +6,6 @@ import argparse
 from pathlib import Path
 
 from sgie.corpus.manifest import SPLITS, default_corpus_dir
-from sgie.dataset.build import build, check
-from sgie.dataset.features import CONFIG_LIST
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -32,6 +30,10 @@ def _root(args: argparse.Namespace) -> Path:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    # Imported here, not at start-up: `datasets` is slow to import and only `build` needs it.
+    from sgie.dataset.build import build, check
+    from sgie.dataset.features import CONFIG_LIST
+
     root = _root(args)
     if args.check:
         result = check(root, annotations_dir=args.annotations)

@@ -30,8 +30,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sklearn.model_selection import LeaveOneGroupOut
-
 from sgie.corpus.manifest import Corpus
 from sgie.corpus.similarity import NEAR_DUPLICATE_JACCARD, NGRAM, pair_similarities
 
@@ -46,6 +44,7 @@ class Fold:
 
 def folds(corpus: Corpus) -> tuple[Fold, ...]:
     """Leave-one-group-out folds (scikit-learn), in sorted order of the held-out group."""
+    from sklearn.model_selection import LeaveOneGroupOut  # heavy: imported only when needed
     ids = [d.id for d in corpus.documents]
     groups = [d.record.group for d in corpus.documents]
     out = []
