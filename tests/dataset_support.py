@@ -45,11 +45,11 @@ def _find(text: str, needle: str, start: int = 0) -> Span | None:
 def _entities(doc_id: str, text: str) -> list[Entity]:
     chosen: list[Entity] = []
     if doc_id == "002":  # "U.S" ends inside the token "U.S.": not token-aligned
-        chosen.append(Entity("e-us", Span.of(text, 0, 3), "GPE"))
+        chosen.append(Entity.at("e-us", Span.of(text, 0, 3), "GPE"))
     for k, (needle, label) in enumerate(NEEDLES):
         span = _find(text, needle)
         if span and not any(span.overlaps(e.span) for e in chosen):
-            chosen.append(Entity(f"e{k}", span, label))
+            chosen.append(Entity.at(f"e{k}", span, label))
     return sorted(chosen, key=lambda e: e.span)
 
 
@@ -58,14 +58,14 @@ def synthetic_doc(doc_id: str, text: str, variant: str = "gold") -> DocAnnotatio
     if variant == "a":
         entities = entities[:-1]
     elif variant == "b":
-        entities = [Entity(entities[0].id, entities[0].span, "ORG"), *entities[1:]]
+        entities = [Entity.at(entities[0].id, entities[0].span, "ORG"), *entities[1:]]
     head = Span.of(text, 0, text.index(" ", 1))
     second = Span.of(text, text.index(" ", 1) + 1, text.index(" ", text.index(" ", 1) + 1))
     last = Span.of(text, len(text) - 1, len(text))
-    arguments = [Argument("beneficiary", second, None), Argument("condition", last, None)]
+    arguments = [Argument.at("beneficiary", second, None), Argument.at("condition", last, None)]
     if entities:
-        arguments.insert(0, Argument("proposer", entities[0].span, entities[0].id))
-    proposals = [Proposal("p1", head, "plan", "offered", "positive", tuple(arguments))]
+        arguments.insert(0, Argument.at("proposer", entities[0].span, entities[0].id))
+    proposals = [Proposal.at("p1", head, "plan", "offered", "positive", tuple(arguments))]
     attributions = [
         Attribution("t1", (head,), (second,), (last,), "indirect", "named_person", None),
         Attribution("t2", (second, last), (), (head, last), "mixed", "none", "t1"),

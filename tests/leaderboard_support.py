@@ -4,8 +4,9 @@ written into temp dirs (the real submissions live in eval/submissions/)."""
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from pathlib import Path
+
+from msgspec.structs import replace
 
 from sgie.records import DocAnnotations
 from sgie.scoring import read_gold

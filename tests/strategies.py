@@ -12,9 +12,8 @@ What it does not do
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from hypothesis import strategies as st
+from msgspec.structs import replace
 
 from sgie import schema
 from sgie.records import Argument, Attribution, DocAnnotations, Entity, Proposal
@@ -49,14 +48,14 @@ def spans(draw: st.DrawFn, text: str, max_len: int = 40) -> Span:
 @st.composite
 def entities(draw: st.DrawFn, text: str, max_size: int = 6, prefix: str = "e") -> tuple[Entity, ...]:  # noqa: E501
     n = draw(st.integers(0, max_size))
-    return tuple(Entity(f"{prefix}{i}", draw(spans(text)), draw(st.sampled_from(schema.ENTITY_LABELS)))
+    return tuple(Entity.at(f"{prefix}{i}", draw(spans(text)), draw(st.sampled_from(schema.ENTITY_LABELS)))
                  for i in range(n))  # fmt: skip
 
 
 @st.composite
 def arguments(draw: st.DrawFn, text: str, max_size: int = 3) -> tuple[Argument, ...]:
     n = draw(st.integers(0, max_size))
-    return tuple(Argument(draw(st.sampled_from(schema.ROLE_NAMES)), draw(spans(text)), None)
+    return tuple(Argument.at(draw(st.sampled_from(schema.ROLE_NAMES)), draw(spans(text)), None)
                  for _ in range(n))  # fmt: skip
 
 
@@ -64,7 +63,7 @@ def arguments(draw: st.DrawFn, text: str, max_size: int = 3) -> tuple[Argument, 
 def proposals(draw: st.DrawFn, text: str, max_size: int = 4, prefix: str = "p") -> tuple[Proposal, ...]:  # noqa: E501
     n = draw(st.integers(0, max_size))
     return tuple(
-        Proposal(
+        Proposal.at(
             f"{prefix}{i}",
             draw(spans(text)),
             draw(st.sampled_from(schema.PROPOSAL_TYPE.value_names)),
@@ -124,7 +123,7 @@ def perturbed(draw: st.DrawFn, gold: DocAnnotations, text: str) -> DocAnnotation
     """A prediction from ``gold``: items dropped, kept, moved, relabelled, plus spurious ones."""
     keep = st.integers(0, 3).map(bool)  # keep 3 times in 4
 
-    ents = [Entity(f"x{i}", draw(nearby(text, e.span)),
+    ents = [Entity.at(f"x{i}", draw(nearby(text, e.span)),
                    e.label if draw(keep) else draw(st.sampled_from(schema.ENTITY_LABELS)))
             for i, e in enumerate(gold.entities or ()) if draw(keep)]  # fmt: skip
     ents += draw(entities(text, 2, "sx"))
@@ -132,10 +131,10 @@ def perturbed(draw: st.DrawFn, gold: DocAnnotations, text: str) -> DocAnnotation
     props = []
     for i, p in enumerate(gold.proposals or ()):
         if draw(keep):
-            args = tuple(replace(a, span=draw(nearby(text, a.span))) for a in p.arguments
+            args = tuple(a.with_span(draw(nearby(text, a.span))) for a in p.arguments
                          if draw(keep))  # fmt: skip
             ptype = p.type if draw(keep) else draw(st.sampled_from(schema.PROPOSAL_TYPE.value_names))
-            props.append(replace(p, id=f"y{i}", span=draw(nearby(text, p.span)), type=ptype,
+            props.append(replace(p.with_span(draw(nearby(text, p.span))), id=f"y{i}", type=ptype,
                                  arguments=args))  # fmt: skip
     props += draw(proposals(text, 1, "sy"))
 

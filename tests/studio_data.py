@@ -26,24 +26,24 @@ def find(text: str, needle: str, after: str = "") -> Span:
 def doc000(text: str, variant: str) -> DocAnnotations:
     us = find(text, "United States", "The United States would lead")
     entities = [
-        Entity("e-us", us, "GPE"),
-        Entity("e-afp", find(text, "AFP", "seen by"), "MEDIA"),
-        Entity("e-paris", find(text, "Paris", "ahead of"), "GPE"),
-        Entity("e-war", find(text, "Russia-Ukraine war"), "EVENT"),
-        Entity("e-macron", find(text, "Emmanuel Macron"), "PERSON"),
+        Entity.at("e-us", us, "GPE"),
+        Entity.at("e-afp", find(text, "AFP", "seen by"), "MEDIA"),
+        Entity.at("e-paris", find(text, "Paris", "ahead of"), "GPE"),
+        Entity.at("e-war", find(text, "Russia-Ukraine war"), "EVENT"),
+        Entity.at("e-macron", find(text, "Emmanuel Macron"), "PERSON"),
     ]
     if variant == "b":
-        entities[3] = Entity("e-war", find(text, "Russia-Ukraine"), "EVENT")
-        entities.append(Entity("e-zel", find(text, "Volodymyr Zelensky"), "PERSON"))
+        entities[3] = Entity.at("e-war", find(text, "Russia-Ukraine"), "EVENT")
+        entities.append(Entity.at("e-zel", find(text, "Volodymyr Zelensky"), "PERSON"))
     allies = find(text, "Kyiv's allies")
-    proposal = Proposal(
+    proposal = Proposal.at(
         "p1", find(text, 'would lead a "ceasefire monitoring and verification mechanism"'),
         "plan", "draft" if variant != "a" else "under_discussion", "positive",
         (
-            Argument("proposer", allies, None),
-            Argument("executor", us, "e-us"),
-            Argument("condition", find(text, "if a peace deal is agreed in the Russia-Ukraine war"), None),
-            *([Argument("beneficiary", us, "e-us")] if variant == "gold" else []),  # two roles: one
+            Argument.at("proposer", allies, None),
+            Argument.at("executor", us, "e-us"),
+            Argument.at("condition", find(text, "if a peace deal is agreed in the Russia-Ukraine war"), None),
+            *([Argument.at("beneficiary", us, "e-us")] if variant == "gold" else []),  # two roles: one
         ),                                                                     # multi-label relation
     )  # fmt: skip
     said = find(text, "said", "Kyiv's allies")
@@ -63,9 +63,9 @@ def doc002(text: str) -> DocAnnotations:
     return DocAnnotations(
         "002",
         (
-            Entity("ft", find(text, "FT", "Ukraine –"), "MEDIA"),
-            Entity("eu", find(text, "European countries’", "American proposal"), "NORP"),
-            Entity("trump", find(text, "Donald Trump"), "PERSON"),
+            Entity.at("ft", find(text, "FT", "Ukraine –"), "MEDIA"),
+            Entity.at("eu", find(text, "European countries’", "American proposal"), "NORP"),
+            Entity.at("trump", find(text, "Donald Trump"), "PERSON"),
         ),
         (),
         (),
@@ -75,7 +75,7 @@ def doc002(text: str) -> DocAnnotations:
 def synthetic_docs(corpus: Corpus) -> dict[str, dict[str, DocAnnotations]]:
     """Annotator -> doc id -> records."""
     texts = corpus.texts()
-    empty001 = DocAnnotations("001", (Entity("vance", find(texts["001"], "JD Vance"), "PERSON"),), (), ())
+    empty001 = DocAnnotations("001", (Entity.at("vance", find(texts["001"], "JD Vance"), "PERSON"),), (), ())
     return {
         "a": {"000": doc000(texts["000"], "a"), "002": doc002(texts["002"])},
         "b": {"000": doc000(texts["000"], "b")},
@@ -98,7 +98,7 @@ def synthetic_tasks(corpus: Corpus) -> list[JSONObject]:
     for task in tasks:
         if task["data"]["doc_id"] == "001":  # type: ignore[index]
             nato = find(corpus.texts()["001"], "NATO")
-            pred = DocAnnotations("001", (Entity("m1", nato, "ORG"),), None, None)
+            pred = DocAnnotations("001", (Entity.at("m1", nato, "ORG"),), None, None)
             task["predictions"] = [{"model_version": "committed-model",
                                     "result": normalize_result(doc_to_results(pred))}]  # type: ignore[arg-type]  # fmt: skip
     return tasks

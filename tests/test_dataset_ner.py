@@ -82,8 +82,8 @@ def test_decode_treats_stray_inside_tags_like_conlleval():
 def test_align_reports_entities_inside_tokens_and_across_lines():
     """Misaligned gold entities are reported with a reason and left untagged."""
     text = "the U.S. said\nKyiv allies"
-    ents = [Entity("e1", Span.of(text, 4, 7), "GPE"), Entity("e2", Span.of(text, 9, 19), "ORG"),
-            Entity("e3", Span.of(text, 14, 18), "GPE")]  # fmt: skip
+    ents = [Entity.at("e1", Span.of(text, 4, 7), "GPE"), Entity.at("e2", Span.of(text, 9, 19), "ORG"),
+            Entity.at("e3", Span.of(text, 14, 18), "GPE")]  # fmt: skip
     result = align("x", text, ents)
     assert [(m.entity_id, m.reason.split(" ")[0]) for m in result.misaligned] == [
         ("e1", "end"), ("e2", "crosses")]

@@ -123,7 +123,7 @@ def test_split_without_gold_is_a_clear_error(capsys, monkeypatch):
 def test_split_scores_against_committed_gold(capsys, monkeypatch, corpus):
     """--split takes the gold of the split's documents with their corpus texts."""
     def doc(doc_id: str) -> DocAnnotations:
-        return DocAnnotations(doc_id, (Entity("e", Span.of(corpus.by_id()[doc_id].text, 0, 2), "GPE"),),
+        return DocAnnotations(doc_id, (Entity.at("e", Span.of(corpus.by_id()[doc_id].text, 0, 2), "GPE"),),
                               None, None)  # fmt: skip
 
     fake_store(monkeypatch, {d.id: doc(d.id) for d in corpus.documents})

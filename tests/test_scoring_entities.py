@@ -24,7 +24,7 @@ NERVALUATE_SCHEME = {"strict": "strict", "exact": "exact", "partial": "partial",
 
 
 def ents(mentions: list[Mention], text: str, prefix: str = "e") -> list[Entity]:
-    return [Entity(f"{prefix}{i}", Span.of(text, s, e), label)
+    return [Entity.at(f"{prefix}{i}", Span.of(text, s, e), label)
             for i, (s, e, label) in enumerate(mentions)]  # fmt: skip
 
 
@@ -112,7 +112,7 @@ def test_macro_f1_is_mean_over_types_with_gold():
 def test_ungrounded_entities_are_spurious_everywhere():
     """An ungrounded entity is spurious in every scheme, micro and for its type."""
     text = "x" * 20
-    lost = [Entity("u", Span(21, 25, "Kyiv"), "GPE")]
+    lost = [Entity.at("u", Span(21, 25, "Kyiv"), "GPE")]
     result = score_entities(ents([(0, 5, "GPE")], text), ents([(0, 5, "GPE")], text), lost)
     for name in NERVALUATE_SCHEME:
         assert counts(result[name].micro) == (1, 0, 0, 0, 1)

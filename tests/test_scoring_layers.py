@@ -3,9 +3,8 @@ overlap, whole attributions, nesting links, ungrounded items."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
+from msgspec.structs import replace
 
 from sgie.records import Argument, Attribution, Proposal
 from sgie.scoring.attributions import region_tokens, score_attributions, tokenize
@@ -25,7 +24,7 @@ def sp(s: str, k: int = 0) -> Span:
 
 
 def proposal(pid: str, s: str, *args: Argument, type_: str = "plan", status: str = "offered") -> Proposal:
-    return Proposal(pid, sp(s), type_, status, "positive", tuple(args))
+    return Proposal.at(pid, sp(s), type_, status, "positive", tuple(args))
 
 
 def attribution(aid: str, cue: str, source: str | None, content: str, parent: str | None = None,
@@ -37,8 +36,8 @@ def attribution(aid: str, cue: str, source: str | None, content: str, parent: st
 # --------------------------------------------------------------------------------------------
 # Proposals
 # --------------------------------------------------------------------------------------------
-GOLD_P = [proposal("p1", 'lead a "ceasefire force"', Argument("executor", sp("US"), None),
-                   Argument("condition", sp("if a deal is agreed"), None))]  # fmt: skip
+GOLD_P = [proposal("p1", 'lead a "ceasefire force"', Argument.at("executor", sp("US"), None),
+                   Argument.at("condition", sp("if a deal is agreed"), None))]  # fmt: skip
 
 
 def test_proposal_spans_exact_and_overlap():
@@ -65,20 +64,20 @@ def test_no_matched_proposal_gives_null_accuracy():
 
 def test_arguments_need_role_span_and_paired_proposal():
     """An argument scores only with the right role, a matching span and its proposal paired."""
-    pred = [proposal("q", 'lead a "ceasefire force"', Argument("executor", sp("US"), None),
-                     Argument("proposer", sp("if a deal"), None))]  # fmt: skip
+    pred = [proposal("q", 'lead a "ceasefire force"', Argument.at("executor", sp("US"), None),
+                     Argument.at("proposer", sp("if a deal"), None))]  # fmt: skip
     c = score_proposals(GOLD_P, pred)
     assert c.arguments["exact"].per_role["executor"] == PRF(1, 0, 0)
     assert c.arguments["exact"].per_role["condition"] == PRF(0, 0, 1)
     assert c.arguments["exact"].per_role["proposer"] == PRF(0, 1, 0)
     assert c.arguments["exact"].micro == PRF(1, 1, 1)
-    orphan = [proposal("q", "Macron", Argument("executor", sp("US"), None))]
+    orphan = [proposal("q", "Macron", Argument.at("executor", sp("US"), None))]
     assert score_proposals(GOLD_P, orphan).arguments["overlap"].per_role["executor"] == PRF(0, 1, 1)
 
 
 def test_argument_overlap_variant():
     """A condition argument with shorter boundaries counts under overlap only."""
-    pred = [replace(GOLD_P[0], arguments=(Argument("condition", sp("a deal"), None),))]
+    pred = [replace(GOLD_P[0], arguments=(Argument.at("condition", sp("a deal"), None),))]
     c = score_proposals(GOLD_P, pred)
     assert c.arguments["overlap"].per_role["condition"] == PRF(1, 0, 0)
     assert c.arguments["exact"].per_role["condition"] == PRF(0, 1, 1)
@@ -86,8 +85,8 @@ def test_argument_overlap_variant():
 
 def test_ungrounded_proposals_and_arguments_are_false_positives():
     """An ungrounded proposal is a false positive with each of its arguments."""
-    lost = proposal("u", "US", Argument("proposer", sp("Macron"), None))
-    c = score_proposals(GOLD_P, list(GOLD_P), [lost], [Argument("executor", sp("AFP"), None)])
+    lost = proposal("u", "US", Argument.at("proposer", sp("Macron"), None))
+    c = score_proposals(GOLD_P, list(GOLD_P), [lost], [Argument.at("executor", sp("AFP"), None)])
     assert c.spans["exact"] == PRF(1, 1, 0)
     assert c.attributes["type"].f1 == PRF(1, 1, 0)
     assert c.arguments["exact"].per_role["proposer"] == PRF(0, 1, 0)

@@ -3,10 +3,9 @@ order does not matter, duplicated predictions never raise true positives, counts
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from msgspec.structs import replace
 from strategies import corpora
 
 from sgie.records import JSON, DocAnnotations

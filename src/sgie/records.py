@@ -1,7 +1,7 @@
 """Immutable annotation records of the three layers, and their strict JSON form.
 
 What it does
-    Frozen dataclasses for one document's annotations -- ``Entity``, ``Proposal`` (with
+    Immutable records for one document's annotations -- ``Entity``, ``Proposal`` (with
     ``Argument``), ``Attribution`` -- gathered in ``DocAnnotations``, plus ``parse_doc`` /
     ``DocAnnotations.to_json`` for the JSON shape shared by the dataset's ``documents`` config,
     prediction files and gold files:
@@ -23,6 +23,13 @@ What it does
     ``text[start:end] == span text`` (``sgie.spans.Span``), ids are unique within a layer, and
     references (``entity_id``, ``parent_id``) must resolve.
 
+    The records are frozen ``msgspec.Struct`` types (immutable, typed, compared and hashed by
+    value, like frozen dataclasses). An item's fields are its JSON keys in order, so a span's
+    ``start``/``end``/``text`` sit flat on an ``Entity``, ``Argument`` or ``Proposal`` (its
+    ``span`` property gives the ``Span``), and closed value sets are ``Literal`` types built
+    from ``sgie.schema``. This lets ``sgie.scoring.decode`` decode large files straight into
+    records; ``parse_doc`` remains the reference parser, with the error messages.
+
 What it does not do
     No file reading (callers pass parsed JSON objects and add file/line to errors); no
     grounding of text-only spans (``sgie.scoring.grounding``); no scoring.
@@ -31,7 +38,9 @@ What it does not do
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal, Self
+
+import msgspec
 
 from sgie import schema
 from sgie.errors import InputError
@@ -43,35 +52,91 @@ JSONObject = dict[str, JSON]
 
 LAYER_NAMES: tuple[str, ...] = ("entities", "proposals", "attributions")
 
+# The closed value sets of sgie.schema as types: a decoder (sgie.scoring.decode) rejects any
+# other value. Built from the schema, never spelled out here.
+EntityLabel = Literal[schema.ENTITY_LABELS]  # type: ignore[valid-type]
+Role = Literal[schema.ROLE_NAMES]  # type: ignore[valid-type]
+ProposalType = Literal[schema.PROPOSAL_TYPE.value_names]  # type: ignore[valid-type]
+ProposalStatus = Literal[schema.PROPOSAL_STATUS.value_names]  # type: ignore[valid-type]
+ProposalPolarity = Literal[schema.PROPOSAL_POLARITY.value_names]  # type: ignore[valid-type]
+QuoteType = Literal[schema.QUOTE_TYPE.value_names]  # type: ignore[valid-type]
+SourceType = Literal[schema.SOURCE_TYPE.value_names]  # type: ignore[valid-type]
 
-@dataclass(frozen=True)
-class Entity:
+
+class _Record(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """Immutable record: a frozen ``msgspec.Struct`` whose fields are its JSON keys, in order."""
+
+
+class _Spanned(_Record):
+    """A record with one span, held flat as ``start``, ``end``, ``text`` (fields that each
+    subclass declares, so that they keep their place in the JSON shape)."""
+
+    if TYPE_CHECKING:
+        start: int
+        end: int
+        text: str
+
+    @property
+    def span(self) -> Span:
+        return Span(self.start, self.end, self.text)
+
+    def with_span(self, span: Span) -> Self:
+        """The same record on another span."""
+        return msgspec.structs.replace(self, start=span.start, end=span.end, text=span.text)
+
+
+class Entity(_Spanned, gc=False):
+    """An entity mention: the span ``[start, end)`` with its ``text``, and its label."""
+
     id: str
-    span: Span
-    label: str
+    start: int
+    end: int
+    text: str
+    label: EntityLabel
+
+    @classmethod
+    def at(cls, id: str, span: Span, label: str) -> Entity:
+        return cls(id, span.start, span.end, span.text, label)
 
     def to_json(self) -> JSONObject:
-        return {"id": self.id, **self.span.to_json(), "label": self.label}
+        return {"id": self.id, "start": self.start, "end": self.end, "text": self.text,
+                "label": self.label}  # fmt: skip
 
 
-@dataclass(frozen=True)
-class Argument:
-    role: str
-    span: Span
+class Argument(_Spanned, gc=False):
+    """A proposal argument: its role and span; ``entity_id`` if the span is an entity's."""
+
+    role: Role
+    start: int
+    end: int
+    text: str
     entity_id: str | None
 
+    @classmethod
+    def at(cls, role: str, span: Span, entity_id: str | None) -> Argument:
+        return cls(role, span.start, span.end, span.text, entity_id)
+
     def to_json(self) -> JSONObject:
-        return {"role": self.role, **self.span.to_json(), "entity_id": self.entity_id}
+        return {"role": self.role, "start": self.start, "end": self.end, "text": self.text,
+                "entity_id": self.entity_id}  # fmt: skip
 
 
-@dataclass(frozen=True)
-class Proposal:
+class Proposal(_Spanned):
+    """A proposal span with its type, status, polarity and arguments."""
+
     id: str
-    span: Span
-    type: str
-    status: str
-    polarity: str
+    start: int
+    end: int
+    text: str
+    type: ProposalType
+    status: ProposalStatus
+    polarity: ProposalPolarity
     arguments: tuple[Argument, ...]
+
+    @classmethod
+    def at(cls, id: str, span: Span, type: str, status: str, polarity: str,
+           arguments: tuple[Argument, ...]) -> Proposal:  # fmt: skip
+        return cls(id, span.start, span.end, span.text, type, status, polarity, arguments)
 
     def to_json(self) -> JSONObject:
         return {
@@ -84,14 +149,15 @@ class Proposal:
         }
 
 
-@dataclass(frozen=True)
-class Attribution:
+class Attribution(_Record):
+    """An attribution: cue, source and content spans, quote and source type, parent."""
+
     id: str
     cue: tuple[Span, ...]
     source: tuple[Span, ...]
     content: tuple[Span, ...]
-    quote_type: str
-    source_type: str
+    quote_type: QuoteType
+    source_type: SourceType
     parent_id: str | None
 
     def to_json(self) -> JSONObject:
@@ -106,8 +172,7 @@ class Attribution:
         }
 
 
-@dataclass(frozen=True)
-class DocAnnotations:
+class DocAnnotations(msgspec.Struct, frozen=True):
     """All annotations of one document; a layer of ``None`` was not attempted."""
 
     doc_id: str
@@ -246,7 +311,7 @@ def _unique(ids: list[str], path: str) -> None:
 def parse_entity(obj: JSON, path: str, doc_text: str, grounder: Grounder | None) -> Entity:
     span = parse_span(obj, path, doc_text, extra=("id", "label"), grounder=grounder)
     assert isinstance(obj, dict)
-    return Entity(
+    return Entity.at(
         expect_str(obj["id"], _join(path, "id")),
         span,
         expect_choice(obj["label"], _join(path, "label"), schema.ENTITY_LABELS),
@@ -256,7 +321,7 @@ def parse_entity(obj: JSON, path: str, doc_text: str, grounder: Grounder | None)
 def parse_argument(obj: JSON, path: str, doc_text: str, grounder: Grounder | None) -> Argument:
     span = parse_span(obj, path, doc_text, extra=("role", "entity_id"), grounder=grounder)
     assert isinstance(obj, dict)
-    return Argument(
+    return Argument.at(
         expect_choice(obj["role"], _join(path, "role"), schema.ROLE_NAMES),
         span,
         expect_optional_str(obj["entity_id"], _join(path, "entity_id")),
@@ -272,7 +337,7 @@ def parse_proposal(obj: JSON, path: str, doc_text: str, grounder: Grounder | Non
         parse_argument(a, f"{args_path}[{i}]", doc_text, grounder)
         for i, a in enumerate(expect_list(obj["arguments"], args_path))
     )
-    return Proposal(
+    return Proposal.at(
         expect_str(obj["id"], _join(path, "id")),
         span,
         expect_choice(obj["type"], _join(path, "type"), schema.PROPOSAL_TYPE.value_names),

@@ -7,6 +7,13 @@ What it does
     Every layer, the Label Studio export, the dataset and predictions go through this type, so
     the rule is stated and enforced in exactly one place.
 
+    ``holds(doc_text, start, end, text)`` is the rule itself as a predicate; the annotation
+    records (``sgie.records``), which carry their span's fields flat in their JSON shape, and
+    the fast reader of JSON Lines files (``sgie.scoring.decode``) check their spans with it.
+
+    ``Span`` is a frozen ``msgspec.Struct`` (immutable, ordered, hashable, like a frozen
+    dataclass; decoded straight from JSON, with ``__post_init__`` checks run on decoding too).
+
 What it does not do
     No tokenisation, no matching (``sgie.scoring.matching``), no reading of files.
 
@@ -17,13 +24,17 @@ Errors
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import msgspec
 
 from sgie.errors import InputError
 
 
-@dataclass(frozen=True, order=True)
-class Span:
+def holds(doc_text: str, start: int, end: int, text: str) -> bool:
+    """The offset rule: ``0 <= start < end <= len(doc_text)`` and ``doc_text[start:end] == text``."""
+    return 0 <= start < end <= len(doc_text) and doc_text[start:end] == text
+
+
+class Span(msgspec.Struct, frozen=True, order=True, forbid_unknown_fields=True, gc=False):
     """A non-empty half-open code-point range ``[start, end)`` and the text it covers."""
 
     start: int
@@ -63,6 +74,8 @@ class Span:
             raise InputError(
                 f"'{prefix}end' must be <= len(text)={len(doc_text)} (got {self.end})"
             )
+        if holds(doc_text, self.start, self.end, self.text):
+            return self
         found = doc_text[self.start : self.end]
         if found != self.text:
             raise InputError(

@@ -213,7 +213,7 @@ def results_to_doc(results: JSON, doc_id: str, text: str) -> DocAnnotations:
         return value
 
     entities = tuple(
-        Entity(r.id, r.span, r.label)
+        Entity.at(r.id, r.span, r.label)
         for r in sorted(regions.values(), key=lambda r: (r.span, r.id))
         if r.layer == "entity"
     )
@@ -225,8 +225,8 @@ def results_to_doc(results: JSON, doc_id: str, text: str) -> DocAnnotations:
         for link in outgoing.get(r.id, []):
             target = regions[link.to_id]
             entity_id = target.id if target.layer == "entity" else None
-            args.append(Argument(link.label, target.span, entity_id))
-        proposals.append(Proposal(
+            args.append(Argument.at(link.label, target.span, entity_id))
+        proposals.append(Proposal.at(
             r.id, r.span, required(r.id, "proposal_type"), required(r.id, "proposal_status"),
             required(r.id, "proposal_polarity"),
             tuple(sorted(args, key=lambda a: (schema.ROLE_NAMES.index(a.role), a.span))),

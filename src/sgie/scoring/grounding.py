@@ -41,8 +41,10 @@ What it does not do
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TypeVar
+
+from msgspec.structs import replace
 
 from sgie.errors import InputError
 from sgie.records import (
