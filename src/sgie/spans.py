@@ -7,7 +7,8 @@ What it does
     Every layer, the Label Studio export, the dataset and predictions go through this type, so
     the rule is stated and enforced in exactly one place.
 
-    ``holds(doc_text, start, end, text)`` is the rule itself as a predicate; the annotation
+    ``holds(doc_text, start, end, text)`` is the rule itself as a predicate (``all_hold`` for
+    many spans at once); the annotation
     records (``sgie.records``), which carry their span's fields flat in their JSON shape, and
     the fast reader of JSON Lines files (``sgie.scoring.decode``) check their spans with it.
 
@@ -24,6 +25,9 @@ Errors
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Protocol
+
 import msgspec
 
 from sgie.errors import InputError
@@ -32,6 +36,26 @@ from sgie.errors import InputError
 def holds(doc_text: str, start: int, end: int, text: str) -> bool:
     """The offset rule: ``0 <= start < end <= len(doc_text)`` and ``doc_text[start:end] == text``."""
     return 0 <= start < end <= len(doc_text) and doc_text[start:end] == text
+
+
+class _HasSpan(Protocol):
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def text(self) -> str: ...
+
+
+def all_hold(doc_text: str, items: Iterable[_HasSpan]) -> bool:
+    """``holds`` for every item with ``start``, ``end``, ``text`` (a ``Span`` or a record), in
+    one loop (the same rule, written out for speed: millions of spans in a large file)."""
+    n = len(doc_text)
+    for x in items:
+        start, end = x.start, x.end
+        if not 0 <= start < end <= n or doc_text[start:end] != x.text:
+            return False
+    return True
 
 
 class Span(msgspec.Struct, frozen=True, order=True, forbid_unknown_fields=True, gc=False):

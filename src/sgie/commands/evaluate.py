@@ -1,25 +1,33 @@
 """``sgie evaluate``: score predictions (a file or any extractor) against gold annotations.
 
 Parses arguments and calls ``sgie.scoring``; the task, formats and metrics are documented in
-``sgie.scoring.evaluate``. Bad input raises ``InputError`` (one line, exit status 2, nothing
+``sgie.scoring.evaluate``. Files are scored as a stream (``sgie.scoring.stream``), one
+document in memory at a time. Bad input raises ``InputError`` (one line, exit status 2, nothing
 written).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
+import tempfile
 from pathlib import Path
 
 from sgie.atomic import write_text_atomic
 from sgie.corpus.manifest import SPLITS
 from sgie.errors import InputError
-from sgie.scoring.evaluate import evaluate
 from sgie.scoring.extractors import load_extractor, run_extractor
-from sgie.scoring.gold import GoldSet, load_gold, read_gold
-from sgie.scoring.predictions import PredictionSet, read_predictions
-from sgie.scoring.report import format_table
+from sgie.scoring.gold import load_gold
+from sgie.scoring.report import PerDocumentWriter, format_table, write_result_json
+from sgie.scoring.stream import (
+    GoldFile,
+    GoldMemory,
+    GoldSource,
+    PredictionFile,
+    PredictionMemory,
+    PredictionSource,
+    evaluate_stream,
+)
 
 DEFAULT_SPLIT = "test"
 
@@ -55,36 +63,46 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_evaluate)
 
 
-def _gold(args: argparse.Namespace) -> tuple[GoldSet, str]:
+def _gold(args: argparse.Namespace) -> tuple[GoldSource, str]:
     if args.gold is not None:
-        return read_gold(args.gold), args.gold.stem
+        return GoldFile(args.gold), args.gold.stem
     split = args.split or DEFAULT_SPLIT
-    return load_gold(split, args.corpus), split
+    return GoldMemory(load_gold(split, args.corpus)), split
+
+
+def _predictions(args: argparse.Namespace, gold: GoldSource, name: str) -> PredictionSource:
+    if args.extractor is None:
+        return PredictionFile(args.predictions, gold)
+    extractor = load_extractor(args.extractor)
+    texts = {doc_id: gold.text(doc_id) for doc_id in gold.ids()}
+    jsonl, predictions = run_extractor(extractor, args.extractor, texts)
+    output = args.output or Path(f"predictions.{name}.jsonl")
+    write_text_atomic(output, jsonl)
+    print(f"wrote {len(predictions.docs)} prediction records to {output}", file=sys.stderr)
+    return PredictionMemory(predictions)
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
     if args.output is not None and args.extractor is None:
         raise InputError(f"'--output' is only used with --extractor (got {str(args.output)!r})")
     gold, name = _gold(args)
-    predictions: PredictionSet
-    if args.extractor is not None:
-        extractor = load_extractor(args.extractor)
-        jsonl, predictions = run_extractor(extractor, args.extractor, gold.texts)
-        output = args.output or Path(f"predictions.{name}.jsonl")
-        write_text_atomic(output, jsonl)
-        print(f"wrote {len(predictions.docs)} prediction records to {output}", file=sys.stderr)
-    else:
-        predictions = read_predictions(args.predictions, gold.texts)
-    missing = sorted(set(gold.docs) - set(predictions.docs))
+    predictions = _predictions(args, gold, name)
+    missing = sorted(d for d in gold.ids() if d not in predictions)
     if missing and args.strict:
         raise InputError(
             f"predictions must cover every gold document with --strict (missing: {missing})",
             file=predictions.source,
         )
-    result = evaluate(gold.docs, predictions.docs, gold.texts, ungrounded=predictions.ungrounded,
-                      gold_source=gold.source, predictions_source=predictions.source)  # fmt: skip
-    if args.json:
-        print(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
-    else:
-        print(format_table(result))
+    # per-document counts go to a temporary file, so that memory holds one document at a time
+    # and nothing is printed unless every document was read and scored
+    with tempfile.TemporaryFile() as spool:
+        writer = PerDocumentWriter(spool) if args.json else None
+        result = evaluate_stream(gold, predictions, writer.add if writer else None)
+        gold.close()
+        predictions.close()
+        if args.json:
+            write_result_json(sys.stdout.buffer, result, spool)
+            sys.stdout.buffer.flush()
+        else:
+            print(format_table(result))
     return 0

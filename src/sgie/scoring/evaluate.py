@@ -283,6 +283,11 @@ class Result:
     ungrounded_items: Mapping[str, int]  # per layer
     gold_source: str = "gold"
     predictions_source: str = "predictions"
+    gold_documents: int | None = None  # None: len(per_document)
+
+    @property
+    def gold_count(self) -> int:
+        return len(self.per_document) if self.gold_documents is None else self.gold_documents
 
     def to_json(self) -> JSONObject:
         return result_to_json(self)

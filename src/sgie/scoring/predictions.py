@@ -59,20 +59,31 @@ class PredictionSet:
     source: str
 
 
-def check_layers(docs: Iterable[tuple[DocAnnotations, Located]], what: str) -> None:
-    """Raise unless each layer is present in every record or in none."""
-    first: dict[tuple[str, bool], Located] = {}
-    for doc, where in docs:
+class LayerPresence:
+    """Checks, record by record, that each layer is present in every record or in none."""
+
+    def __init__(self, what: str):
+        self.what = what
+        self.first: dict[tuple[str, bool], Located] = {}
+
+    def see(self, doc: DocAnnotations, where: Located) -> None:
         for layer in LAYER_NAMES:
             present = getattr(doc, layer) is not None
-            first.setdefault((layer, present), where)
-            other = first.get((layer, not present))
+            self.first.setdefault((layer, present), where)
+            other = self.first.get((layer, not present))
             if other is not None:
                 has, lacks = (where, other) if present else (other, where)
                 raise where.error(InputError(
-                    f"'{layer}' must be present in every {what} record or in none (present in "
-                    f"{has.describe()}, absent in {lacks.describe()})"
+                    f"'{layer}' must be present in every {self.what} record or in none (present "
+                    f"in {has.describe()}, absent in {lacks.describe()})"
                 ))  # fmt: skip
+
+
+def check_layers(docs: Iterable[tuple[DocAnnotations, Located]], what: str) -> None:
+    """Raise unless each layer is present in every record or in none."""
+    presence = LayerPresence(what)
+    for doc, where in docs:
+        presence.see(doc, where)
 
 
 def parse_records(

@@ -2,18 +2,27 @@
 
 What it does
     ``result_to_json(result)`` builds the published result object (shape: the
-    ``sgie.scoring.evaluate`` header); ``format_table(result)`` the default text table (per
+    ``sgie.scoring.evaluate`` header). ``write_result_json(out, result, per_document)`` writes
+    the same object as indented JSON bytes with the ``per_document`` section taken from a file
+    of entries written by ``PerDocumentWriter`` (so a streamed evaluation never holds it);
+    ``result_json(result)`` gives those bytes for an in-memory ``Result``. msgspec encodes
+    (floats in shortest round-trip form, non-ASCII as UTF-8). ``format_table(result)`` the
+    default text table (per
     layer: headline numbers; per type for entities). Numbers in the table are percentages with
     one decimal; an undefined value prints as ``n/a``; the JSON has the exact floats and
     ``null`` with a ``reason``.
 
 What it does not do
-    No scoring, no I/O.
+    No scoring, no file handling (callers pass open binary files).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import io
+import shutil
+from typing import TYPE_CHECKING, BinaryIO
+
+import msgspec
 
 import sgie
 from sgie import schema
@@ -21,7 +30,7 @@ from sgie.records import JSON, JSONObject
 from sgie.scoring.counts import PRF, Accuracy, SemEvalCounts
 
 if TYPE_CHECKING:
-    from sgie.scoring.evaluate import Result
+    from sgie.scoring.evaluate import DocumentCounts, Result
 
 DERIVED = frozenset({"precision", "recall", "f1", "accuracy", "macro_f1", "reason", "possible",
                      "actual"})  # fmt: skip
@@ -35,6 +44,13 @@ def counts_only(value: JSON) -> JSON:
 
 
 def result_to_json(result: Result) -> JSONObject:
+    out = _head(result)
+    out["per_document"] = {d: counts_only(c.to_json()) for d, c in result.per_document.items()}
+    return out
+
+
+def _head(result: Result) -> JSONObject:
+    """The result object without ``per_document``."""
     layers: JSONObject = {}
     for name, status in result.layers.items():
         block: JSONObject = status.to_json()
@@ -47,7 +63,7 @@ def result_to_json(result: Result) -> JSONObject:
         "schema_version": schema.SCHEMA_VERSION,
         "gold": result.gold_source,
         "predictions": result.predictions_source,
-        "documents": {"gold": len(result.per_document), "predicted": result.predicted_documents,
+        "documents": {"gold": result.gold_count, "predicted": result.predicted_documents,
                       "missing": len(result.missing_documents)},  # fmt: skip
         "missing_documents": list(result.missing_documents),
         "ungrounded": {
@@ -55,8 +71,45 @@ def result_to_json(result: Result) -> JSONObject:
             "spans": [s.to_json() for s in result.ungrounded],
         },
         **layers,
-        "per_document": {d: counts_only(c.to_json()) for d, c in result.per_document.items()},
     }
+
+
+def _pretty(value: JSON) -> bytes:
+    return msgspec.json.format(msgspec.json.encode(value), indent=2)
+
+
+class PerDocumentWriter:
+    """Writes the entries of ``per_document`` (indented for their place) to a binary file."""
+
+    def __init__(self, out: BinaryIO):
+        self.out = out
+        self.count = 0
+
+    def add(self, doc_id: str, counts: DocumentCounts) -> None:
+        body = _pretty(counts_only(counts.to_json())).replace(b"\n", b"\n    ")
+        self.out.write(b"%s    %s: %s" % (b",\n" if self.count else b"\n", msgspec.json.encode(doc_id), body))
+        self.count += 1
+
+
+def write_result_json(out: BinaryIO, result: Result, per_document: BinaryIO) -> None:
+    """The result object as indented JSON (plus a newline), ``per_document`` copied from a file
+    written by ``PerDocumentWriter`` (read from its start)."""
+    head = _pretty(_head(result))
+    out.write(head[:-2] + b',\n  "per_document": {')
+    per_document.seek(0)
+    shutil.copyfileobj(per_document, out)
+    out.write(b"\n  }\n}\n" if per_document.tell() else b"}\n}\n")
+
+
+def result_json(result: Result) -> bytes:
+    """``write_result_json`` of an in-memory result (its ``per_document`` counts)."""
+    entries = io.BytesIO()
+    writer = PerDocumentWriter(entries)
+    for doc_id, counts in result.per_document.items():
+        writer.add(doc_id, counts)
+    out = io.BytesIO()
+    write_result_json(out, result, entries)
+    return out.getvalue()
 
 
 def _pct(value: float | None) -> str:
