@@ -290,3 +290,61 @@ def system_corpora(
         for p in preds:
             p[doc_id] = draw(perturbed(g, text))
     return texts_, gold, preds
+
+
+# --------------------------------------------------------------------------------------------
+# Raw JSON lines, valid and broken, for the fast decoder (sgie.scoring.decode)
+# --------------------------------------------------------------------------------------------
+def _paths(value: object, path: tuple = ()) -> list[tuple]:
+    """Paths (keys and indices) of every value inside a JSON value."""
+    out = [path]
+    if isinstance(value, dict):
+        for k, v in value.items():
+            out += _paths(v, (*path, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            out += _paths(v, (*path, i))
+    return out
+
+
+REPLACEMENTS = (None, True, 1.0, -1, 0, 10**6, "", "x", "GPE", "offered", [], {}, "e0", "a0")
+
+
+@st.composite
+def broken_lines(draw: st.DrawFn, record: dict) -> str:
+    """``record`` as one JSON line, often broken: a value replaced, a key dropped, added or
+    repeated, white space before a colon, an offset moved, a span made text-only."""
+    import copy
+    import json
+
+    obj = copy.deepcopy(record)
+    kind = draw(st.sampled_from(("none", "replace", "drop", "unknown", "offset", "text-only",
+                                 "repeat", "space")))  # fmt: skip
+    paths = [p for p in _paths(obj) if p]
+    if kind in ("replace", "drop", "unknown", "offset", "text-only") and paths:
+        path = draw(st.sampled_from(paths))
+        parent = obj
+        for step in path[:-1]:
+            parent = parent[step]
+        last = path[-1]
+        if kind == "replace":
+            parent[last] = draw(st.sampled_from(REPLACEMENTS))
+        elif kind == "drop" and isinstance(parent, dict):
+            del parent[last]
+        elif kind == "unknown" and isinstance(parent, dict):
+            parent["confidence"] = 1
+        elif kind == "offset" and isinstance(parent, dict) and isinstance(parent.get("start"), int):
+            parent[draw(st.sampled_from(("start", "end")))] += draw(st.sampled_from((-1, 1)))
+        elif kind == "text-only" and isinstance(parent, dict) and "start" in parent:
+            parent.pop("start")
+            parent.pop("end", None)
+    line = json.dumps(obj, ensure_ascii=draw(st.booleans()))
+    if kind == "repeat":
+        key = draw(st.sampled_from(("id", "start", "label", "text")))
+        at = line.find(f'"{key}": ')
+        if at != -1:
+            value = json.dumps(draw(st.sampled_from(REPLACEMENTS)))
+            line = line[:at] + f'"{key}": {value}, ' + line[at:]
+    elif kind == "space":
+        line = line.replace('": ', '" : ', 1)
+    return line
