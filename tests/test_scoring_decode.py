@@ -84,7 +84,8 @@ def test_valid_lines_take_the_fast_path(data: st.DataObject) -> None:
 
 def test_a_repeated_key_is_left_to_the_reference_parser() -> None:
     """msgspec keeps the last of a repeated key; the key count sends the line on instead."""
-    line = b'{"id": "d", "entities": [{"id": "e", "start": 0, "end": 2, "start": 0, "text": "US", "label": "GPE"}]}'
+    line = (b'{"id": "d", "entities": [{"id": "e", "start": 0, "end": 2, "start": 0, "text": "US", '
+            b'"label": "GPE"}]}')
     assert decode_prediction(line, "US") is None
     with pytest.raises(InputError, match="repeat a key"):
         parse_line(line, "P", 1)
