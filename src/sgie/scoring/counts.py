@@ -9,6 +9,10 @@ What it does
       counts of an entity matching scheme (``sgie.scoring.semeval``);
     * ``Accuracy(correct, total)`` -- agreement on an attribute over matched pairs.
 
+    ``semeval_json(correct, incorrect, partial, missed, spurious)`` is the JSON block of
+    ``SemEvalCounts(...).to_json()`` for callers that hold the five counts as plain ints
+    (``sgie.scoring.entities`` stores its counts flat); ``SemEvalCounts.to_json`` is built by it.
+
     Metrics are derived properties, never stored (spaCy's ``PRFScore`` model). A metric that is
     undefined is ``None`` (JSON ``null``) and ``reasons`` says why; it is never 0 and never
     computed with an epsilon:
@@ -44,7 +48,6 @@ NO_MATCHES = "no matched pairs"
 NO_TYPES = "no type has gold items"
 
 
-
 def _f1(precision: float | None, recall: float | None, credit: float) -> float | None:
     """F1 from precision and recall, given the shared numerator ``credit`` (see module doc)."""
     if recall is None:
@@ -54,38 +57,49 @@ def _f1(precision: float | None, recall: float | None, credit: float) -> float |
     return 2 * (precision * recall) / (precision + recall)
 
 
+def _metrics(credit: float, predicted: int, gold: int) -> tuple[float | None, float | None, float | None]:
+    """``(precision, recall, F1)``: precision = credit / predicted, recall = credit / gold
+    (``None`` when the denominator is 0), F1 from both (``_f1``)."""
+    precision = credit / predicted if predicted else None
+    recall = credit / gold if gold else None
+    return precision, recall, _f1(precision, recall, credit)
+
+
+def _reasons(precision: float | None, recall: float | None) -> dict[str, JSON]:
+    """Why each undefined metric is undefined (empty when all are defined)."""
+    out: dict[str, JSON] = {}
+    if precision is None:
+        out["precision"] = NO_PREDICTIONS
+    if recall is None:
+        out["recall"] = NO_GOLD
+        out["f1"] = NO_GOLD
+    return out
+
+
 class _Derived:
     """Precision, recall, F1 and their undefined-reasons, derived once for every count type
-    from ``_basis() = (credit, predicted, gold)``: precision = credit / predicted,
-    recall = credit / gold (``None`` when the denominator is 0)."""
+    from ``_basis() = (credit, predicted, gold)`` by ``_metrics`` and ``_reasons``."""
 
     def _basis(self) -> tuple[float, int, int]:
         raise NotImplementedError
 
     @property
     def precision(self) -> float | None:
-        credit, predicted, _ = self._basis()
-        return credit / predicted if predicted else None
+        return _metrics(*self._basis())[0]
 
     @property
     def recall(self) -> float | None:
-        credit, _, gold = self._basis()
-        return credit / gold if gold else None
+        return _metrics(*self._basis())[1]
 
     @property
     def f1(self) -> float | None:
-        return _f1(self.precision, self.recall, self._basis()[0])
+        return _metrics(*self._basis())[2]
 
     @property
     def reasons(self) -> dict[str, JSON]:
         """Why each undefined metric is undefined (empty when all are defined)."""
-        out: dict[str, JSON] = {}
-        if self.precision is None:
-            out["precision"] = NO_PREDICTIONS
-        if self.recall is None:
-            out["recall"] = NO_GOLD
-            out["f1"] = NO_GOLD
-        return out
+        precision, recall, _ = _metrics(*self._basis())
+        return _reasons(precision, recall)
 
 
 @dataclass(frozen=True)
@@ -146,12 +160,24 @@ class SemEvalCounts(_Derived):
         return self.credit, self.actual, self.possible
 
     def to_json(self) -> JSONObject:
-        return {
-            "correct": self.correct, "incorrect": self.incorrect, "partial": self.partial,
-            "missed": self.missed, "spurious": self.spurious, "possible": self.possible,
-            "actual": self.actual, "precision": self.precision, "recall": self.recall,
-            "f1": self.f1, "reason": self.reasons,
-        }  # fmt: skip
+        return semeval_json(self.correct, self.incorrect, self.partial, self.missed, self.spurious)
+
+
+#: The five stored counts of ``SemEvalCounts``, in field (and JSON) order.
+SEMEVAL_FIELDS: tuple[str, ...] = ("correct", "incorrect", "partial", "missed", "spurious")
+
+
+def semeval_json(correct: int, incorrect: int, partial: int, missed: int, spurious: int) -> JSONObject:
+    """``SemEvalCounts(correct, incorrect, partial, missed, spurious).to_json()``, without building
+    the object and deriving each metric once (callers holding counts as plain ints use it)."""
+    possible = correct + incorrect + partial + missed
+    actual = correct + incorrect + partial + spurious
+    precision, recall, f1 = _metrics(correct + 0.5 * partial, actual, possible)
+    return {
+        "correct": correct, "incorrect": incorrect, "partial": partial, "missed": missed,
+        "spurious": spurious, "possible": possible, "actual": actual, "precision": precision,
+        "recall": recall, "f1": f1, "reason": _reasons(precision, recall),
+    }  # fmt: skip
 
 
 @dataclass(frozen=True)

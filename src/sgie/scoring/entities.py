@@ -16,21 +16,73 @@ What it does
     * **ungrounded** predictions (text-only entities whose text could not be placed,
       ``sgie.scoring.grounding``) are spurious in every scheme, micro and for their type.
 
+    When no overlaps compete (each entity overlaps at most one entity of the other side, the
+    usual case) every overlapping pair is matched in every scheme, so the counts are tallied
+    from the pairs, found on plain ``(start, end, side, label)`` tuples (``_uncontested``): by
+    one sweep in start order when nothing overlaps within a side either, else by
+    ``sgie.scoring.matching.overlapping_pairs``. When overlaps compete, each scheme is solved
+    by ``sgie.scoring.semeval.match_entities``, micro and per type. All give the same counts
+    (tested in ``tests/test_scoring_sparse_matching.py``).
+
+    ``EntityCounts`` holds its counts as one flat tuple of ints (scheme x group x the five
+    ``SemEvalCounts`` fields), so that summing documents is one element-wise addition; the
+    ``SchemeCounts`` / ``SemEvalCounts`` objects (``counts.schemes``, ``counts["strict"]``) are
+    views built on demand. ``counts_json()`` is the raw-counts block (the result's
+    ``per_document`` entry) without computing any metric.
+
 What it does not do
-    No matching logic of its own (``sgie.scoring.semeval``), no rendering.
+    No matching logic of its own beyond the uncontested case (``sgie.scoring.semeval``), no
+    rendering.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from operator import add, itemgetter, sub
+from types import MappingProxyType
 
 from sgie import schema
 from sgie.records import JSON, Entity, JSONObject
-from sgie.scoring.counts import NO_TYPES, SemEvalCounts, add_maps, frozen_map, macro_f1
+from sgie.scoring.counts import (
+    NO_TYPES,
+    SEMEVAL_FIELDS,
+    SemEvalCounts,
+    add_maps,
+    frozen_map,
+    macro_f1,
+    semeval_json,
+)
+from sgie.scoring.matching import overlapping_pairs
 from sgie.scoring.semeval import SCHEMES, Scheme, entity_candidates, match_entities
 
 _ZERO = SemEvalCounts()
+_LABELS = schema.ENTITY_LABELS
+_NAMES = tuple(s.name for s in SCHEMES)
+_INDEX = {name: i for i, name in enumerate(_NAMES)}
+_FIELDS = len(SEMEVAL_FIELDS)
+#: Ints per scheme in ``EntityCounts.values``: micro, then one block per label.
+_STRIDE = _FIELDS * (1 + len(_LABELS))
+_SIZE = _STRIDE * len(SCHEMES)
+
+
+def _fives(values: Sequence[int]) -> Iterator[tuple[int, ...]]:
+    """The counts of each group (``SEMEVAL_FIELDS``), in storage order."""
+    it = iter(values)
+    return zip(*[it] * _FIELDS, strict=False)
+
+
+def _scheme_json(micro: JSONObject, per_type: dict[str, JSON]) -> JSONObject:
+    """A scheme's JSON block from its micro block and its per-type blocks (both fresh)."""
+    macro = macro_f1(c["f1"] for c in per_type.values())  # type: ignore[index,misc]
+    micro["macro_f1"] = macro
+    if macro is None:
+        reason: dict[str, JSON] = dict(micro["reason"])  # type: ignore[arg-type]
+        reason["macro_f1"] = NO_TYPES
+        micro["reason"] = reason
+    micro["per_type"] = per_type
+    return micro
 
 
 @dataclass(frozen=True)
@@ -48,30 +100,73 @@ class SchemeCounts:
         return macro_f1(c.f1 for c in self.per_type.values())
 
     def to_json(self) -> JSONObject:
-        out: JSONObject = dict(self.micro.to_json())
-        out["macro_f1"] = self.macro_f1
-        if self.macro_f1 is None:
-            reason: dict[str, JSON] = dict(self.micro.reasons)
-            reason["macro_f1"] = NO_TYPES
-            out["reason"] = reason
-        out["per_type"] = {label: c.to_json() for label, c in self.per_type.items()}
-        return out
+        return _scheme_json(self.micro.to_json(), {label: c.to_json() for label, c in self.per_type.items()})
 
 
 @dataclass(frozen=True)
 class EntityCounts:
-    """Counts of every scheme (keyed by scheme name, in ``SCHEMES`` order)."""
+    """Counts of every scheme, stored flat: ``values[s * _STRIDE + g * 5 + k]`` is field ``k``
+    (``SEMEVAL_FIELDS`` order) of group ``g`` (0 = micro, then ``schema.ENTITY_LABELS``) under
+    scheme ``s`` (``SCHEMES`` order). ``schemes`` / ``[name]`` give ``SchemeCounts`` views."""
 
-    schemes: Mapping[str, SchemeCounts]
+    values: tuple[int, ...]
+
+    def __post_init__(self) -> None:
+        if len(self.values) != _SIZE:
+            raise ValueError(f"EntityCounts needs {_SIZE} counts (got {len(self.values)})")
+
+    @classmethod
+    def from_schemes(cls, schemes: Mapping[str, SchemeCounts]) -> EntityCounts:
+        """The counts of ``SchemeCounts`` keyed by scheme name (every scheme, every type)."""
+        if schemes.keys() != set(_NAMES):
+            raise ValueError(f"schemes must be {list(_NAMES)} (got {list(schemes)})")
+        values: list[int] = []
+        for name in _NAMES:
+            c = schemes[name]
+            if c.per_type.keys() != set(_LABELS):
+                raise ValueError(f"per_type must have the types {list(_LABELS)} (got {list(c.per_type)})")
+            for group in (c.micro, *(c.per_type[label] for label in _LABELS)):
+                values += (getattr(group, field) for field in SEMEVAL_FIELDS)
+        return cls(tuple(values))
 
     def __add__(self, other: EntityCounts) -> EntityCounts:
-        return EntityCounts(add_maps(self.schemes, other.schemes))
+        return EntityCounts(tuple(map(add, self.values, other.values)))
 
     def __getitem__(self, scheme: str) -> SchemeCounts:
-        return self.schemes[scheme]
+        base = _INDEX[scheme] * _STRIDE
+        groups = _fives(self.values[base : base + _STRIDE])
+        micro = SemEvalCounts(*next(groups))
+        return SchemeCounts(micro, frozen_map((t, SemEvalCounts(*c)) for t, c in zip(_LABELS, groups)))
+
+    @property
+    def schemes(self) -> Mapping[str, SchemeCounts]:
+        """The ``SchemeCounts`` of every scheme, keyed by name in ``SCHEMES`` order."""
+        return MappingProxyType({name: self[name] for name in _NAMES})
 
     def to_json(self) -> JSONObject:
-        return {name: c.to_json() for name, c in self.schemes.items()}
+        groups = _fives(self.values)
+        out: JSONObject = {}
+        for name in _NAMES:
+            micro = semeval_json(*next(groups))
+            # zip takes a label before a group, so it stops at the scheme's last type
+            per_type: dict[str, JSON] = {label: semeval_json(*c) for label, c in zip(_LABELS, groups)}
+            out[name] = _scheme_json(micro, per_type)
+        return out
+
+    def counts_json(self) -> JSONObject:
+        """The raw counts of ``to_json()`` without the derived values: exactly
+        ``sgie.scoring.report.counts_only(self.to_json())`` (a result's ``per_document`` entry)."""
+        groups = _fives(self.values)
+        out: JSONObject = {}
+        for name in _NAMES:
+            c, i, p, m, s = next(groups)
+            block: JSONObject = {"correct": c, "incorrect": i, "partial": p, "missed": m, "spurious": s}
+            block["per_type"] = {
+                label: {"correct": c, "incorrect": i, "partial": p, "missed": m, "spurious": s}
+                for label, (c, i, p, m, s) in zip(_LABELS, groups)
+            }
+            out[name] = block
+        return out
 
 
 def _by_label(
@@ -79,7 +174,7 @@ def _by_label(
 ) -> dict[str, tuple[list[Entity], list[Entity], list[tuple[int, int]]]]:
     """Per label: its gold and predicted entities (in their order: what
     ``[e for e in items if e.label == label]`` gives) and the overlapping pairs among them."""
-    out = {label: ([], [], []) for label in schema.ENTITY_LABELS}
+    out = {label: ([], [], []) for label in _LABELS}
     local: dict[int, int] = {}
     local_pred: dict[int, int] = {}
     for i, e in enumerate(gold):
@@ -108,7 +203,7 @@ def _scheme_counts(
     _, micro = match_entities(gold, pred, scheme, candidates)
     micro = micro + SemEvalCounts(spurious=len(ungrounded))
     per_type = []
-    for label in schema.ENTITY_LABELS:
+    for label in _LABELS:
         g, p, pairs = by_label[label]
         extra = lost_by_label.get(label, 0)
         if g or p:
@@ -119,73 +214,140 @@ def _scheme_counts(
     return SchemeCounts(micro, frozen_map(per_type))
 
 
-_NONE = {"correct": 0, "incorrect": 0, "partial": 0}
+def _general(gold: Sequence[Entity], pred: Sequence[Entity], ungrounded: Sequence[Entity]) -> EntityCounts:
+    """The counts by solving every scheme's matching, micro and per type (any input)."""
+    candidates = entity_candidates(gold, pred)  # overlapping pairs: found once for all schemes
+    lost: dict[str, int] = {}
+    for e in ungrounded:
+        lost[e.label] = lost.get(e.label, 0) + 1
+    by_label = _by_label(gold, pred, candidates)
+    return EntityCounts.from_schemes(frozen_map(
+        (s.name, _scheme_counts(s, gold, pred, ungrounded, candidates, by_label, lost)) for s in SCHEMES
+    ))  # fmt: skip
 
 
-def _outcome(scheme: Scheme, same_boundaries: bool, same_type: bool) -> str:
-    """``scheme.outcome`` of an overlapping pair, from whether boundaries and types agree."""
-    ok = (same_boundaries or not scheme.same_boundaries) and (same_type or not scheme.same_type)
-    return "correct" if ok else scheme.otherwise.value
+_Item = tuple[int, int, int, str]  # (start, end, side: 0 gold / 1 predicted, label)
+_START = itemgetter(0)
+#: The overlapping pairs of a document, by what their outcome depends on (same boundaries, same
+#: type): the labels of same-type pairs with the same boundaries, the labels of same-type pairs
+#: with other boundaries, the number of other-type pairs with the same boundaries, and with
+#: other boundaries.
+_Tally = tuple[list[str], list[str], int, int]
+
+
+def _sweep(items: list[_Item]) -> _Tally | None:
+    """The ``_Tally`` of gold and predicted ``items`` in one pass over them sorted by start, when
+    each overlaps at most one other item, of the other side (no overlaps compete and none within
+    a side: the common case); else ``None``.
+
+    In start order, an item overlaps an earlier one iff it starts before that one ends (spans
+    are non-empty), so the largest end so far (``end``) reveals every overlap; after a pair, any
+    later overlap with either of its items would be a second one (``limit``). Neither the result
+    nor whether there is one depends on the order of items with the same start.
+    """
+    same: list[str] = []
+    other: list[str] = []
+    bounds_only = neither = 0
+    if not items:
+        return same, other, bounds_only, neither
+    items.sort(key=_START)
+    # the last item that overlapped nothing before it (unpacked: this loop is the hot path)
+    p_start, p_end, p_side, p_label = items[0]
+    end = limit = p_start
+    for start, stop, side, label in items:
+        if start < end:  # overlaps an earlier item, which can only be the last such one
+            if start < limit or side == p_side:
+                return None
+            if label == p_label:
+                (same if start == p_start and stop == p_end else other).append(label)
+            elif start == p_start and stop == p_end:
+                bounds_only += 1
+            else:
+                neither += 1
+            if stop > end:
+                end = stop
+            limit = end
+        else:
+            end = p_end = stop
+            p_start, p_side, p_label = start, side, label
+    return same, other, bounds_only, neither
+
+
+def _uncontested_tally(gold: list[_Item], pred: list[_Item]) -> _Tally | None:
+    """The ``_Tally`` of the overlapping pairs if no overlaps compete (no entity overlaps two of
+    the other side), else ``None``."""
+    tally = _sweep(gold + pred)
+    if tally is not None:
+        return tally
+    # overlaps within a side (e.g. nested entities), or competing ones: find every pair
+    found = overlapping_pairs([x[:2] for x in gold], [x[:2] for x in pred])
+    if len({g for g, _ in found}) < len(found) or len({p for _, p in found}) < len(found):
+        return None
+    same: list[str] = []
+    other: list[str] = []
+    bounds_only = neither = 0
+    for g, p in found:
+        (g_start, g_end, _, g_label), (p_start, p_end, _, p_label) = gold[g], pred[p]
+        if g_label == p_label:
+            (same if g_start == p_start and g_end == p_end else other).append(g_label)
+        elif g_start == p_start and g_end == p_end:
+            bounds_only += 1
+        else:
+            neither += 1
+    return same, other, bounds_only, neither
+
+
+#: Per scheme, the field (index into ``SEMEVAL_FIELDS``: correct, incorrect or partial) a
+#: matched pair counts in, by (same boundaries, same type).
+_SLOTS = tuple({(bounds, types): SEMEVAL_FIELDS.index(s.outcome_of(bounds, types).value)
+                for bounds in (True, False) for types in (True, False)} for s in SCHEMES)  # fmt: skip
+_MISSED = SEMEVAL_FIELDS.index("missed")
+_SPURIOUS = SEMEVAL_FIELDS.index("spurious")
 
 
 def _uncontested(
-    gold: Sequence[Entity], pred: Sequence[Entity], candidates: Sequence[tuple[int, int]],
-    lost: Mapping[str, int],
+    gold: Sequence[Entity], pred: Sequence[Entity], ungrounded: Sequence[Entity]
 ) -> EntityCounts | None:
-    """The counts when no overlaps compete (each entity overlaps at most one of the other side),
-    the usual case, in one pass; ``None`` otherwise.
+    """The counts when no overlaps compete, in one pass; ``None`` otherwise.
 
     Every overlapping pair has a positive weight, so when no two pairs share an entity the
     optimal matching of every scheme is all of them, micro and, restricted to same-type pairs,
     per type: exactly what ``match_entities`` finds, without solving an assignment.
     """
-    seen_gold, seen_pred = set(), set()
-    for g, p in candidates:
-        if g in seen_gold or p in seen_pred:
-            return None
-        seen_gold.add(g)
-        seen_pred.add(p)
-    # outcomes depend only on (same boundaries, same type): count pairs by those, then map
-    kinds: dict[tuple[bool, bool], int] = {}
-    typed_kinds: dict[tuple[str, bool], int] = {}  # same-type pairs by (label, same boundaries)
-    matched_of: dict[str, int] = {}
-    for g, p in candidates:
-        gs, ps = gold[g].span, pred[p].span
-        label = gold[g].label
-        key = (gs.start == ps.start and gs.end == ps.end, label == pred[p].label)
-        kinds[key] = kinds.get(key, 0) + 1
-        if key[1]:
-            matched_of[label] = matched_of.get(label, 0) + 1
-            typed_kinds[(label, key[0])] = typed_kinds.get((label, key[0]), 0) + 1
-    names = [s.name for s in SCHEMES]
-    tally = {n: {o: 0 for o in ("correct", "incorrect", "partial")} for n in names}
-    typed = {label: {n: {o: 0 for o in ("correct", "incorrect", "partial")} for n in names}
-             for label in matched_of}  # fmt: skip
-    for scheme in SCHEMES:
-        for (bounds, types), n in kinds.items():
-            tally[scheme.name][_outcome(scheme, bounds, types)] += n
-        for (label, bounds), n in typed_kinds.items():
-            typed[label][scheme.name][_outcome(scheme, bounds, True)] += n
-    n_gold: dict[str, int] = {}
-    n_pred: dict[str, int] = {}
-    for e in gold:
-        n_gold[e.label] = n_gold.get(e.label, 0) + 1
-    for e in pred:
-        n_pred[e.label] = n_pred.get(e.label, 0) + 1
-    n_lost = sum(lost.values())
-    out = []
-    for name in names:
-        t = tally[name]
-        micro = SemEvalCounts(t["correct"], t["incorrect"], t["partial"], len(gold) - len(candidates),
-                              len(pred) - len(candidates) + n_lost)  # fmt: skip
-        per_type = []
-        for label in schema.ENTITY_LABELS:
-            c, m = typed[label][name] if label in typed else _NONE, matched_of.get(label, 0)
-            missed, spurious = n_gold.get(label, 0) - m, n_pred.get(label, 0) - m + lost.get(label, 0)
-            per_type.append((label, SemEvalCounts(c["correct"], c["incorrect"], c["partial"], missed,
-                                                  spurious)))  # fmt: skip
-        out.append((name, SchemeCounts(micro, frozen_map(per_type))))
-    return EntityCounts(frozen_map(out))
+    tally = _uncontested_tally([(e.start, e.end, 0, e.label) for e in gold],
+                               [(e.start, e.end, 1, e.label) for e in pred])  # fmt: skip
+    if tally is None:
+        return None
+    same_labels, other_labels, bounds_only, neither = tally
+    n_pairs = len(same_labels) + len(other_labels) + bounds_only + neither
+    kinds = {(True, True): len(same_labels), (False, True): len(other_labels), (True, False): bounds_only,
+             (False, False): neither}  # fmt: skip
+    n_gold = Counter([e.label for e in gold])
+    n_pred = Counter([e.label for e in pred])
+    if ungrounded:  # spurious, as unmatched predictions
+        n_pred.update([e.label for e in ungrounded])
+    by_label = Counter(same_labels)
+    same = [by_label.get(label, 0) for label in _LABELS]
+    by_label = Counter(other_labels)
+    other = [by_label.get(label, 0) for label in _LABELS]
+    matched = list(map(add, same, other))
+    # per type, only same-type pairs match; missed and spurious do not depend on the scheme
+    values = [0] * _SIZE
+    missed = [len(gold) - n_pairs, *map(sub, [n_gold.get(label, 0) for label in _LABELS], matched)]
+    spurious = [len(pred) + len(ungrounded) - n_pairs,
+                *map(sub, [n_pred.get(label, 0) for label in _LABELS], matched)]  # fmt: skip
+    values[_MISSED::_FIELDS] = missed * len(SCHEMES)
+    values[_SPURIOUS::_FIELDS] = spurious * len(SCHEMES)
+    for base, slots in zip(range(0, _SIZE, _STRIDE), _SLOTS, strict=True):
+        for kind, n in kinds.items():
+            values[base + slots[kind]] += n
+        exact, inexact = base + _FIELDS + slots[(True, True)], base + _FIELDS + slots[(False, True)]
+        if exact == inexact:
+            values[exact : base + _STRIDE : _FIELDS] = matched
+        else:
+            values[exact : base + _STRIDE : _FIELDS] = same
+            values[inexact : base + _STRIDE : _FIELDS] = other
+    return EntityCounts(tuple(values))
 
 
 def score_entities(
@@ -196,19 +358,13 @@ def score_entities(
     ``ungrounded`` are predicted entities whose text could not be placed in the document (their
     spans are placeholders and are not looked at); each is spurious.
     """
-    candidates = entity_candidates(gold, pred)  # overlapping pairs: found once for all schemes
-    lost: dict[str, int] = {}
-    for e in ungrounded:
-        lost[e.label] = lost.get(e.label, 0) + 1
-    fast = _uncontested(gold, pred, candidates, lost)
-    if fast is not None:
-        return fast
-    by_label = _by_label(gold, pred, candidates)
-    return EntityCounts(frozen_map(
-        (s.name, _scheme_counts(s, gold, pred, ungrounded, candidates, by_label, lost)) for s in SCHEMES
-    ))  # fmt: skip
+    fast = _uncontested(gold, pred, ungrounded)
+    return fast if fast is not None else _general(gold, pred, ungrounded)
+
+
+_EMPTY = EntityCounts((0,) * _SIZE)
 
 
 def empty_entity_counts() -> EntityCounts:
     """The zero of ``EntityCounts`` (for summing)."""
-    return score_entities((), ())
+    return _EMPTY

@@ -163,12 +163,13 @@ def overlapping_pairs(gold: Sequence[tuple[int, int]], pred: Sequence[tuple[int,
     sweep over the starts (``O((n + m) log(n + m) + pairs)`` instead of all ``n * m`` pairs)."""
     events = sorted([(s, e, 0, i) for i, (s, e) in enumerate(gold)]
                     + [(s, e, 1, i) for i, (s, e) in enumerate(pred)])  # fmt: skip
-    active: tuple[list[tuple[int, int]], list[tuple[int, int]]] = ([], [])
+    active: tuple[list[tuple[int, int]], list[tuple[int, int]]] = ([], [])  # (end, index) per side
     out: list[Pair] = []
     for start, end, side, i in events:
-        other = [x for x in active[1 - side] if x[0] > start]
-        active[1 - side][:] = other
-        out.extend((i, j) if side == 0 else (j, i) for _, j in other)
+        other = active[1 - side]
+        if other:  # drop the ranges that ended; the rest overlap this one
+            other[:] = [x for x in other if x[0] > start]
+            out.extend([(i, j) for _, j in other] if side == 0 else [(j, i) for _, j in other])
         active[side].append((end, i))
     return out
 

@@ -76,9 +76,12 @@ class Scheme:
 
     def outcome(self, gold: Entity, pred: Entity) -> Outcome:
         """The outcome of matching ``pred`` to ``gold`` (they must overlap)."""
-        bounds_ok = (gold.span.start, gold.span.end) == (pred.span.start, pred.span.end)
-        type_ok = gold.label == pred.label
-        if (bounds_ok or not self.same_boundaries) and (type_ok or not self.same_type):
+        return self.outcome_of(gold.start == pred.start and gold.end == pred.end, gold.label == pred.label)
+
+    def outcome_of(self, same_boundaries: bool, same_type: bool) -> Outcome:
+        """The outcome of matching an overlapping pair, from whether its boundaries and its
+        types agree (all an outcome depends on)."""
+        if (same_boundaries or not self.same_boundaries) and (same_type or not self.same_type):
             return Outcome.CORRECT
         return self.otherwise
 
@@ -99,13 +102,13 @@ SCHEMES: tuple[Scheme, ...] = (STRICT, EXACT, PARTIAL, TYPE)
 
 
 def _overlap(a: Entity, b: Entity) -> bool:
-    return a.span.overlaps(b.span)
+    """Whether the spans share a code point (``Span.overlaps``, on the flat fields)."""
+    return a.start < b.end and b.start < a.end
 
 
 def entity_candidates(gold: Sequence[Entity], pred: Sequence[Entity]) -> list[tuple[int, int]]:
     """The ``(gold, pred)`` index pairs that overlap: the only pairs any scheme can match."""
-    return overlapping_pairs([(e.span.start, e.span.end) for e in gold],
-                             [(e.span.start, e.span.end) for e in pred])  # fmt: skip
+    return overlapping_pairs([(e.start, e.end) for e in gold], [(e.start, e.end) for e in pred])
 
 
 def match_entities(
