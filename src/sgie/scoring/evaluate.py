@@ -135,7 +135,7 @@ from sgie.scoring.entities import EntityCounts, score_entities
 from sgie.scoring.grounding import NOTHING_UNGROUNDED, Ungrounded, UngroundedText
 from sgie.scoring.predictions import Located, check_layers
 from sgie.scoring.proposals import ProposalCounts, score_proposals
-from sgie.scoring.report import result_to_json
+from sgie.scoring.report import counts_only, result_to_json
 
 LAYERS: tuple[str, ...] = ("entities", "proposals", "attributions")
 LayerCounts = EntityCounts | ProposalCounts | AttributionCounts
@@ -163,6 +163,16 @@ class DocumentCounts:
     def to_json(self) -> JSONObject:
         """Every metric block of the scored layers (the layer sections of the result)."""
         return {k: (None if (c := getattr(self, k)) is None else c.to_json()) for k in LAYERS}
+
+    def counts_json(self) -> JSONObject:
+        """The raw counts of the scored layers, without derived metrics (a ``per_document``
+        entry): ``counts_only(self.to_json())``, entities built directly (they are most)."""
+        e = self.entities
+        return {
+            "entities": None if e is None else e.counts_json(),
+            "proposals": None if self.proposals is None else counts_only(self.proposals.to_json()),
+            "attributions": None if self.attributions is None else counts_only(self.attributions.to_json()),
+        }
 
 
 def total(counts: Iterable[DocumentCounts]) -> DocumentCounts:

@@ -46,9 +46,10 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
-from scipy.optimize import linear_sum_assignment
+if TYPE_CHECKING:
+    import numpy as np
 
 from sgie.scoring.counts import PRF
 from sgie.spans import Span
@@ -208,12 +209,28 @@ def _sparse_assign(n_gold: int, n_pred: int, weight: Callable[[int, int], int],
         cols = sorted({p for _, p in component})
         row_of = {g: i for i, g in enumerate(rows)}
         col_of = {p: j for j, p in enumerate(cols)}
-        matrix = np.zeros((len(rows), len(cols)), dtype=np.float64)
+        matrix = _zeros(len(rows), len(cols))
         for g, p in component:
             matrix[row_of[g], col_of[p]] = edges[(g, p)]
-        r, c = linear_sum_assignment(matrix, maximize=True)
+        r, c = _solve(matrix)
         pairs.extend((rows[i], cols[j]) for i, j in zip(r, c, strict=True) if matrix[i, j] > 0)
     return Alignment(tuple(sorted(pairs)), n_gold, n_pred)
+
+
+def _zeros(rows: int, cols: int) -> np.ndarray:
+    import numpy as np
+
+    return np.zeros((rows, cols), dtype=np.float64)
+
+
+def _solve(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The maximum-weight assignment of a dense matrix. numpy and scipy are imported by these
+    two helpers, when a problem needs them: importing them costs about 0.5 s of every
+    command's start-up, and most documents need no solver."""
+    from scipy.optimize import linear_sum_assignment
+
+    rows, cols = linear_sum_assignment(matrix, maximize=True)
+    return rows, cols
 
 
 def assign(
@@ -236,13 +253,13 @@ def assign(
         return Alignment((), n_gold, n_pred)
     if candidates is not None:
         return _sparse_assign(n_gold, n_pred, weight, candidates)
-    matrix = np.zeros((n_gold, n_pred), dtype=np.float64)
+    matrix = _zeros(n_gold, n_pred)
     for g in range(n_gold):
         for p in range(n_pred):
             matrix[g, p] = max(0, weight(g, p))
     if not matrix.any():
         return Alignment((), n_gold, n_pred)
-    rows, cols = linear_sum_assignment(matrix, maximize=True)
+    rows, cols = _solve(matrix)
     pairs = tuple(sorted((int(g), int(p)) for g, p in zip(rows, cols, strict=True)
                          if matrix[g, p] > 0))  # fmt: skip
     return Alignment(pairs, n_gold, n_pred)

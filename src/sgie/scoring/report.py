@@ -45,7 +45,7 @@ def counts_only(value: JSON) -> JSON:
 
 def result_to_json(result: Result) -> JSONObject:
     out = _head(result)
-    out["per_document"] = {d: counts_only(c.to_json()) for d, c in result.per_document.items()}
+    out["per_document"] = {d: c.counts_json() for d, c in result.per_document.items()}
     return out
 
 
@@ -86,7 +86,7 @@ class PerDocumentWriter:
         self.count = 0
 
     def add(self, doc_id: str, counts: DocumentCounts) -> None:
-        body = _pretty(counts_only(counts.to_json())).replace(b"\n", b"\n    ")
+        body = _pretty(counts.counts_json()).replace(b"\n", b"\n    ")
         self.out.write(b"%s    %s: %s" % (b",\n" if self.count else b"\n", msgspec.json.encode(doc_id), body))
         self.count += 1
 
