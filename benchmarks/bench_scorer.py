@@ -14,8 +14,10 @@ For each size (number of gold entity spans; default 10^4, 10^5, 10^6) it
 4. also times ``sgie --version`` (interpreter start-up and imports: a fixed cost of every
    ``sgie`` process).
 
-It prints one Markdown table row per size and writes everything, with the machine and date, to
-``benchmarks/out/results.json``. A benchmark, not a test: it is not collected by pytest.
+It prints one Markdown table row per size and writes everything, with the machine, date and
+commit, to ``benchmarks/results.json`` (committed: the numbers in ``benchmarks/RESULTS.md`` and
+the README are references into it, kept in sync by ``sgie prose``). A benchmark, not a test: it
+is not collected by pytest.
 
 Usage: ``python benchmarks/bench_scorer.py [--sizes 10000 100000 1000000] [--repeat 1]``
 """
@@ -38,6 +40,7 @@ sys.path.insert(0, str(HERE))
 from synthetic import PER_DOC, generate  # noqa: E402
 
 SCHEMES = {"strict": "strict", "exact": "exact", "partial": "partial", "type": "ent_type"}
+PACKAGES = ("sgie", "nervaluate", "msgspec", "numpy", "scipy")
 FIELDS = ("correct", "incorrect", "partial", "missed", "spurious")
 
 
@@ -83,14 +86,16 @@ def machine() -> dict:
         mem = 0
     return {"cpu": cpu, "cores": os.cpu_count(), "memory_gib": round(mem / 2**20, 1),
             "os": platform.platform(), "python": platform.python_version(),
-            "versions": {p: version(p) for p in ("sgie", "nervaluate", "numpy", "scipy")}}  # fmt: skip
+            "versions": {p: version(p) for p in PACKAGES}}  # fmt: skip
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--repeat", type=int, default=1, help="runs per size (the fastest is kept)")
-    parser.add_argument("--out", type=Path, default=HERE / "out")
+    parser.add_argument("--out", type=Path, default=HERE / "out", help="data and raw outputs")
+    parser.add_argument("--record", type=Path, default=HERE / "results.json",
+                        help="where the results are written")  # fmt: skip
     args = parser.parse_args()
     sgie = str(Path(sys.executable).with_name("sgie"))
     args.out.mkdir(parents=True, exist_ok=True)
@@ -121,9 +126,12 @@ def main() -> None:
         rows.append(row)
         print(f"| {n:,} | {docs:,} | {size:.1f} | {s_time:.2f} | {s_mem:.0f} | {n_time:.2f} | {n_mem:.0f} "
               f"| {n_time / s_time:.2f}x | {'yes' if not problems else 'NO'} |", flush=True)
-    result = {"date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "machine": machine(),
-              "startup_seconds": round(startup, 2), "per_doc": PER_DOC, "rows": rows}  # fmt: skip
-    (args.out / "results.json").write_text(json.dumps(result, indent=2) + "\n")
+    commit = subprocess.run(["git", "-C", str(HERE), "rev-parse", "--short", "HEAD"],
+                            capture_output=True, text=True).stdout.strip() or None  # fmt: skip
+    result = {"date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "commit": commit,
+              "machine": machine(), "startup_seconds": round(startup, 2), "per_doc": PER_DOC,
+              "repeat": args.repeat, "rows": rows}  # fmt: skip
+    args.record.write_text(json.dumps(result, indent=2) + "\n")
 
 
 if __name__ == "__main__":

@@ -39,6 +39,13 @@ Python::
   result = evaluate(gold, predictions, texts)   # Mappings keyed by document id
   result.to_json()["entities"]["strict"]["f1"]
 
+The command scores files as a stream (``sgie.scoring.stream``): it indexes both files by
+document id, then reads, checks and scores one document at a time, in sorted id order, and
+spools the per-document counts to a temporary file, so memory does not grow with the number of
+documents; the result is the same as ``evaluate``'s. Records with offsets take a fast strict
+decoder (``sgie.scoring.decode``); anything else goes through the reference parser, which gives
+the error messages.
+
 Prediction format
 -----------------
 JSON Lines, one object per document: the dataset's ``documents`` record without ``text``
