@@ -30,7 +30,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
         "leaderboard",
         help="score all submissions and write the leaderboard (tables, results, plot)",
-        description="Score every eval/submissions/<system>/ on the test split, compute 95%% "
+        description="Score every eval/submissions/<system>/ on the test split, compute 95% "
         "cluster-bootstrap intervals and paired significance tests, and write eval/LEADERBOARD.md, "
         "eval/results/<system>.json and eval/leaderboard.png. Prints the overall table.",
     )
