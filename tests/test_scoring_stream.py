@@ -106,3 +106,12 @@ def test_a_bad_gold_line_is_reported_before_the_predictions_are_read(tmp_path: P
     with pytest.raises(InputError, match="'text' is required") as err:
         streamed(g, p)
     assert (err.value.file, err.value.line) == (str(g), 2)
+
+
+def test_unknown_id_error_stays_one_short_line_with_many_documents(tmp_path: Path) -> None:
+    """With many gold documents the error names ten of them and how many there are."""
+    g = write_lines(tmp_path / "g.jsonl", [{"id": f"d{i:03d}", "text": "x"} for i in range(50)])
+    p = write_lines(tmp_path / "p.jsonl", [{"id": "zzz"}])
+    shown = r"known document id \['d000', .*'d009'\]\[:10\] of 50 \(got 'zzz'\)"
+    with pytest.raises(InputError, match=shown):
+        streamed(g, p)

@@ -399,7 +399,8 @@ def parse_doc(
     doc_id = expect_str(o["id"], "id")
     if doc_id not in doc_text_for:
         known = sorted(doc_text_for)
-        raise InputError(f"'id' must be a known document id {known} (got {doc_id!r})")
+        shown = f"{known}" if len(known) <= 10 else f"{known[:10]}[:10] of {len(known)}"
+        raise InputError(f"'id' must be a known document id {shown} (got {doc_id!r})")
     text = doc_text_for[doc_id]
     grounder = grounder_for(doc_id, text) if grounder_for else None
 
