@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import msgspec
 
-from sgie.records import Attribution, DocAnnotations, Entity, Proposal
+from sgie.records import Argument, Attribution, DocAnnotations, Entity, Proposal
 from sgie.spans import Span, all_hold
 
 _UNSET = msgspec.UNSET
@@ -80,7 +80,7 @@ _ERRORS = (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError)
 # keys per item (its JSON fields), for the repeated-key check
 _ENTITY_KEYS = len(Entity.__struct_fields__)
 _PROPOSAL_KEYS = len(Proposal.__struct_fields__)
-_ARGUMENT_KEYS = 5
+_ARGUMENT_KEYS = len(Argument.__struct_fields__)
 _ATTRIBUTION_KEYS = len(Attribution.__struct_fields__)
 _SPAN_KEYS = len(Span.__struct_fields__)
 

@@ -260,6 +260,11 @@ def score_document(
     )  # fmt: skip
 
 
+def nothing_predicted(doc_id: str, layers: Mapping[str, LayerStatus]) -> DocAnnotations:
+    """The prediction of a document without a record: empty in the attempted layers."""
+    return DocAnnotations(doc_id, *(() if layers[k].attempted else None for k in LAYERS))  # type: ignore[arg-type]
+
+
 def score_documents(
     gold: Mapping[str, DocAnnotations],
     predictions: Mapping[str, DocAnnotations],
@@ -279,9 +284,7 @@ def score_documents(
     layers = layer_status(gold, predictions, ungrounded)
     out = {}
     for doc_id in sorted(gold):
-        pred = predictions.get(doc_id) or DocAnnotations(
-            doc_id, *(() if layers[k].attempted else None for k in LAYERS)  # type: ignore[arg-type]
-        )
+        pred = predictions.get(doc_id) or nothing_predicted(doc_id, layers)
         out[doc_id] = score_document(gold[doc_id], pred, texts[doc_id], layers,
                                      ungrounded.get(doc_id, NOTHING_UNGROUNDED))  # fmt: skip
     return out

@@ -106,10 +106,11 @@ class LineFile:
         for raw in self._fh:
             number += 1
             line = raw[:-1] if raw.endswith(b"\n") else raw
-            if blank and line.strip():
-                blank = False
-            if blank and not line.strip() and self._all_blank():
-                raise _empty(self.name)
+            if blank:  # leading blank lines: an empty file, or a blank line parse_line reports
+                if line.strip():
+                    blank = False
+                elif self._all_blank():
+                    raise _empty(self.name)
             yield number, offset, line
             offset += len(raw)
         if number == 0:

@@ -42,6 +42,7 @@ from sgie.scoring.evaluate import (
     DocumentCounts,
     LayerStatus,
     Result,
+    nothing_predicted,
     score_document,
 )
 from sgie.scoring.gold import GoldSet, parse_gold_line
@@ -181,6 +182,9 @@ class PredictionFile:
     def __len__(self) -> int:
         return len(self.index)
 
+    def ids(self) -> list[str]:
+        return list(self.index)
+
     def first(self) -> str | None:
         return next(iter(self.index), None)
 
@@ -210,6 +214,9 @@ class PredictionMemory:
     def __len__(self) -> int:
         return len(self.predictions.docs)
 
+    def ids(self) -> list[str]:
+        return list(self.predictions.docs)
+
     def first(self) -> str | None:
         return next(iter(self.predictions.docs), None)
 
@@ -237,7 +244,7 @@ def evaluate_stream(
     if not ids:
         raise InputError("gold must have at least one document (got none)")
     known = set(ids)
-    unknown = [d for d in _prediction_ids(predictions) if d not in known]
+    unknown = [d for d in predictions.ids() if d not in known]
     if unknown:
         raise InputError(f"predictions must be for gold documents only (got {sorted(unknown)})")
     # a layer is present in every record or in none, so the first record of each side decides
@@ -264,7 +271,7 @@ def evaluate_stream(
                 items[k] += lost.items(k)
         else:
             missing.append(doc_id)
-            pred, lost = DocAnnotations(doc_id, *(() if attempted[k] else None for k in LAYER_NAMES)), NOTHING_UNGROUNDED  # type: ignore[arg-type]  # noqa: E501
+            pred, lost = nothing_predicted(doc_id, layers), NOTHING_UNGROUNDED
         counts = score_document(gold_doc, pred, text, layers, lost)
         running = counts if running is None else running + counts
         if per_document is not None:
@@ -282,10 +289,4 @@ def evaluate_stream(
         predictions_source=predictions.source,
         gold_documents=len(ids),
     )
-
-
-def _prediction_ids(predictions: PredictionSource) -> list[str]:
-    if isinstance(predictions, PredictionFile):
-        return list(predictions.index)
-    return list(predictions.predictions.docs)
 
