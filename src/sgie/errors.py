@@ -5,17 +5,62 @@ What it does
     found, and where: ``'end' must be <= len(text)=812 (got 815) in predictions.jsonl line 3``.
     The CLI prints it (no traceback) and exits with status 2.
 
+    ``quote(value)`` is how a message shows a value it found: its ``repr``, cut to at most
+    ``QUOTE_LIMIT`` (80) characters with the length of what was left out, so that a 200 MB id
+    gives a one-line error of ordinary length. Every message that quotes input uses it; as a
+    last resort, an ``InputError`` whose message is still longer than ``MESSAGE_LIMIT`` keeps
+    its beginning and end only.
+
 What it does not do
     No formatting of other exceptions; no logging.
 """
 
 from __future__ import annotations
 
+import math
+import reprlib
+
+QUOTE_LIMIT = 80
+MESSAGE_LIMIT = 1000
+
+
+def _repr() -> reprlib.Repr:
+    r = reprlib.Repr()
+    r.maxstring = r.maxother = r.maxlong = QUOTE_LIMIT
+    r.maxlist = r.maxtuple = r.maxdict = r.maxset = r.maxfrozenset = 10
+    r.maxlevel = 3
+    return r
+
+
+_REPR = _repr()
+
+
+def shorten(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """``text`` itself if it has at most ``limit`` characters, else its beginning and end with
+    ``...[N characters]...`` between them."""
+    if len(text) <= limit:
+        return text
+    keep = max(limit - 24, 8)
+    head, tail = keep - keep // 3, keep // 3
+    return f"{text[:head]}...[{len(text) - head - tail} characters]...{text[len(text) - tail:]}"
+
+
+def quote(value: object) -> str:
+    """``repr(value)`` for a message, at most about ``QUOTE_LIMIT`` characters (containers show
+    their first items, long strings their beginning and end)."""
+    if isinstance(value, int) and value.bit_length() > 10_000:  # str() may refuse it
+        return f"<an integer of about {round(value.bit_length() * math.log10(2))} digits>"
+    try:
+        return shorten(_REPR.repr(value))
+    except ValueError:  # e.g. a huge integer inside a container
+        return f"<{type(value).__name__}>"
+
 
 class InputError(ValueError):
     """Bad input: a one-line message plus an optional location (file and line)."""
 
     def __init__(self, message: str, *, file: str | None = None, line: int | None = None):
+        message = shorten(message, MESSAGE_LIMIT)
         super().__init__(message)
         self.message = message
         self.file = file

@@ -22,7 +22,7 @@ import json
 import re
 from pathlib import Path
 
-from sgie.errors import InputError
+from sgie.errors import InputError, quote
 from sgie.records import JSON
 
 REFERENCE = re.compile(r"\*\*([^*]*)\*\*<!-- from ([^:>]+): ([^ >]+) -->")
@@ -45,7 +45,7 @@ def lookup(root: Path, file: str, path: str, cache: dict[str, JSON]) -> JSON:
         try:
             cache[file] = json.loads((root / file).read_text(encoding="utf-8"))
         except FileNotFoundError:
-            raise InputError(f"reference must name an existing file (got {file!r})") from None
+            raise InputError(f"reference must name an existing file (got {quote(file)})") from None
     value = cache[file]
     for key in path.split("."):
         if isinstance(value, dict) and key in value:
@@ -53,7 +53,7 @@ def lookup(root: Path, file: str, path: str, cache: dict[str, JSON]) -> JSON:
         elif isinstance(value, list) and key.isdigit() and int(key) < len(value):
             value = value[int(key)]
         else:
-            raise InputError(f"reference key {path!r} must exist in {file} (no {key!r})")
+            raise InputError(f"reference key {quote(path)} must exist in {file} (no {quote(key)})")
     return value
 
 

@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING, Literal, Self
 import msgspec
 
 from sgie import schema
-from sgie.errors import InputError
+from sgie.errors import InputError, quote
 from sgie.spans import Span
 
 # JSON values as produced by json.loads.
@@ -215,7 +215,7 @@ def expect_object(
         if key not in allowed:
             where = f"'{path}'" if path else "record"
             raise InputError(
-                f"{where} has unknown field {key!r} (expected only {sorted(allowed)})"
+                f"{where} has unknown field {quote(key)} (expected only {sorted(allowed)})"
             )
     for key in required:
         if key not in value:
@@ -229,7 +229,7 @@ def _join(path: str, key: str) -> str:
 
 def expect_str(value: JSON, path: str) -> str:
     if not isinstance(value, str):
-        raise InputError(f"'{path}' must be a string (got {_type_name(value)} {value!r})")
+        raise InputError(f"'{path}' must be a string (got {_type_name(value)} {quote(value)})")
     return value
 
 
@@ -241,14 +241,14 @@ def expect_list(value: JSON, path: str) -> list[JSON]:
 
 def expect_int(value: JSON, path: str) -> int:
     if type(value) is not int:
-        raise InputError(f"'{path}' must be an integer (got {_type_name(value)} {value!r})")
+        raise InputError(f"'{path}' must be an integer (got {_type_name(value)} {quote(value)})")
     return value
 
 
 def expect_choice(value: JSON, path: str, allowed: tuple[str, ...]) -> str:
     text = expect_str(value, path)
     if text not in allowed:
-        raise InputError(f"'{path}' must be one of {list(allowed)} (got {text!r})")
+        raise InputError(f"'{path}' must be one of {list(allowed)} (got {quote(text)})")
     return text
 
 
@@ -275,14 +275,14 @@ def parse_span(
         text = expect_str(o["text"], _join(path, "text"))
         span = grounder(text, path)
         if span is None:
-            raise UngroundedSpan(f"'{_join(path, 'text')}' {text!r} does not occur in the text")
+            raise UngroundedSpan(f"'{_join(path, 'text')}' {quote(text)} does not occur in the text")
         return span
     o = expect_object(obj, path, ("start", "end", "text", *extra))
     start = expect_int(o["start"], _join(path, "start"))
     end = expect_int(o["end"], _join(path, "end"))
     text = expect_str(o["text"], _join(path, "text"))
     if end > len(doc_text):
-        raise InputError(f"'{_join(path, 'end')}' must be <= len(text)={len(doc_text)} (got {end})")
+        raise InputError(f"'{_join(path, 'end')}' must be <= len(text)={len(doc_text)} (got {quote(end)})")
     try:
         return Span(start, end, text).check(doc_text)
     except InputError as err:
@@ -304,7 +304,7 @@ def _unique(ids: list[str], path: str) -> None:
     seen: set[str] = set()
     for i, ident in enumerate(ids):
         if ident in seen:
-            raise InputError(f"'{path}[{i}].id' must be unique in the layer (got {ident!r} again)")
+            raise InputError(f"'{path}[{i}].id' must be unique in the layer (got {quote(ident)} again)")
         seen.add(ident)
 
 
@@ -399,8 +399,8 @@ def parse_doc(
     doc_id = expect_str(o["id"], "id")
     if doc_id not in doc_text_for:
         known = sorted(doc_text_for)
-        shown = f"{known}" if len(known) <= 10 else f"{known[:10]}[:10] of {len(known)}"
-        raise InputError(f"'id' must be a known document id {shown} (got {doc_id!r})")
+        shown = quote(known) if len(known) <= 10 else f"{quote(known[:10])}[:10] of {len(known)}"
+        raise InputError(f"'id' must be a known document id {shown} (got {quote(doc_id)})")
     text = doc_text_for[doc_id]
     grounder = grounder_for(doc_id, text) if grounder_for else None
 
@@ -431,18 +431,18 @@ def check_references(doc: DocAnnotations) -> None:
             if a.entity_id not in entity_spans:
                 raise InputError(
                     f"'proposals[{i}].arguments[{j}].entity_id' must name an entity of the "
-                    f"document (got {a.entity_id!r})"
+                    f"document (got {quote(a.entity_id)})"
                 )
             want = entity_spans[a.entity_id]
             if a.span != want:
                 raise InputError(
                     f"'proposals[{i}].arguments[{j}]' must have the span of entity "
-                    f"{a.entity_id!r} {want.start}..{want.end} (got {a.span.start}..{a.span.end})"
+                    f"{quote(a.entity_id)} {want.start}..{want.end} (got {a.span.start}..{a.span.end})"
                 )
     attribution_ids = {a.id for a in doc.attributions or ()}
     for i, a in enumerate(doc.attributions or ()):
         if a.parent_id is not None and (a.parent_id not in attribution_ids or a.parent_id == a.id):
             raise InputError(
                 f"'attributions[{i}].parent_id' must name another attribution of the document "
-                f"(got {a.parent_id!r})"
+                f"(got {quote(a.parent_id)})"
             )

@@ -30,7 +30,7 @@ from typing import Protocol
 
 import msgspec
 
-from sgie.errors import InputError
+from sgie.errors import InputError, quote
 
 
 def holds(doc_text: str, start: int, end: int, text: str) -> bool:
@@ -69,9 +69,9 @@ class Span(msgspec.Struct, frozen=True, order=True, forbid_unknown_fields=True, 
         for name in ("start", "end"):
             value = getattr(self, name)
             if type(value) is not int:
-                raise InputError(f"'{name}' must be an integer (got {value!r})")
+                raise InputError(f"'{name}' must be an integer (got {quote(value)})")
         if type(self.text) is not str:
-            raise InputError(f"'text' must be a string (got {self.text!r})")
+            raise InputError(f"'text' must be a string (got {quote(self.text)})")
         if self.start < 0:
             raise InputError(f"'start' must be >= 0 (got {self.start})")
         if self.end <= self.start:
@@ -79,14 +79,14 @@ class Span(msgspec.Struct, frozen=True, order=True, forbid_unknown_fields=True, 
         if len(self.text) != self.end - self.start:
             raise InputError(
                 f"'text' must have end-start={self.end - self.start} characters "
-                f"(got {len(self.text)}: {self.text!r})"
+                f"(got {len(self.text)}: {quote(self.text)})"
             )
 
     @classmethod
     def of(cls, doc_text: str, start: int, end: int) -> Span:
         """The span ``[start, end)`` of ``doc_text``, its text sliced from the document."""
         if type(end) is int and end > len(doc_text):
-            raise InputError(f"'end' must be <= len(text)={len(doc_text)} (got {end})")
+            raise InputError(f"'end' must be <= len(text)={len(doc_text)} (got {quote(end)})")
         if type(start) is not int or type(end) is not int:
             return cls(start, end, "")  # raises the type error
         return cls(start, end, doc_text[max(start, 0) : end] if start >= 0 else "")
@@ -103,8 +103,8 @@ class Span(msgspec.Struct, frozen=True, order=True, forbid_unknown_fields=True, 
         found = doc_text[self.start : self.end]
         if found != self.text:
             raise InputError(
-                f"'{prefix}text' must equal text[{self.start}:{self.end}]={found!r} "
-                f"(got {self.text!r})"
+                f"'{prefix}text' must equal text[{self.start}:{self.end}]={quote(found)} "
+                f"(got {quote(self.text)})"
             )
         return self
 

@@ -37,7 +37,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sgie import schema
-from sgie.errors import InputError
+from sgie.errors import InputError, quote
 from sgie.records import (
     JSON,
     Argument,
@@ -81,7 +81,7 @@ def _value(item: JSONObject, path: str, kind: str) -> tuple[Span, list[JSON]]:
 
 def _single(values: list[JSON], path: str) -> str:
     if len(values) != 1:
-        raise InputError(f"'{path}' must hold exactly one value (got {values!r})")
+        raise InputError(f"'{path}' must hold exactly one value (got {quote(values)})")
     return expect_str(values[0], path)
 
 
@@ -96,20 +96,20 @@ def parse_results(
     for i, item in enumerate(expect_list(results, "result")):
         path = f"result[{i}]"
         if not isinstance(item, dict):
-            raise InputError(f"'{path}' must be an object (got {item!r})")
+            raise InputError(f"'{path}' must be an object (got {quote(item)})")
         kind = item.get("type")
         if kind == "relation":
             o = expect_object(item, path, ("type", "from_id", "to_id", "labels"), ("direction",))
             if o.get("direction", "right") != "right":
-                raise InputError(f"'{path}.direction' must be 'right' (got {o['direction']!r})")
+                raise InputError(f"'{path}.direction' must be 'right' (got {quote(o['direction'])})")
             labels = expect_list(o["labels"], f"{path}.labels")
             if not labels or len(set(map(str, labels))) != len(labels):
                 raise InputError(f"'{path}.labels' must hold one or more distinct relation labels "
-                                 f"(got {labels!r})")  # fmt: skip
+                                 f"(got {quote(labels)})")  # fmt: skip
             for label in labels:
                 if label not in schema.RELATION_LABELS:
                     raise InputError(f"'{path}.labels' must be among {list(schema.RELATION_LABELS)} "
-                                     f"(got {label!r})")  # fmt: skip
+                                     f"(got {quote(label)})")  # fmt: skip
                 links.append(Link(expect_str(o["from_id"], f"{path}.from_id"),
                                   expect_str(o["to_id"], f"{path}.to_id"), str(label)))  # fmt: skip
             continue
@@ -118,47 +118,48 @@ def parse_results(
         rid = expect_str(o["id"], f"{path}.id")
         from_name = expect_str(o["from_name"], f"{path}.from_name")
         if o["to_name"] != schema.TEXT_NAME:
-            raise InputError(f"'{path}.to_name' must be {schema.TEXT_NAME!r} (got {o['to_name']!r})")
+            raise InputError(f"'{path}.to_name' must be {schema.TEXT_NAME!r} (got {quote(o['to_name'])})")
         if kind == "labels":
             span, labels = _value(o, path, "labels")
             label = _single(labels, f"{path}.value.labels")
             if schema.LABEL_LAYER.get(label) != from_name:
                 raise InputError(f"'{path}.value.labels' must be a label of control "
-                                 f"{from_name!r} (got {label!r})")  # fmt: skip
+                                 f"{quote(from_name)} (got {quote(label)})")  # fmt: skip
             try:
                 span.check(text)
             except InputError as err:
                 raise InputError(f"'{path}.value.{err.message[1:]}") from None
             if rid in regions:
-                raise InputError(f"'{path}.id' must be unique among regions (got {rid!r} again)")
+                raise InputError(f"'{path}.id' must be unique among regions (got {quote(rid)} again)")
             regions[rid] = Region(rid, from_name, label, span)
         elif kind == "choices":
             span, choices = _value(o, path, "choices")
             if from_name not in schema.ATTRIBUTE_VALUES:
                 raise InputError(f"'{path}.from_name' must be one of "
-                                 f"{list(schema.ATTRIBUTE_VALUES)} (got {from_name!r})")  # fmt: skip
+                                 f"{list(schema.ATTRIBUTE_VALUES)} (got {quote(from_name)})")  # fmt: skip
             value = _single(choices, f"{path}.value.choices")
             if value not in schema.ATTRIBUTE_VALUES[from_name]:
                 raise InputError(f"'{path}.value.choices' must be one of "
-                                 f"{list(schema.ATTRIBUTE_VALUES[from_name])} (got {value!r})")  # fmt: skip
+                                 f"{list(schema.ATTRIBUTE_VALUES[from_name])} "
+                                 f"(got {quote(value)})")  # fmt: skip
             pending_choices.append((path, rid, from_name, span, value))
         else:
             raise InputError(f"'{path}.type' must be 'labels', 'choices' or 'relation' "
-                             f"(got {kind!r})")  # fmt: skip
+                             f"(got {quote(kind)})")  # fmt: skip
     for path, rid, name, span, value in pending_choices:
         region = regions.get(rid)
         if region is None:
-            raise InputError(f"'{path}.id' must name a span region (got {rid!r}, no such region)")
+            raise InputError(f"'{path}.id' must name a span region (got {quote(rid)}, no such region)")
         applies = next(a.applies_to for a in schema.ATTRIBUTES if a.name == name)
         if region.label != applies:
-            raise InputError(f"'{path}' attribute {name!r} must be on a {applies} region "
-                             f"(got a {region.label} region {rid!r})")  # fmt: skip
+            raise InputError(f"'{path}' attribute {quote(name)} must be on a {applies} region "
+                             f"(got a {region.label} region {quote(rid)})")  # fmt: skip
         if span != region.span:
             want = f"{region.span.start}..{region.span.end}"
             raise InputError(f"'{path}.value' must repeat its region's start/end/text {want} "
                              f"(got {span.start}..{span.end})")  # fmt: skip
         if name in attributes.setdefault(rid, {}):
-            raise InputError(f"'{path}' sets {name!r} of region {rid!r} twice")
+            raise InputError(f"'{path}' sets {quote(name)} of region {quote(rid)} twice")
         attributes[rid][name] = value
     return regions, attributes, links
 
@@ -168,20 +169,20 @@ def _check_structure(regions: dict[str, Region], links: list[Link]) -> None:
     for r in regions.values():
         key = (r.label, r.span.start, r.span.end)
         if key in seen_spans:
-            raise InputError(f"regions {seen_spans[key]!r} and {r.id!r} are exact duplicates "
+            raise InputError(f"regions {quote(seen_spans[key])} and {quote(r.id)} are exact duplicates "
                              f"({r.label} {r.span.start}..{r.span.end})")  # fmt: skip
         seen_spans[key] = r.id
     entities = sorted((r for r in regions.values() if r.layer == "entity"), key=lambda r: r.span)
     for a, b in zip(entities, entities[1:]):
         if a.span.overlaps(b.span):
-            raise InputError(f"entity regions {a.id!r} {a.span.text!r} and {b.id!r} "
-                             f"{b.span.text!r} overlap (the entity layer is flat)")  # fmt: skip
+            raise InputError(f"entity regions {quote(a.id)} {quote(a.span.text)} and {quote(b.id)} "
+                             f"{quote(b.span.text)} overlap (the entity layer is flat)")  # fmt: skip
     seen_links: set[Link] = set()
     for link in links:
-        where = f"relation {link.label!r} {link.from_id!r}->{link.to_id!r}"
+        where = f"relation {quote(link.label)} {quote(link.from_id)}->{quote(link.to_id)}"
         for end in (link.from_id, link.to_id):
             if end not in regions:
-                raise InputError(f"{where} must point at existing regions (got dangling {end!r})")
+                raise InputError(f"{where} must point at existing regions (got dangling {quote(end)})")
         rel = schema.relation(link.label)
         if regions[link.from_id].label not in rel.from_labels:
             raise InputError(f"{where} must start at a {'/'.join(rel.from_labels)} region "
@@ -208,8 +209,8 @@ def results_to_doc(results: JSON, doc_id: str, text: str) -> DocAnnotations:
         value = attributes.get(rid, {}).get(name)
         if value is None:
             r = regions[rid]
-            raise InputError(f"region {rid!r} ({r.label} {r.span.text!r}) must have attribute "
-                             f"{name!r} (got none)")  # fmt: skip
+            raise InputError(f"region {quote(rid)} ({r.label} {quote(r.span.text)}) must have attribute "
+                             f"{quote(name)} (got none)")  # fmt: skip
         return value
 
     entities = tuple(
@@ -238,10 +239,10 @@ def results_to_doc(results: JSON, doc_id: str, text: str) -> DocAnnotations:
     ]  # fmt: skip
     for part, anchor in cue_parts.items():
         if anchor in cue_parts:
-            raise InputError(f"cue part {part!r} must be linked from an anchor cue, not from "
-                             f"the cue part {anchor!r}")  # fmt: skip
+            raise InputError(f"cue part {quote(part)} must be linked from an anchor cue, not from "
+                             f"the cue part {quote(anchor)}")  # fmt: skip
         if outgoing.get(part):
-            raise InputError(f"cue part {part!r} must have no relations of its own "
+            raise InputError(f"cue part {quote(part)} must have no relations of its own "
                              f"(got {[lk.label for lk in outgoing[part]]})")  # fmt: skip
     attributions = []
     for r in anchors:
@@ -250,14 +251,14 @@ def results_to_doc(results: JSON, doc_id: str, text: str) -> DocAnnotations:
               for name in ("cue", "source", "content")}  # fmt: skip
         parents = [lk.to_id for lk in out if lk.label == "nested_in"]
         if len(parents) > 1:
-            raise InputError(f"cue {r.id!r} must be nested in at most one attribution "
-                             f"(got {parents})")  # fmt: skip
+            raise InputError(f"cue {quote(r.id)} must be nested in at most one attribution "
+                             f"(got {quote(parents)})")  # fmt: skip
         parent = parents[0] if parents else None
         if parent is not None and parent in cue_parts:
-            raise InputError(f"'nested_in' of cue {r.id!r} must point at an anchor cue "
-                             f"(got the cue part {parent!r})")  # fmt: skip
+            raise InputError(f"'nested_in' of cue {quote(r.id)} must point at an anchor cue "
+                             f"(got the cue part {quote(parent)})")  # fmt: skip
         if not by["content"]:
-            raise InputError(f"attribution cue {r.id!r} {r.span.text!r} must have a content "
+            raise InputError(f"attribution cue {quote(r.id)} {quote(r.span.text)} must have a content "
                              "relation (got none)")  # fmt: skip
         attributions.append(Attribution(
             r.id, tuple(sorted([r.span, *by["cue"]])), tuple(by["source"]), tuple(by["content"]),
@@ -266,10 +267,10 @@ def results_to_doc(results: JSON, doc_id: str, text: str) -> DocAnnotations:
     for r in regions.values():
         if r.label in (schema.CONDITION, schema.PARTICIPANT, schema.SOURCE, schema.CONTENT):
             if not incoming.get(r.id):
-                raise InputError(f"region {r.id!r} ({r.label} {r.span.text!r}) must be linked "
+                raise InputError(f"region {quote(r.id)} ({r.label} {quote(r.span.text)}) must be linked "
                                  "from a proposal or cue (got no relation)")  # fmt: skip
         if r.label not in (schema.PROPOSAL, schema.CUE) and r.id in attributes:
-            raise InputError(f"region {r.id!r} ({r.label}) must carry no attributes")
+            raise InputError(f"region {quote(r.id)} ({r.label}) must carry no attributes")
     doc = DocAnnotations(doc_id, entities, tuple(proposals), tuple(attributions))
     return doc
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from sgie.errors import InputError
+from sgie.errors import InputError, quote
 from sgie.records import DocAnnotations, parse_doc
 from sgie.scoring.jsonl import read_jsonl
 
@@ -34,7 +34,7 @@ def read_pass(path: Path | str, texts: Mapping[str, str]) -> dict[str, DocAnnota
         except InputError as err:
             raise err.at(file=name, line=number) from None
         if doc.doc_id in docs:
-            raise InputError(f"'id' must be unique (got {doc.doc_id!r}, first on line "
+            raise InputError(f"'id' must be unique (got {quote(doc.doc_id)}, first on line "
                              f"{first_line[doc.doc_id]})", file=name, line=number)  # fmt: skip
         if None in (doc.entities, doc.proposals, doc.attributions):
             raise InputError("'entities', 'proposals' and 'attributions' must all be present",

@@ -35,8 +35,9 @@ from sgie import schema
 from sgie.annotations.convert import doc_to_results, results_to_doc
 from sgie.atomic import write_text_atomic
 from sgie.corpus.manifest import Corpus, Document, default_corpus_dir, load_corpus
-from sgie.errors import InputError
+from sgie.errors import InputError, quote
 from sgie.records import JSON, DocAnnotations, JSONObject, expect_list, expect_object, expect_str
+from sgie.safeio import display_name, read_json
 
 EXPORT_FILE = "export.json"
 ANNOTATORS: tuple[str, ...] = ("a", "b", "gold")
@@ -97,7 +98,7 @@ def normalize_result(items: list[JSON]) -> list[JSONObject]:
     out = []
     for item in items:
         if not isinstance(item, dict):
-            raise InputError(f"result item must be an object (got {item!r})")
+            raise InputError(f"result item must be an object (got {quote(item)})")
         kept = {k: item[k] for k in RESULT_KEYS if k in item}
         if kept.get("type") == "relation":
             kept.setdefault("direction", "right")
@@ -121,7 +122,7 @@ def normalize_task(
     annotations = []
     for i, ann in enumerate(expect_list(task.get("annotations", []), "annotations")):
         if not isinstance(ann, dict):
-            raise InputError(f"'annotations[{i}]' must be an object (got {ann!r})")
+            raise InputError(f"'annotations[{i}]' must be an object (got {quote(ann)})")
         if ann.get("was_cancelled"):
             continue
         raw = ann.get("completed_by")
@@ -130,7 +131,7 @@ def normalize_task(
         name = raw if raw in ANNOTATORS else (annotator_of or {}).get(raw)  # type: ignore[arg-type]
         if name is None:
             raise InputError(f"'annotations[{i}].completed_by' must be one of the annotators "
-                             f"{list(ANNOTATORS)} (got {raw!r})")  # fmt: skip
+                             f"{list(ANNOTATORS)} (got {quote(raw)})")  # fmt: skip
         annotations.append({
             "completed_by": name,
             "ground_truth": bool(ann.get("ground_truth", False)),
@@ -141,7 +142,7 @@ def normalize_task(
     predictions = []
     for i, pred in enumerate(expect_list(task.get("predictions", []), "predictions")):
         if not isinstance(pred, dict):
-            raise InputError(f"'predictions[{i}]' must be an object (got {pred!r})")
+            raise InputError(f"'predictions[{i}]' must be an object (got {quote(pred)})")
         predictions.append({
             "model_version": str(pred.get("model_version") or ""),
             "result": normalize_result(expect_list(pred.get("result", []), f"predictions[{i}].result")),
@@ -172,7 +173,7 @@ def _records(result: JSON, doc_id: str, text: str, who: str, source: str) -> Doc
     try:
         return results_to_doc(result, doc_id, text)
     except InputError as err:
-        raise InputError(f"task {doc_id!r} {who}: {err.message}", file=source) from None
+        raise InputError(f"task {quote(doc_id)} {who}: {err.message}", file=source) from None
 
 
 def validate_tasks(tasks: list[JSON], corpus: Corpus, source: str = EXPORT_FILE) -> Store:
@@ -184,34 +185,34 @@ def validate_tasks(tasks: list[JSON], corpus: Corpus, source: str = EXPORT_FILE)
     normalized = []
     for t, task in enumerate(tasks):
         if not isinstance(task, dict):
-            raise InputError(f"'[{t}]' must be a task object (got {task!r})", file=source)
+            raise InputError(f"'[{t}]' must be a task object (got {quote(task)})", file=source)
         norm = normalize_task(task)
         data = norm["data"]
         doc_id = expect_str(data["doc_id"], f"[{t}].data.doc_id")  # type: ignore[index]
         if doc_id not in docs:
             raise InputError(f"'[{t}].data.doc_id' must be a corpus document id {sorted(docs)} "
-                             f"(got {doc_id!r})", file=source)  # fmt: skip
+                             f"(got {quote(doc_id)})", file=source)  # fmt: skip
         if doc_id in seen:
-            raise InputError(f"'[{t}].data.doc_id' must be unique (got {doc_id!r} again)", file=source)
+            raise InputError(f"'[{t}].data.doc_id' must be unique (got {quote(doc_id)} again)", file=source)
         seen.add(doc_id)
         if data["text"] != docs[doc_id].text:  # type: ignore[index]
-            raise InputError(f"'[{t}].data.text' of {doc_id!r} must equal the corpus text",
+            raise InputError(f"'[{t}].data.text' of {quote(doc_id)} must equal the corpus text",
                              file=source)  # fmt: skip
         names = [a["completed_by"] for a in norm["annotations"]]  # type: ignore[index,union-attr]
         if len(names) != len(set(names)):
-            raise InputError(f"task {doc_id!r} must have one annotation per annotator (got {names})",
-                             file=source)  # fmt: skip
+            raise InputError(f"task {quote(doc_id)} must have one annotation per annotator "
+                             f"(got {quote(names)})", file=source)  # fmt: skip
         for ann in norm["annotations"]:  # type: ignore[union-attr]
             name = str(ann["completed_by"])  # type: ignore[index]
             if ann["ground_truth"] != (name == GOLD):  # type: ignore[index]
-                raise InputError(f"'ground_truth' of {name!r} on task {doc_id!r} must be "
+                raise InputError(f"'ground_truth' of {quote(name)} on task {quote(doc_id)} must be "
                                  f"{name == GOLD} (got {ann['ground_truth']})", file=source)  # type: ignore[index]  # fmt: skip
             by_annotator.setdefault(name, {})[doc_id] = _records(
-                ann["result"], doc_id, docs[doc_id].text, f"annotator {name!r}", source)  # type: ignore[index]  # fmt: skip
+                ann["result"], doc_id, docs[doc_id].text, f"annotator {quote(name)}", source)  # type: ignore[index]  # fmt: skip
         for pred in norm["predictions"]:  # type: ignore[union-attr]
             version = str(pred["model_version"])  # type: ignore[index]
             by_model.setdefault(version, {})[doc_id] = _records(
-                pred["result"], doc_id, docs[doc_id].text, f"prediction {version!r}", source)  # type: ignore[index]  # fmt: skip
+                pred["result"], doc_id, docs[doc_id].text, f"prediction {quote(version)}", source)  # type: ignore[index]  # fmt: skip
         normalized.append(norm)
     return Store(tuple(normalized), by_annotator, by_model)
 
@@ -223,11 +224,7 @@ def load_store(annotations_dir: Path | str | None = None, corpus: Corpus | None 
     path = folder / EXPORT_FILE
     if not path.is_file():
         return Store((), {}, {})
-    try:
-        tasks = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as err:
-        raise InputError(f"export must be JSON ({err.msg})", file=str(path), line=err.lineno) from None
-    return validate_tasks(expect_list(tasks, "export"), corpus, str(path))
+    return validate_tasks(expect_list(read_json(path), "export"), corpus, display_name(path))
 
 
 def annotator_documents(name: str, **kwargs: Path | str | Corpus | None) -> dict[str, DocAnnotations]:
@@ -245,7 +242,7 @@ def ingest_documents(
 ) -> list[JSONObject]:
     """``tasks`` with ``annotator``'s annotation replaced by ``docs`` (tasks created as needed)."""
     if annotator not in ANNOTATORS:
-        raise InputError(f"'annotator' must be one of {list(ANNOTATORS)} (got {annotator!r})")
+        raise InputError(f"'annotator' must be one of {list(ANNOTATORS)} (got {quote(annotator)})")
     by_id = {str(t["data"]["doc_id"]): normalize_task(t) for t in tasks}  # type: ignore[index]
     for doc in corpus.documents:
         by_id.setdefault(doc.id, {"data": task_data(doc), "annotations": [], "predictions": []})

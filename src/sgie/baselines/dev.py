@@ -28,7 +28,7 @@ from pathlib import Path
 from sgie.annotations.store import load_store
 from sgie.baselines.submissions import SPACY_ID, SPLIT_FILES, SUBMISSIONS
 from sgie.corpus.manifest import default_corpus_dir, load_corpus
-from sgie.errors import InputError
+from sgie.errors import InputError, quote
 from sgie.records import JSONObject
 from sgie.scoring.evaluate import evaluate
 from sgie.scoring.gold import load_gold
@@ -92,7 +92,7 @@ def dev_results(root: Path) -> JSONObject:
         for who in ANNOTATORS:
             docs = {d: doc for d, doc in store.annotations.get(who, {}).items() if d in gold.docs}
             if set(docs) != set(gold.docs):
-                raise InputError(f"annotator {who!r} must have annotated every {split} document")
+                raise InputError(f"annotator {quote(who)} must have annotated every {split} document")
             rows[f"annotator-{who}"] = _metrics(evaluate(gold.docs, docs, gold.texts).to_json())
         splits[split] = {"documents": sorted(gold.docs), "systems": rows}
     return {

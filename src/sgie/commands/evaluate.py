@@ -14,8 +14,9 @@ import tempfile
 from pathlib import Path
 
 from sgie.atomic import write_text_atomic
-from sgie.corpus.manifest import SPLITS
-from sgie.errors import InputError
+from sgie.corpus.manifest import SPLITS, default_corpus_dir
+from sgie.errors import InputError, quote
+from sgie.safeio import check_not_inputs
 from sgie.scoring.extractors import load_extractor, run_extractor
 from sgie.scoring.gold import load_gold
 from sgie.scoring.report import PerDocumentWriter, format_table, write_result_json
@@ -70,6 +71,16 @@ def _gold(args: argparse.Namespace) -> tuple[GoldSource, str]:
     return GoldMemory(load_gold(split, args.corpus)), split
 
 
+def _inputs(args: argparse.Namespace) -> list[Path]:
+    """The files the gold is read from (an output must not replace one of them)."""
+    if args.gold is not None:
+        return [args.gold]
+    from sgie.annotations.store import EXPORT_FILE, default_annotations_dir  # only for --split
+
+    corpus = args.corpus or default_corpus_dir()
+    return [*corpus.rglob("*"), default_annotations_dir() / EXPORT_FILE]
+
+
 def _predictions(args: argparse.Namespace, gold: GoldSource, name: str) -> PredictionSource:
     if args.extractor is None:
         return PredictionFile(args.predictions, gold)
@@ -77,6 +88,7 @@ def _predictions(args: argparse.Namespace, gold: GoldSource, name: str) -> Predi
     texts = {doc_id: gold.text(doc_id) for doc_id in gold.ids()}
     jsonl, predictions = run_extractor(extractor, args.extractor, texts)
     output = args.output or Path(f"predictions.{name}.jsonl")
+    check_not_inputs([("--output", output)], _inputs(args))
     write_text_atomic(output, jsonl)
     print(f"wrote {len(predictions.docs)} prediction records to {output}", file=sys.stderr)
     return PredictionMemory(predictions)
@@ -84,13 +96,13 @@ def _predictions(args: argparse.Namespace, gold: GoldSource, name: str) -> Predi
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
     if args.output is not None and args.extractor is None:
-        raise InputError(f"'--output' is only used with --extractor (got {str(args.output)!r})")
+        raise InputError(f"'--output' is only used with --extractor (got {quote(str(args.output))})")
     gold, name = _gold(args)
     predictions = _predictions(args, gold, name)
     missing = sorted(d for d in gold.ids() if d not in predictions)
     if missing and args.strict:
         raise InputError(
-            f"predictions must cover every gold document with --strict (missing: {missing})",
+            f"predictions must cover every gold document with --strict (missing: {quote(missing)})",
             file=predictions.source,
         )
     # per-document counts go to a temporary file, so that memory holds one document at a time

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from sgie.corpus.manifest import SPLITS, Corpus, Document
 from sgie.corpus.splits import similarity_report
+from sgie.errors import quote
 
 SIMILARITY_FILE = "similarity.json"
 
@@ -45,7 +46,7 @@ def _covered(intervals: list[tuple[int, int]], lo: int, hi: int) -> list[tuple[i
 
 def check_document(doc: Document, corpus_dir: Path) -> list[str]:
     rec, raw = doc.record, doc.raw
-    where = f"document {rec.id!r} ({rec.source_file})"
+    where = f"document {quote(rec.id)} ({rec.source_file})"
     problems: list[str] = []
     digest = hashlib.sha256((corpus_dir / rec.source_file).read_bytes()).hexdigest()
     if digest != rec.sha256:
@@ -66,10 +67,10 @@ def check_document(doc: Document, corpus_dir: Path) -> list[str]:
         piece = raw[a:b]
         if not piece or piece != piece.strip():
             problems.append(f"zone {name} [{a},{b}) of {where} must be non-empty and trimmed "
-                            f"(got {piece[:20]!r}...)")  # fmt: skip
+                            f"(got {quote(piece[:20])}...)")  # fmt: skip
     for a, b in _covered([(z[0], z[1]) for z in zones], rec.raw_start, rec.raw_end):
         if raw[a:b].strip():
-            problems.append(f"text [{a},{b}) inside {where} is in no zone (got {raw[a:b][:40]!r})")
+            problems.append(f"text [{a},{b}) inside {where} is in no zone (got {quote(raw[a:b][:40])})")
     spans = [(bp.start, bp.end) for bp in rec.boilerplate]
     for bp in rec.boilerplate:
         if bp.start < rec.raw_end and rec.raw_start < bp.end:
@@ -81,7 +82,7 @@ def check_document(doc: Document, corpus_dir: Path) -> list[str]:
     for a, b in _covered([*spans, (rec.raw_start, rec.raw_end)], 0, len(raw)):
         if raw[a:b].strip():
             problems.append(f"raw [{a},{b}) of {where} is neither document nor boilerplate "
-                            f"(got {raw[a:b][:40]!r})")  # fmt: skip
+                            f"(got {quote(raw[a:b][:40])})")  # fmt: skip
     printed = {
         "headline": rec.headline, "outlet": rec.outlet, "publisher": rec.publisher,
         "wire": rec.wire, "byline": rec.byline, "editor": rec.editor,
@@ -93,12 +94,12 @@ def check_document(doc: Document, corpus_dir: Path) -> list[str]:
     values += [("sources_as_printed", v) for v in rec.sources_as_printed]
     for key, value in values:
         if value not in raw:
-            problems.append(f"'{key}' of {where} must occur verbatim in the raw file (got {value!r})")
+            problems.append(f"'{key}' of {where} must occur verbatim in the raw file (got {quote(value)})")
     main = [s for s in rec.stories if s.role == "main"]
     heads = [raw[z.start : z.end] for s in main for z in s.zones if z.zone == "headline"]
     if (heads[0] if heads else None) != rec.headline:
         problems.append(f"'headline' of {where} must equal the main story's headline zone "
-                        f"(got {rec.headline!r}, zone {heads[:1]!r})")  # fmt: skip
+                        f"(got {quote(rec.headline)}, zone {quote(heads[:1])})")  # fmt: skip
     return problems
 
 
@@ -111,10 +112,10 @@ def check_corpus(corpus: Corpus) -> list[str]:
         group_split.setdefault(doc.record.group, set()).add(doc.record.split)
     for group, splits in sorted(group_split.items()):
         if len(splits) > 1:
-            problems.append(f"group {group!r} must lie in one split (got {sorted(splits)})")
+            problems.append(f"group {quote(group)} must lie in one split (got {sorted(splits)})")
     for split in SPLITS:
         if not corpus.split(split):
-            problems.append(f"split {split!r} must have at least one document (got none)")
+            problems.append(f"split {quote(split)} must have at least one document (got none)")
     report = similarity_report(corpus)
     for pair in report["violations"]:
         problems.append(f"documents {pair['a']} and {pair['b']} are near-duplicates "

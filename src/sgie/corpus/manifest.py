@@ -23,11 +23,10 @@ Inputs / outputs
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from sgie.errors import InputError
+from sgie.errors import InputError, quote
 from sgie.records import (
     JSON,
     expect_choice,
@@ -37,6 +36,7 @@ from sgie.records import (
     expect_optional_str,
     expect_str,
 )
+from sgie.safeio import decode_utf8, display_name, loads, open_input
 
 MANIFEST = "documents.jsonl"
 SPLITS: tuple[str, ...] = ("train", "validation", "test")
@@ -205,25 +205,25 @@ def read_raw(path: Path) -> str:
 
 
 def load_records(corpus_dir: Path) -> tuple[DocumentRecord, ...]:
+    if not corpus_dir.is_dir():
+        what = "no such folder" if not corpus_dir.exists() else "a file"
+        raise InputError(f"corpus must be a folder holding {MANIFEST} (got {what}: "
+                         f"{quote(display_name(corpus_dir))})")  # fmt: skip
     path = corpus_dir / MANIFEST
+    name = display_name(path)
+    if not path.is_file():
+        raise InputError(f"manifest must exist (got no file at {name})")
+    with open_input(path) as fh:
+        raw = fh.read()
     records = []
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        raise InputError(f"manifest must exist (got no file at {path})") from None
-    for number, line in enumerate(lines, start=1):
+    for number, line in enumerate(raw.split(b"\n")[: -1 if raw.endswith(b"\n") else None], 1):
         try:
-            value = json.loads(line)
-        except json.JSONDecodeError as err:
-            raise InputError(f"line must be a JSON object ({err.msg})", file=str(path),
-                             line=number) from None  # fmt: skip
-        try:
-            records.append(parse_record(value))
+            records.append(parse_record(loads(decode_utf8(line))))
         except InputError as err:
-            raise err.at(file=str(path), line=number) from None
+            raise err.at(file=name, line=number) from None
     ids = [r.id for r in records]
     if ids != sorted(set(ids)):
-        raise InputError(f"'id's must be unique and sorted (got {ids})", file=str(path))
+        raise InputError(f"'id's must be unique and sorted (got {quote(ids)})", file=name)
     return tuple(records)
 
 
@@ -238,13 +238,13 @@ def load_corpus(corpus_dir: Path | str = "corpus") -> Corpus:
     for rec in load_records(root):
         raw_path = root / rec.source_file
         if not raw_path.is_file():
-            raise InputError(f"'source_file' must exist (got {rec.source_file!r})",
+            raise InputError(f"'source_file' must exist (got {quote(rec.source_file)})",
                              file=str(root / MANIFEST))  # fmt: skip
         raw = read_raw(raw_path)
         if not 0 <= rec.raw_start < rec.raw_end <= len(raw):
             raise InputError(
                 f"'raw_end' must be <= len(raw)={len(raw)} and > raw_start={rec.raw_start} "
-                f"(got {rec.raw_end}) for document {rec.id!r}",
+                f"(got {rec.raw_end}) for document {quote(rec.id)}",
                 file=str(root / MANIFEST),
             )
         docs.append(Document(rec, raw, raw[rec.raw_start : rec.raw_end]))

@@ -39,11 +39,11 @@ from pathlib import Path
 from jsonschema import Draft202012Validator
 
 from sgie.atomic import write_text_atomic
-from sgie.errors import InputError
+from sgie.errors import InputError, quote
 from sgie.records import JSON, JSONObject
+from sgie.safeio import display_name, read_json
 from sgie.scoring.evaluate import LAYERS
 from sgie.scoring.gold import GoldSet
-from sgie.scoring.jsonl import loads_line
 from sgie.scoring.predictions import PredictionSet, read_predictions
 
 SCHEMA_FILE = "eval/system.schema.json"
@@ -133,7 +133,7 @@ def parse_system(value: JSON, source: str = SYSTEM_FILE) -> SystemInfo:
     try:  # the pattern admits 2025-02-30; a real date is required
         dt.date.fromisoformat(str(value["date"]))
     except ValueError:
-        raise InputError(f"'date' must be a real date YYYY-MM-DD (got {value['date']!r})",
+        raise InputError(f"'date' must be a real date YYYY-MM-DD (got {quote(value['date'])})",
                          file=source) from None
     layers = [str(x) for x in value["layers"]]  # type: ignore[union-attr]
     return SystemInfo(
@@ -145,17 +145,9 @@ def parse_system(value: JSON, source: str = SYSTEM_FILE) -> SystemInfo:
 
 
 def read_system(path: Path) -> SystemInfo:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"submission must have a {SYSTEM_FILE} (got no such file)", file=str(path)) from None
-    except UnicodeDecodeError:
-        raise InputError("file must be UTF-8", file=str(path)) from None
-    try:
-        value = loads_line(text)
-    except InputError as err:
-        raise InputError(err.message.replace("line must be", "file must be"), file=str(path)) from None
-    return parse_system(value, str(path))
+    if not path.exists():
+        raise InputError(f"submission must have a {SYSTEM_FILE} (got no such file)", file=display_name(path))
+    return parse_system(read_json(path), display_name(path))
 
 
 @dataclass(frozen=True)
@@ -186,7 +178,7 @@ def _check_predictions(path: Path, texts: Mapping[str, str], info: SystemInfo, s
     predictions = read_predictions(path, texts)
     missing = sorted(set(texts) - set(predictions.docs))
     if missing:
-        raise InputError(f"predictions must cover every {split} document (missing: {missing})",
+        raise InputError(f"predictions must cover every {split} document (missing: {quote(missing)})",
                          file=str(path))
     layers = attempted_layers(predictions)
     if layers != info.layers:
@@ -200,7 +192,7 @@ def load_submission(
 ) -> Submission:
     """One submission folder, validated (see the module docstring)."""
     if not SYSTEM_ID.match(folder.name):
-        raise InputError(f"submission folder name must match {SYSTEM_ID.pattern} (got {folder.name!r})",
+        raise InputError(f"submission folder name must match {SYSTEM_ID.pattern} (got {quote(folder.name)})",
                          file=str(folder))  # fmt: skip
     info = read_system(folder / SYSTEM_FILE)
     test_file = folder / PREDICTIONS_FILE
@@ -212,7 +204,7 @@ def load_submission(
         split = path.name[len("predictions.") : -len(".jsonl")]
         if split not in OTHER_SPLITS:
             raise InputError(f"file name must be {PREDICTIONS_FILE} (test) or predictions.<split>.jsonl "
-                             f"with split in {list(OTHER_SPLITS)} (got {path.name!r})",
+                             f"with split in {list(OTHER_SPLITS)} (got {quote(path.name)})",
                              file=str(path))  # fmt: skip
         if split_texts is not None:
             _check_predictions(path, split_texts[split], info, split)

@@ -75,7 +75,7 @@ class _GoldHead(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 _PREDICTION = msgspec.json.Decoder(_Prediction)
 _GOLD = msgspec.json.Decoder(_Gold)
 _HEADS = {True: msgspec.json.Decoder(_GoldHead), False: msgspec.json.Decoder(_PredictionHead)}
-_ERRORS = (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError)
+_ERRORS = (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError, RecursionError)
 
 # keys per item (its JSON fields), for the repeated-key check
 _ENTITY_KEYS = len(Entity.__struct_fields__)

@@ -135,7 +135,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from sgie.errors import InputError
+from sgie.errors import InputError, quote
 from sgie.records import DocAnnotations, JSONObject
 from sgie.scoring.attributions import AttributionCounts, score_attributions
 from sgie.scoring.entities import EntityCounts, score_entities
@@ -223,8 +223,8 @@ def layer_status(
     ungrounded: Mapping[str, Ungrounded],
 ) -> dict[str, LayerStatus]:
     """Which layers are attempted / annotated (each must be all-or-none; ``InputError``)."""
-    check_layers(((d, Located(f"gold document {i!r}")) for i, d in gold.items()), "gold")
-    check_layers(((d, Located(f"predicted document {i!r}")) for i, d in predictions.items()),
+    check_layers(((d, Located(f"gold document {quote(i)}")) for i, d in gold.items()), "gold")
+    check_layers(((d, Located(f"predicted document {quote(i)}")) for i, d in predictions.items()),
                  "prediction")  # fmt: skip
     out = {}
     for layer in LAYERS:
@@ -280,7 +280,7 @@ def score_documents(
                          f"{sorted(set(gold) - set(texts))})")  # fmt: skip
     unknown = sorted(set(predictions) - set(gold))
     if unknown:
-        raise InputError(f"predictions must be for gold documents only (got {unknown})")
+        raise InputError(f"predictions must be for gold documents only (got {quote(unknown)})")
     layers = layer_status(gold, predictions, ungrounded)
     out = {}
     for doc_id in sorted(gold):

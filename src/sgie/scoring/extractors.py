@@ -9,7 +9,9 @@ What it does
     (``sgie.scoring.evaluate`` header); its ``id`` may be omitted (the document's id is used)
     and must otherwise equal the document's id. Records are round-tripped through JSON and
     parsed with the same strict parser as files, so an extractor and a file are judged alike;
-    problems are ``InputError``\\s naming the extractor and document.
+    problems are ``InputError``\\s naming the extractor and document. While the extractor is
+    imported and run, what it prints goes to stderr (``sgie.safeio.stdout_to_stderr``), so
+    that ``--json`` output on stdout stays valid.
 
 What it does not do
     No writing (the caller writes the JSON Lines text atomically), no scoring. Exceptions
@@ -20,15 +22,15 @@ What it does not do
 from __future__ import annotations
 
 import importlib
-import json
 import os
 import sys
 from collections.abc import Callable, Mapping
 
 from tqdm import tqdm
 
-from sgie.errors import InputError
+from sgie.errors import InputError, quote
 from sgie.records import JSON
+from sgie.safeio import dumps_line, stdout_to_stderr
 from sgie.scoring.jsonl import loads_line
 from sgie.scoring.predictions import Located, PredictionSet, parse_records
 
@@ -39,21 +41,22 @@ def load_extractor(spec: str) -> Extractor:
     """The callable named by ``package.module:callable`` (``InputError`` if it cannot be had)."""
     module_name, sep, attr = spec.partition(":")
     if not sep or not module_name or not attr:
-        raise InputError(f"'--extractor' must be 'package.module:callable' (got {spec!r})")
+        raise InputError(f"'--extractor' must be 'package.module:callable' (got {quote(spec)})")
     cwd = os.getcwd()
     if cwd not in sys.path:
         sys.path.insert(0, cwd)
     try:
-        module = importlib.import_module(module_name)
+        with stdout_to_stderr():
+            module = importlib.import_module(module_name)
     except ImportError as err:
         raise InputError(
-            f"'--extractor' module must be importable (got {module_name!r}: {err})"
+            f"'--extractor' module must be importable (got {quote(module_name)}: {err})"
         ) from None
     target: object = module
     for part in attr.split("."):
         if not hasattr(target, part):
             raise InputError(
-                f"'--extractor' must name an attribute of {module_name!r} (got {attr!r})"
+                f"'--extractor' must name an attribute of {quote(module_name)} (got {quote(attr)})"
             )
         target = getattr(target, part)
     if not callable(target):
@@ -69,8 +72,9 @@ def run_extractor(
     records: list[tuple[JSON, Located]] = []
     for doc_id in tqdm(sorted(texts), desc="extracting", unit="doc", file=sys.stderr,
                        disable=not progress):  # fmt: skip
-        where = Located(f"output of {spec} for document {doc_id!r}")
-        record = extractor(doc_id, texts[doc_id])
+        where = Located(f"output of {spec} for document {quote(doc_id)}")
+        with stdout_to_stderr():  # what it prints must not mix with --json on stdout
+            record = extractor(doc_id, texts[doc_id])
         if not isinstance(record, Mapping):
             raise where.error(InputError(
                 f"record must be an object (got {type(record).__name__})"))  # fmt: skip
@@ -78,12 +82,12 @@ def run_extractor(
         record.setdefault("id", doc_id)
         if record["id"] != doc_id:
             raise where.error(InputError(
-                f"'id' must be the document's id {doc_id!r} (got {record['id']!r})"))  # fmt: skip
+                f"'id' must be the document's id {quote(doc_id)} (got {quote(record['id'])})"))  # fmt: skip
         try:
-            line = json.dumps(record, ensure_ascii=False, allow_nan=False)
-        except (TypeError, ValueError) as err:
-            raise where.error(InputError(f"record must be JSON-serialisable (got {err})")) from None
+            line = dumps_line(record)
+            records.append((loads_line(line), where))
+        except InputError as err:
+            raise where.error(err) from None
         lines.append(line)
-        records.append((loads_line(line), where))
     parsed = parse_records(records, texts, f"extractor {spec}")
     return "".join(line + "\n" for line in lines), parsed

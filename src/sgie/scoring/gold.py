@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sgie.corpus.manifest import SPLITS, default_corpus_dir, load_corpus
-from sgie.errors import InputError
+from sgie.errors import InputError, quote
 from sgie.records import JSON, LAYER_NAMES, DocAnnotations, expect_object, expect_str, parse_doc
 from sgie.scoring.jsonl import read_jsonl
 from sgie.scoring.predictions import Located, check_layers
@@ -47,7 +47,7 @@ NO_GOLD_YET = (
 def load_gold(split: str, corpus_dir: Path | str | None = None) -> GoldSet:
     """The committed gold annotations of the documents of ``split``, with their corpus texts."""
     if split not in SPLITS:
-        raise InputError(f"'split' must be one of {list(SPLITS)} (got {split!r})")
+        raise InputError(f"'split' must be one of {list(SPLITS)} (got {quote(split)})")
     try:
         from sgie.annotations.store import gold_documents  # written elsewhere; may not exist
     except ImportError as err:
@@ -66,7 +66,7 @@ def load_gold(split: str, corpus_dir: Path | str | None = None) -> GoldSet:
     missing = sorted(set(texts) - set(docs))
     if missing:
         raise InputError(
-            f"gold annotations must cover every {split} document (missing: {missing})"
+            f"gold annotations must cover every {split} document (missing: {quote(missing)})"
         )
     return GoldSet(docs, {d: texts[d] for d in docs}, f"gold {split} split")
 
@@ -79,7 +79,7 @@ def parse_gold_line(value: JSON, lines: Mapping[str, int]) -> tuple[DocAnnotatio
     text = expect_str(o["text"], "text")
     if doc_id in lines:
         raise InputError(
-            f"'id' must be unique in the gold (got {doc_id!r} again; first on line "
+            f"'id' must be unique in the gold (got {quote(doc_id)} again; first on line "
             f"{lines[doc_id]})"
         )
     return parse_doc(o, {doc_id: text}, extra_fields=("text",)), text

@@ -4,8 +4,10 @@ What it does
     ``read_jsonl(path)`` reads a file as bytes, splits it into lines, decodes each line as
     UTF-8 on its own (so a bad byte is reported with its line), and parses each line as one
     JSON value. It rejects, with an ``InputError`` naming the file and line: a missing file, an
-    empty file, a blank line (a final newline is fine), bytes that are not UTF-8, malformed
-    JSON, ``NaN``/``Infinity``, and an object that repeats a key.
+    empty file, a blank line (a final newline is fine), bytes that are not UTF-8, and whatever
+    ``sgie.safeio.loads`` refuses (malformed JSON, ``NaN``/``Infinity``, an object that repeats
+    a key, nesting too deep, huge integers, lone surrogates). Files are opened by
+    ``sgie.safeio.open_input`` (a pipe, ``/dev/stdin`` or a FIFO is read as a stream).
 
     For large files, ``LineFile(path)`` reads the same lines one at a time without holding the
     file: ``lines()`` yields ``(line number, byte offset, raw bytes)`` and ``at(offset)`` reads
@@ -23,39 +25,18 @@ Inputs / outputs
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
 
 from sgie.errors import InputError
 from sgie.records import JSON
-
-
-def _no_duplicates(pairs: list[tuple[str, JSON]]) -> dict[str, JSON]:
-    out: dict[str, JSON] = {}
-    for key, value in pairs:
-        if key in out:
-            raise InputError(f"object must not repeat a key (got {key!r} twice)")
-        out[key] = value
-    return out
-
-
-def _no_constant(name: str) -> JSON:
-    raise InputError(f"line must be standard JSON (got {name})")
+from sgie.safeio import decode_utf8, display_name, loads, open_input
 
 
 def loads_line(text: str) -> JSON:
-    """One JSON value, strictly (``InputError`` without location if malformed)."""
-    try:
-        value: JSON = json.loads(
-            text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant
-        )
-    except json.JSONDecodeError as err:
-        raise InputError(
-            f"line must be one JSON object ({err.msg} at column {err.colno})"
-        ) from None
-    return value
+    """One JSON value, strictly (``InputError`` without location if malformed or beyond the
+    limits of ``sgie.safeio.loads``)."""
+    return loads(text, "line")
 
 
 def _empty(name: str) -> InputError:
@@ -65,12 +46,9 @@ def _empty(name: str) -> InputError:
 def parse_line(raw: bytes, name: str, number: int) -> JSON:
     """One raw line (without its newline) as a JSON value; ``InputError`` naming file and line."""
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as err:
-        raise InputError(
-            f"line must be UTF-8 (got byte 0x{raw[err.start]:02x} at byte {err.start + 1})",
-            file=name, line=number,
-        ) from None  # fmt: skip
+        text = decode_utf8(raw)
+    except InputError as err:
+        raise err.at(file=name, line=number) from None
     if not text.strip():
         raise InputError("line must be one JSON object (got a blank line)",
                          file=name, line=number)  # fmt: skip
@@ -80,22 +58,13 @@ def parse_line(raw: bytes, name: str, number: int) -> JSON:
         raise err.at(file=name, line=number) from None
 
 
-def _open(path: Path, name: str) -> BinaryIO:
-    try:
-        return path.open("rb")
-    except FileNotFoundError:
-        raise InputError("file must exist (got no such file)", file=name) from None
-    except IsADirectoryError:
-        raise InputError("file must be a file (got a directory)", file=name) from None
-
-
 class LineFile:
     """A JSON Lines file read line by line (the file stays open until ``close()``)."""
 
     def __init__(self, path: Path | str):
         self.path = Path(path)
-        self.name = str(path)
-        self._fh = _open(self.path, self.name)
+        self.name = display_name(path)
+        self._fh = open_input(self.path)
 
     def lines(self) -> Iterator[tuple[int, int, bytes]]:
         """``(line number, byte offset, raw line without newline)`` from the start of the file.

@@ -30,7 +30,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from sgie.errors import InputError
+from sgie.errors import InputError, quote
 from sgie.records import JSON, LAYER_NAMES, DocAnnotations
 from sgie.scoring.grounding import Ungrounded, parse_prediction
 from sgie.scoring.jsonl import read_jsonl
@@ -101,7 +101,7 @@ def parse_records(
             raise where.error(err) from None
         if doc.doc_id in seen:
             raise where.error(InputError(
-                f"'id' must be unique in the predictions (got {doc.doc_id!r} again; first in "
+                f"'id' must be unique in the predictions (got {quote(doc.doc_id)} again; first in "
                 f"{seen[doc.doc_id].describe()})"
             ))  # fmt: skip
         seen[doc.doc_id] = where

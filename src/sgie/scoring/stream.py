@@ -35,7 +35,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
-from sgie.errors import InputError
+from sgie.errors import InputError, quote
 from sgie.records import LAYER_NAMES, DocAnnotations
 from sgie.scoring.decode import decode_gold, decode_id, decode_prediction
 from sgie.scoring.evaluate import (
@@ -65,7 +65,7 @@ def _index(
         if doc_id in index:
             first = index[doc_id][0]
             raise InputError(
-                f"'id' must be unique in the {what} (got {doc_id!r} again; first "
+                f"'id' must be unique in the {what} (got {quote(doc_id)} again; first "
                 f"{'on line' if what == 'gold' else 'in line'} {first})",
                 file=f.name, line=number,
             )  # fmt: skip
@@ -118,7 +118,7 @@ class GoldMemory:
         return list(self.gold.docs)
 
     def get(self, doc_id: str) -> tuple[DocAnnotations, str, Located]:
-        return self.gold.docs[doc_id], self.gold.texts[doc_id], Located(f"gold document {doc_id!r}")
+        return self.gold.docs[doc_id], self.gold.texts[doc_id], Located(f"gold document {quote(doc_id)}")
 
     def text(self, doc_id: str) -> str:
         return self.gold.texts[doc_id]
@@ -222,7 +222,7 @@ class PredictionMemory:
 
     def get(self, doc_id: str, text: str) -> tuple[DocAnnotations, Ungrounded, Located]:
         lost = self.predictions.ungrounded.get(doc_id, NOTHING_UNGROUNDED)
-        return self.predictions.docs[doc_id], lost, Located(f"predicted document {doc_id!r}")
+        return self.predictions.docs[doc_id], lost, Located(f"predicted document {quote(doc_id)}")
 
     def close(self) -> None:
         pass
@@ -246,7 +246,7 @@ def evaluate_stream(
     known = set(ids)
     unknown = [d for d in predictions.ids() if d not in known]
     if unknown:
-        raise InputError(f"predictions must be for gold documents only (got {sorted(unknown)})")
+        raise InputError(f"predictions must be for gold documents only (got {quote(sorted(unknown))})")
     # a layer is present in every record or in none, so the first record of each side decides
     first_gold, _, _ = gold.get(ids[0])
     first_id = predictions.first()
