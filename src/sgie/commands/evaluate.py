@@ -84,11 +84,11 @@ def _inputs(args: argparse.Namespace) -> list[Path]:
 def _predictions(args: argparse.Namespace, gold: GoldSource, name: str) -> PredictionSource:
     if args.extractor is None:
         return PredictionFile(args.predictions, gold)
+    output = args.output or Path(f"predictions.{name}.jsonl")
+    check_not_inputs([("--output", output)], _inputs(args))
     extractor = load_extractor(args.extractor)
     texts = {doc_id: gold.text(doc_id) for doc_id in gold.ids()}
     jsonl, predictions = run_extractor(extractor, args.extractor, texts)
-    output = args.output or Path(f"predictions.{name}.jsonl")
-    check_not_inputs([("--output", output)], _inputs(args))
     write_text_atomic(output, jsonl)
     print(f"wrote {len(predictions.docs)} prediction records to {output}", file=sys.stderr)
     return PredictionMemory(predictions)
