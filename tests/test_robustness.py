@@ -338,3 +338,16 @@ def test_output_must_not_be_a_corpus_file(tmp_path, capsys, monkeypatch, corpus_
     err = fails(capsys, corpus_copy, "evaluate", "--split", "test", "--corpus", str(corpus_copy),
                 "--extractor", "example_extractor:extract", "--output", str(target))  # fmt: skip
     assert "'--output' must not be an input file" in err
+
+
+def test_leaderboard_output_must_not_hold_an_input(tmp_path, capsys):
+    """`sgie leaderboard --output DIR` is refused when a file it would write is an input."""
+    shutil.copytree(ROOT / "eval" / "submissions" / "rules", tmp_path / "subs" / "rules")
+    out = tmp_path / "out"
+    out.mkdir()
+    gold = out / "LEADERBOARD.md"
+    shutil.copy(GOLD, gold)
+    err = fails(capsys, tmp_path, "leaderboard", "--submissions", str(tmp_path / "subs"), "--gold", str(gold),
+                "--output", str(out), "--resamples", "10")  # fmt: skip
+    assert err == (f"sgie: error: '--output' must not be an input file (got {str(gold)!r}, "
+                   f"which is {str(gold)!r})")  # fmt: skip

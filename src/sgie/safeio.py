@@ -257,13 +257,14 @@ def _same(a: Path, b: Path) -> bool:
 
 def check_not_inputs(outputs: Iterable[tuple[str, Path]], inputs: Iterable[Path]) -> None:
     """Refuse (``InputError``) an output that is one of the input files: ``outputs`` are
-    ``(option, path)`` pairs, e.g. ``("--output", Path("gold.jsonl"))``."""
+    ``(option, path)`` pairs, e.g. ``("--output", Path("gold.jsonl"))``. Paths are quoted in
+    full (they are bounded by the system's path length), not shortened like values."""
     sources = [Path(p) for p in inputs]
     for option, out in outputs:
         for source in sources:
             if _same(Path(out), source):
-                raise InputError(f"'{option}' must not be an input file (got {quote(display_name(out))}, "
-                                 f"which is {quote(display_name(source))})")  # fmt: skip
+                raise InputError(f"'{option}' must not be an input file (got {display_name(out)!r}, "
+                                 f"which is {display_name(source)!r})")  # fmt: skip
 
 
 @contextlib.contextmanager

@@ -19,6 +19,7 @@ from sgie.leaderboard.build import analyse, check_outputs, render_outputs, write
 from sgie.leaderboard.clusters import UNITS
 from sgie.leaderboard.render import format_overall
 from sgie.leaderboard.submissions import OTHER_SPLITS, load_submissions
+from sgie.safeio import check_not_inputs
 from sgie.scoring.gold import load_gold, read_gold
 
 
@@ -86,6 +87,11 @@ def cmd_leaderboard(args: argparse.Namespace) -> int:
             return 1
         print(f"leaderboard up to date ({len(outputs)} files, {len(subs)} systems, {seconds:.1f} s)")
         return 0
+    from sgie.annotations.store import EXPORT_FILE, default_annotations_dir
+
+    gold_files = [args.gold] if args.gold else [default_annotations_dir() / EXPORT_FILE]
+    inputs = [*submissions_dir.rglob("*"), *corpus.root.rglob("*"), *gold_files]
+    check_not_inputs([("--output", out_dir / rel) for rel in outputs], inputs)
     written = write_outputs(out_dir, outputs)
     print(format_overall(lb))
     print(f"wrote {len(written)} files under {out_dir} ({len(subs)} systems, {args.resamples:,} "

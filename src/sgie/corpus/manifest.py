@@ -208,7 +208,7 @@ def load_records(corpus_dir: Path) -> tuple[DocumentRecord, ...]:
     if not corpus_dir.is_dir():
         what = "no such folder" if not corpus_dir.exists() else "a file"
         raise InputError(f"corpus must be a folder holding {MANIFEST} (got {what}: "
-                         f"{quote(display_name(corpus_dir))})")  # fmt: skip
+                         f"{display_name(corpus_dir)!r})")  # fmt: skip
     path = corpus_dir / MANIFEST
     name = display_name(path)
     if not path.is_file():
