@@ -32,24 +32,39 @@ from sklearn.metrics import cohen_kappa_score
 
 from sgie import schema
 from sgie.agreement.alpha import role_labels, token_alpha
-from sgie.records import DocAnnotations, JSONObject
+from sgie.records import JSON, DocAnnotations, JSONObject
 from sgie.scoring import evaluate
 from sgie.scoring.proposals import align_proposals
 
 
-def _round(x: float | None) -> float | None:
-    return None if x is None else round(x, 4)
+def _round(x: JSON) -> float | None:
+    if x is None:
+        return None
+    if isinstance(x, bool) or not isinstance(x, int | float):
+        raise TypeError(f"a metric must be a number or null (got {x!r})")
+    return round(x, 4)
 
 
-def _prf(block: JSONObject) -> JSONObject:
-    return {k: (_round(block[k]) if k in ("precision", "recall", "f1") else block[k])  # type: ignore[arg-type]
+def at(value: JSON, *keys: str) -> JSON:
+    """``value[keys[0]][keys[1]]...`` of a scoring result's JSON form."""
+    for key in keys:
+        if not isinstance(value, dict) or key not in value:
+            raise KeyError(f"the scoring result has no {'.'.join(keys)}")
+        value = value[key]
+    return value
+
+
+def _prf(result: JSON, *keys: str) -> JSONObject:
+    block = at(result, *keys)
+    assert isinstance(block, dict)
+    return {k: (_round(block[k]) if k in ("precision", "recall", "f1") else block[k])
             for k in ("tp", "fp", "fn", "precision", "recall", "f1")
             if k in block}  # fmt: skip
 
 
-def _semeval(block: JSONObject) -> JSONObject:
-    return {"correct": block["correct"], "possible": block["possible"], "actual": block["actual"],
-            "f1": _round(block["f1"])}  # type: ignore[arg-type]  # fmt: skip
+def _semeval(result: JSON, *keys: str) -> JSONObject:
+    return {"correct": at(result, *keys, "correct"), "possible": at(result, *keys, "possible"),
+            "actual": at(result, *keys, "actual"), "f1": _round(at(result, *keys, "f1"))}  # fmt: skip
 
 
 def counts(docs: Mapping[str, DocAnnotations]) -> JSONObject:
@@ -128,32 +143,31 @@ def compare(
     texts: Mapping[str, str],
 ) -> JSONObject:
     """All agreement measures of ``other`` against ``reference`` (documents of the reference)."""
-    result = evaluate(reference, other, texts).to_json()
-    ents, props, atts = result["entities"], result["proposals"], result["attributions"]
+    result: JSON = evaluate(reference, other, texts).to_json()
     return {
         "entities": {
-            "strict": _semeval(ents["strict"]),  # type: ignore[index]
-            "overlap": _semeval(ents["type"]),  # type: ignore[index]
+            "strict": _semeval(result, "entities", "strict"),
+            "overlap": _semeval(result, "entities", "type"),
             "per_type": {
-                t: {"strict_f1": _round(ents["strict"]["per_type"][t]["f1"]),  # type: ignore[index]
-                    "overlap_f1": _round(ents["type"]["per_type"][t]["f1"])}  # type: ignore[index]
+                t: {"strict_f1": _round(at(result, "entities", "strict", "per_type", t, "f1")),
+                    "overlap_f1": _round(at(result, "entities", "type", "per_type", t, "f1"))}
                 for t in schema.ENTITY_LABELS
             },  # fmt: skip
         },
         "attributions": {
             "roles": {
-                role: {"exact": _prf(atts["roles"][role]["exact"]),  # type: ignore[index]
-                       "token": _prf(atts["roles"][role]["token"])}  # type: ignore[index]
+                role: {"exact": _prf(result, "attributions", "roles", role, "exact"),
+                       "token": _prf(result, "attributions", "roles", role, "token")}
                 for role in ("cue", "source", "content")
             },  # fmt: skip
-            "whole": {m: _prf(atts["whole"][m]) for m in ("exact", "overlap")},  # type: ignore[index]
+            "whole": {m: _prf(result, "attributions", "whole", m) for m in ("exact", "overlap")},
             "token_alpha": attribution_alpha(reference, other, texts),
         },
         "proposals": {
-            "spans": {m: _prf(props["spans"][m]) for m in ("exact", "overlap")},  # type: ignore[index]
+            "spans": {m: _prf(result, "proposals", "spans", m) for m in ("exact", "overlap")},
             "arguments": {
-                "micro": _prf(props["arguments"]["exact"]["micro"]),  # type: ignore[index]
-                "per_role": {r: _prf(props["arguments"]["exact"]["per_role"][r])  # type: ignore[index]
+                "micro": _prf(result, "proposals", "arguments", "exact", "micro"),
+                "per_role": {r: _prf(result, "proposals", "arguments", "exact", "per_role", r)
                              for r in schema.ROLE_NAMES},  # fmt: skip
             },
             "kappa": proposal_kappas(reference, other),

@@ -17,10 +17,10 @@ from __future__ import annotations
 import json
 
 from sgie import schema
-from sgie.agreement.measures import compare, counts
+from sgie.agreement.measures import at, compare, counts
 from sgie.annotations.store import ANNOTATORS, Store
 from sgie.corpus.manifest import Corpus
-from sgie.records import JSONObject
+from sgie.records import JSON, JSONObject
 
 PAIRS: tuple[tuple[str, str], ...] = (("a", "b"), ("a", "gold"), ("b", "gold"))
 
@@ -38,25 +38,32 @@ PROVENANCE = (
 def agreement_report(store: Store, corpus: Corpus) -> JSONObject:
     texts = corpus.texts()
     present = [n for n in ANNOTATORS if n in store.annotations]
-    out: JSONObject = {
-        "note": PROVENANCE,
-        "documents": sorted(texts),
-        "counts": {n: counts(store.annotations[n]) for n in present},
-        "pairs": {},
+    documents: list[JSON] = [*sorted(texts)]
+    pairs: JSONObject = {
+        f"{ref}_vs_{other}": compare(store.annotations[ref], store.annotations[other], texts)
+        for ref, other in PAIRS
+        if ref in store.annotations and other in store.annotations
     }
-    for ref, other in PAIRS:
-        if ref in store.annotations and other in store.annotations:
-            out["pairs"][f"{ref}_vs_{other}"] = compare(  # type: ignore[index]
-                store.annotations[ref], store.annotations[other], texts)  # fmt: skip
-    return out
+    return {
+        "note": PROVENANCE,
+        "documents": documents,
+        "counts": {n: counts(store.annotations[n]) for n in present},
+        "pairs": pairs,
+    }
 
 
 def dumps_json(report: JSONObject) -> str:
     return json.dumps(report, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
 
 
-def _f(x: object) -> str:
+def _f(x: JSON) -> str:
     return "n/a" if x is None else f"{x:.3f}" if isinstance(x, float) else str(x)
+
+
+def _keys(report: JSONObject, name: str) -> list[str]:
+    block = report[name]
+    assert isinstance(block, dict)
+    return list(block)
 
 
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:
@@ -65,8 +72,11 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
 
 
 def render_markdown(report: JSONObject) -> str:
-    pairs: dict = report["pairs"]  # type: ignore[assignment]
-    names = list(pairs)
+    names = _keys(report, "pairs")
+
+    def pair(name: str, *keys: str) -> str:
+        return _f(at(report, "pairs", name, *keys))
+
     out = [
         "# SGIE inter-annotator agreement",
         "",
@@ -84,55 +94,56 @@ def render_markdown(report: JSONObject) -> str:
         "",
     ]
     rows = []
-    for name in names:
-        p = pairs[name]
-        e, pr, at = p["entities"], p["proposals"], p["attributions"]
-        rows.append([name.replace("_vs_", " vs "),
-                     _f(e["strict"]["f1"]), _f(e["overlap"]["f1"]),
-                     _f(pr["spans"]["exact"]["f1"]), _f(pr["spans"]["overlap"]["f1"]),
-                     _f(pr["arguments"]["micro"]["f1"]),
-                     _f(pr["kappa"]["type"]["kappa"]), _f(pr["kappa"]["status"]["kappa"]),
-                     _f(at["whole"]["exact"]["f1"]), _f(at["whole"]["overlap"]["f1"]),
-                     _f(at["token_alpha"]["alpha"])])  # fmt: skip
+    for n in names:
+        e, pr, a = ("entities",), ("proposals",), ("attributions",)
+        rows.append([n.replace("_vs_", " vs "),
+                     pair(n, *e, "strict", "f1"), pair(n, *e, "overlap", "f1"),
+                     pair(n, *pr, "spans", "exact", "f1"), pair(n, *pr, "spans", "overlap", "f1"),
+                     pair(n, *pr, "arguments", "micro", "f1"),
+                     pair(n, *pr, "kappa", "type", "kappa"), pair(n, *pr, "kappa", "status", "kappa"),
+                     pair(n, *a, "whole", "exact", "f1"), pair(n, *a, "whole", "overlap", "f1"),
+                     pair(n, *a, "token_alpha", "alpha")])  # fmt: skip
     out += _table(["pair", "entities strict F1", "entities overlap F1", "proposal span exact F1",
                    "proposal span overlap F1", "argument F1", "type kappa", "status kappa",
                    "attribution exact F1", "attribution overlap F1", "token alpha"], rows)  # fmt: skip
     out += ["", "PolNeAR reports a token-level alpha of 0.754 for its attribution annotation "
             "(human annotators).", "", "## Entities per type (strict F1 / overlap F1)", ""]  # fmt: skip
-    rows = [[t] + [f"{_f(pairs[n]['entities']['per_type'][t]['strict_f1'])} / "
-                   f"{_f(pairs[n]['entities']['per_type'][t]['overlap_f1'])}" for n in names]
+    rows = [[t] + [f"{pair(n, 'entities', 'per_type', t, 'strict_f1')} / "
+                   f"{pair(n, 'entities', 'per_type', t, 'overlap_f1')}" for n in names]
             for t in schema.ENTITY_LABELS]  # fmt: skip
     out += _table(["type", *[n.replace("_vs_", " vs ") for n in names]], rows)
     out += ["", "## Attribution roles (exact F1 / token-overlap F1)", ""]
-    rows = [[role] + [f"{_f(pairs[n]['attributions']['roles'][role]['exact']['f1'])} / "
-                      f"{_f(pairs[n]['attributions']['roles'][role]['token']['f1'])}" for n in names]
+    rows = [[role] + [f"{pair(n, 'attributions', 'roles', role, 'exact', 'f1')} / "
+                      f"{pair(n, 'attributions', 'roles', role, 'token', 'f1')}" for n in names]
             for role in ("cue", "source", "content")]  # fmt: skip
     out += _table(["role", *[n.replace("_vs_", " vs ") for n in names]], rows)
     out += ["", "## Proposal arguments by role (exact F1)", ""]
-    rows = [[r] + [_f(pairs[n]["proposals"]["arguments"]["per_role"][r]["f1"]) for n in names]
+    rows = [[r] + [pair(n, "proposals", "arguments", "per_role", r, "f1") for n in names]
             for r in schema.ROLE_NAMES]  # fmt: skip
     out += _table(["role", *[n.replace("_vs_", " vs ") for n in names]], rows)
     out += ["", "## Kappa on matched proposals", ""]
-    rows = [[attr] + [f"{_f(pairs[n]['proposals']['kappa'][attr]['kappa'])} "
-                      f"(n={pairs[n]['proposals']['kappa'][attr]['n']})" for n in names]
+    rows = [[attr] + [f"{pair(n, 'proposals', 'kappa', attr, 'kappa')} "
+                      f"(n={pair(n, 'proposals', 'kappa', attr, 'n')})" for n in names]
             for attr in ("type", "status")]  # fmt: skip
     out += _table(["attribute", *[n.replace("_vs_", " vs ") for n in names]], rows)
-    cnt: dict = report["counts"]  # type: ignore[assignment]
-    who = list(cnt)
+    who = _keys(report, "counts")
+
+    def count(*keys: str) -> list[str]:
+        return [str(at(report, "counts", w, *keys)) for w in who]
+
     out += ["", "## Items per annotator", ""]
-    rows = [["entities", *[str(cnt[w]["entities"]["total"]) for w in who]]]
-    rows += [[f"  {t}", *[str(cnt[w]["entities"][t]) for w in who]] for t in schema.ENTITY_LABELS]
-    rows += [["proposals", *[str(cnt[w]["proposals"]["total"]) for w in who]]]
-    rows += [[f"  type {v}", *[str(cnt[w]["proposals"]["type"][v]) for w in who]]
-             for v in schema.PROPOSAL_TYPE.value_names]  # fmt: skip
-    rows += [[f"  status {v}", *[str(cnt[w]["proposals"]["status"][v]) for w in who]]
+    rows = [["entities", *count("entities", "total")]]
+    rows += [[f"  {t}", *count("entities", t)] for t in schema.ENTITY_LABELS]
+    rows += [["proposals", *count("proposals", "total")]]
+    rows += [[f"  type {v}", *count("proposals", "type", v)] for v in schema.PROPOSAL_TYPE.value_names]
+    rows += [[f"  status {v}", *count("proposals", "status", v)]
              for v in schema.PROPOSAL_STATUS.value_names]  # fmt: skip
-    rows += [["  arguments", *[str(cnt[w]["proposals"]["arguments"]) for w in who]]]
-    rows += [["attributions", *[str(cnt[w]["attributions"]["total"]) for w in who]]]
-    rows += [["  nested", *[str(cnt[w]["attributions"]["nested"]) for w in who]]]
-    rows += [[f"  source {v}", *[str(cnt[w]["attributions"]["source_type"][v]) for w in who]]
+    rows += [["  arguments", *count("proposals", "arguments")]]
+    rows += [["attributions", *count("attributions", "total")]]
+    rows += [["  nested", *count("attributions", "nested")]]
+    rows += [[f"  source {v}", *count("attributions", "source_type", v)]
              for v in schema.SOURCE_TYPE.value_names]  # fmt: skip
-    rows += [[f"  quote {v}", *[str(cnt[w]["attributions"]["quote_type"][v]) for w in who]]
+    rows += [[f"  quote {v}", *count("attributions", "quote_type", v)]
              for v in schema.QUOTE_TYPE.value_names]  # fmt: skip
     out += _table(["items", *who], rows)
     return "\n".join(out) + "\n"

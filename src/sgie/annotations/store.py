@@ -27,9 +27,10 @@ What it does not do
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypedDict
 
 from sgie import schema
 from sgie.annotations.convert import doc_to_results, results_to_doc
@@ -43,6 +44,30 @@ EXPORT_FILE = "export.json"
 ANNOTATORS: tuple[str, ...] = ("a", "b", "gold")
 EMAIL_DOMAIN = "sgie.invalid"
 GOLD = "gold"
+
+
+class Annotation(TypedDict):
+    """One annotator's annotation of a task, normalized."""
+
+    completed_by: str  # an annotator name: a, b or gold
+    ground_truth: bool
+    was_cancelled: bool
+    result: list[JSONObject]  # Label Studio result items (checked by sgie.annotations.convert)
+
+
+class Prediction(TypedDict):
+    """A model's predictions on a task, normalized."""
+
+    model_version: str
+    result: list[JSONObject]
+
+
+class Task(TypedDict):
+    """A normalized task of the export: one corpus document with its annotations."""
+
+    data: JSONObject
+    annotations: list[Annotation]
+    predictions: list[Prediction]
 
 
 def annotator_email(name: str) -> str:
@@ -75,13 +100,14 @@ def task_data(doc: Document) -> JSONObject:
     }
 
 
-def _result_key(item: JSONObject) -> tuple:
+def _result_key(item: JSONObject) -> tuple[int, str, str, str, int]:
     if item.get("type") == "relation":
-        return (1, str(item.get("from_id")), str(item.get("to_id")), str(item.get("labels")))
-    value = item.get("value") if isinstance(item.get("value"), dict) else {}
-    control_order = 0 if item.get("type") == "labels" else 1
+        return (1, str(item.get("from_id")), str(item.get("to_id")), str(item.get("labels")), 0)
+    value = item.get("value")
+    start = value.get("start") if isinstance(value, dict) else None
+    control_order = "0" if item.get("type") == "labels" else "1"
     return (0, str(item.get("id")), control_order, str(item.get("from_name")),
-            int(value.get("start", 0) or 0))  # type: ignore[union-attr]  # fmt: skip
+            start if isinstance(start, int) else 0)  # fmt: skip
 
 
 RESULT_KEYS = ("id", "from_name", "to_name", "type", "value", "from_id", "to_id", "direction",
@@ -89,12 +115,12 @@ RESULT_KEYS = ("id", "from_name", "to_name", "type", "value", "from_id", "to_id"
 
 
 def _relation_label_key(label: JSON) -> tuple[int, int, str]:
-    if label in schema.RELATION_LABELS:
-        return (0, schema.RELATION_LABELS.index(label), "")  # type: ignore[arg-type]
+    if isinstance(label, str) and label in schema.RELATION_LABELS:
+        return (0, schema.RELATION_LABELS.index(label), "")
     return (1, 0, str(label))  # unknown: kept (after the known ones) for validation to report
 
 
-def normalize_result(items: list[JSON]) -> list[JSONObject]:
+def normalize_result(items: Sequence[JSON]) -> list[JSONObject]:
     out = []
     for item in items:
         if not isinstance(item, dict):
@@ -110,8 +136,8 @@ def normalize_result(items: list[JSON]) -> list[JSONObject]:
 
 
 def normalize_task(
-    task: Mapping[str, JSON], annotator_of: Mapping[JSON, str] | None = None
-) -> JSONObject:
+    task: Mapping[str, JSON], annotator_of: Mapping[str | int, str] | None = None
+) -> Task:
     """A task from a Label Studio JSON export (or from this store) in normalized form.
 
     ``annotator_of`` maps a raw ``completed_by`` (integer id or email) to an annotator name;
@@ -119,7 +145,7 @@ def normalize_task(
     """
     data = expect_object(task.get("data"), "data", ("doc_id", "text"), (
         "source_file", "raw_start", "split", "headline", "outlet", "date_as_printed"))  # fmt: skip
-    annotations = []
+    annotations: list[Annotation] = []
     for i, ann in enumerate(expect_list(task.get("annotations", []), "annotations")):
         if not isinstance(ann, dict):
             raise InputError(f"'annotations[{i}]' must be an object (got {quote(ann)})")
@@ -128,7 +154,9 @@ def normalize_task(
         raw = ann.get("completed_by")
         if isinstance(raw, dict):  # some export shapes nest the user
             raw = raw.get("email", raw.get("id"))
-        name = raw if raw in ANNOTATORS else (annotator_of or {}).get(raw)  # type: ignore[arg-type]
+        name = raw if isinstance(raw, str) and raw in ANNOTATORS else None
+        if name is None and isinstance(raw, str | int) and annotator_of:
+            name = annotator_of.get(raw)
         if name is None:
             raise InputError(f"'annotations[{i}].completed_by' must be one of the annotators "
                              f"{list(ANNOTATORS)} (got {quote(raw)})")  # fmt: skip
@@ -138,8 +166,8 @@ def normalize_task(
             "was_cancelled": False,
             "result": normalize_result(expect_list(ann.get("result", []), f"annotations[{i}].result")),
         })  # fmt: skip
-    annotations.sort(key=lambda a: ANNOTATORS.index(str(a["completed_by"])))
-    predictions = []
+    annotations.sort(key=lambda a: ANNOTATORS.index(a["completed_by"]))
+    predictions: list[Prediction] = []
     for i, pred in enumerate(expect_list(task.get("predictions", []), "predictions")):
         if not isinstance(pred, dict):
             raise InputError(f"'predictions[{i}]' must be an object (got {quote(pred)})")
@@ -147,20 +175,33 @@ def normalize_task(
             "model_version": str(pred.get("model_version") or ""),
             "result": normalize_result(expect_list(pred.get("result", []), f"predictions[{i}].result")),
         })  # fmt: skip
-    predictions.sort(key=lambda p: str(p["model_version"]))
+    predictions.sort(key=lambda p: p["model_version"])
     return {"data": dict(data), "annotations": annotations, "predictions": predictions}
 
 
-def dumps_export(tasks: list[JSONObject]) -> str:
-    ordered = sorted(tasks, key=lambda t: str(t["data"]["doc_id"]))  # type: ignore[index]
+def dumps_export(tasks: Sequence[Task]) -> str:
+    ordered = sorted(tasks, key=lambda t: str(t["data"]["doc_id"]))
     return json.dumps(ordered, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def task_json(task: Task) -> JSONObject:
+    """``task`` as a plain JSON object (what ``validate_tasks`` reads)."""
+    annotations: list[JSON] = [
+        {"completed_by": a["completed_by"], "ground_truth": a["ground_truth"],
+         "was_cancelled": a["was_cancelled"], "result": [*a["result"]]}
+        for a in task["annotations"]
+    ]  # fmt: skip
+    predictions: list[JSON] = [
+        {"model_version": p["model_version"], "result": [*p["result"]]} for p in task["predictions"]
+    ]
+    return {"data": task["data"], "annotations": annotations, "predictions": predictions}
 
 
 @dataclass(frozen=True)
 class Store:
     """A validated export: typed annotations per annotator and document."""
 
-    tasks: tuple[JSONObject, ...]
+    tasks: tuple[Task, ...]
     annotations: Mapping[str, Mapping[str, DocAnnotations]]  # annotator -> doc id -> records
     predictions: Mapping[str, Mapping[str, DocAnnotations]]  # model_version -> doc id -> records
 
@@ -168,51 +209,55 @@ class Store:
         return sum(len(docs) for docs in self.annotations.values())
 
 
-def _records(result: JSON, doc_id: str, text: str, who: str, source: str) -> DocAnnotations:
+def _records(
+    result: Sequence[JSONObject], doc_id: str, text: str, who: str, source: str
+) -> DocAnnotations:
     """One result list as records; an error names the task and the annotator or model."""
+    items: list[JSON] = [*result]
     try:
-        return results_to_doc(result, doc_id, text)
+        return results_to_doc(items, doc_id, text)
     except InputError as err:
         raise InputError(f"task {quote(doc_id)} {who}: {err.message}", file=source) from None
 
 
-def validate_tasks(tasks: list[JSON], corpus: Corpus, source: str = EXPORT_FILE) -> Store:
+def validate_tasks(tasks: Sequence[JSON], corpus: Corpus, source: str = EXPORT_FILE) -> Store:
     """Validate normalized tasks against the corpus; ``InputError`` names task and annotator."""
     docs = corpus.by_id()
     by_annotator: dict[str, dict[str, DocAnnotations]] = {}
     by_model: dict[str, dict[str, DocAnnotations]] = {}
     seen: set[str] = set()
-    normalized = []
+    normalized: list[Task] = []
     for t, task in enumerate(tasks):
         if not isinstance(task, dict):
             raise InputError(f"'[{t}]' must be a task object (got {quote(task)})", file=source)
         norm = normalize_task(task)
         data = norm["data"]
-        doc_id = expect_str(data["doc_id"], f"[{t}].data.doc_id")  # type: ignore[index]
+        doc_id = expect_str(data["doc_id"], f"[{t}].data.doc_id")
         if doc_id not in docs:
             raise InputError(f"'[{t}].data.doc_id' must be a corpus document id {sorted(docs)} "
                              f"(got {quote(doc_id)})", file=source)  # fmt: skip
         if doc_id in seen:
             raise InputError(f"'[{t}].data.doc_id' must be unique (got {quote(doc_id)} again)", file=source)
         seen.add(doc_id)
-        if data["text"] != docs[doc_id].text:  # type: ignore[index]
+        if data["text"] != docs[doc_id].text:
             raise InputError(f"'[{t}].data.text' of {quote(doc_id)} must equal the corpus text",
                              file=source)  # fmt: skip
-        names = [a["completed_by"] for a in norm["annotations"]]  # type: ignore[index,union-attr]
+        names = [a["completed_by"] for a in norm["annotations"]]
         if len(names) != len(set(names)):
             raise InputError(f"task {quote(doc_id)} must have one annotation per annotator "
                              f"(got {quote(names)})", file=source)  # fmt: skip
-        for ann in norm["annotations"]:  # type: ignore[union-attr]
-            name = str(ann["completed_by"])  # type: ignore[index]
-            if ann["ground_truth"] != (name == GOLD):  # type: ignore[index]
+        for ann in norm["annotations"]:
+            name = ann["completed_by"]
+            if ann["ground_truth"] != (name == GOLD):
                 raise InputError(f"'ground_truth' of {quote(name)} on task {quote(doc_id)} must be "
-                                 f"{name == GOLD} (got {ann['ground_truth']})", file=source)  # type: ignore[index]  # fmt: skip
+                                 f"{name == GOLD} (got {ann['ground_truth']})", file=source)  # fmt: skip
             by_annotator.setdefault(name, {})[doc_id] = _records(
-                ann["result"], doc_id, docs[doc_id].text, f"annotator {quote(name)}", source)  # type: ignore[index]  # fmt: skip
-        for pred in norm["predictions"]:  # type: ignore[union-attr]
-            version = str(pred["model_version"])  # type: ignore[index]
+                ann["result"], doc_id, docs[doc_id].text, f"annotator {quote(name)}", source)  # fmt: skip
+        for pred in norm["predictions"]:
+            version = pred["model_version"]
             by_model.setdefault(version, {})[doc_id] = _records(
-                pred["result"], doc_id, docs[doc_id].text, f"prediction {quote(version)}", source)  # type: ignore[index]  # fmt: skip
+                pred["result"], doc_id, docs[doc_id].text, f"prediction {quote(version)}", source,
+            )  # fmt: skip
         normalized.append(norm)
     return Store(tuple(normalized), by_annotator, by_model)
 
@@ -227,36 +272,45 @@ def load_store(annotations_dir: Path | str | None = None, corpus: Corpus | None 
     return validate_tasks(expect_list(read_json(path), "export"), corpus, display_name(path))
 
 
-def annotator_documents(name: str, **kwargs: Path | str | Corpus | None) -> dict[str, DocAnnotations]:
+def annotator_documents(
+    name: str, annotations_dir: Path | str | None = None, corpus: Corpus | None = None
+) -> dict[str, DocAnnotations]:
     """Annotator ``name``'s documents (``a``, ``b`` or ``gold``); empty if none committed."""
-    return dict(load_store(**kwargs).annotations.get(name, {}))  # type: ignore[arg-type]
+    return dict(load_store(annotations_dir, corpus).annotations.get(name, {}))
 
 
-def gold_documents(**kwargs: Path | str | Corpus | None) -> dict[str, DocAnnotations]:
+def gold_documents(
+    annotations_dir: Path | str | None = None, corpus: Corpus | None = None
+) -> dict[str, DocAnnotations]:
     """The adjudicated gold, per document id."""
-    return annotator_documents(GOLD, **kwargs)
+    return annotator_documents(GOLD, annotations_dir, corpus)
 
 
 def ingest_documents(
-    tasks: list[JSONObject], corpus: Corpus, annotator: str, docs: Mapping[str, DocAnnotations]
-) -> list[JSONObject]:
+    tasks: Sequence[Task], corpus: Corpus, annotator: str, docs: Mapping[str, DocAnnotations]
+) -> list[Task]:
     """``tasks`` with ``annotator``'s annotation replaced by ``docs`` (tasks created as needed)."""
     if annotator not in ANNOTATORS:
         raise InputError(f"'annotator' must be one of {list(ANNOTATORS)} (got {quote(annotator)})")
-    by_id = {str(t["data"]["doc_id"]): normalize_task(t) for t in tasks}  # type: ignore[index]
-    for doc in corpus.documents:
-        by_id.setdefault(doc.id, {"data": task_data(doc), "annotations": [], "predictions": []})
+    by_id = {str(t["data"]["doc_id"]): normalize_task(task_json(t)) for t in tasks}
+    for document in corpus.documents:
+        by_id.setdefault(document.id, {"data": task_data(document), "annotations": [], "predictions": []})
     for doc_id, doc in docs.items():
         task = by_id[doc_id]
-        anns = [a for a in task["annotations"] if a["completed_by"] != annotator]  # type: ignore[index,union-attr]
+        anns = [a for a in task["annotations"] if a["completed_by"] != annotator]
         anns.append({"completed_by": annotator, "ground_truth": annotator == GOLD,
-                     "was_cancelled": False, "result": normalize_result(doc_to_results(doc))})  # type: ignore[arg-type]  # fmt: skip
-        task["annotations"] = sorted(anns, key=lambda a: ANNOTATORS.index(a["completed_by"]))  # type: ignore[index]
+                     "was_cancelled": False, "result": normalize_result([*doc_to_results(doc)])})  # fmt: skip
+        task["annotations"] = sorted(anns, key=lambda a: ANNOTATORS.index(a["completed_by"]))
     return [by_id[k] for k in sorted(by_id)]
 
 
-def write_store(path: Path, tasks: list[JSONObject], corpus: Corpus) -> Store:
+def revalidate(tasks: Sequence[Task], corpus: Corpus, source: str) -> Store:
+    """``validate_tasks`` for tasks already in normalized form (e.g. after an ingest)."""
+    return validate_tasks([task_json(t) for t in tasks], corpus, source)
+
+
+def write_store(path: Path, tasks: Sequence[Task], corpus: Corpus) -> Store:
     """Validate ``tasks`` and write them atomically; nothing is written if validation fails."""
-    store = validate_tasks(list(tasks), corpus, str(path))
-    write_text_atomic(path, dumps_export(list(store.tasks)))
+    store = revalidate(tasks, corpus, display_name(path))
+    write_text_atomic(path, dumps_export(store.tasks))
     return store

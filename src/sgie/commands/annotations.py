@@ -12,7 +12,7 @@ from sgie.annotations.store import (
     default_annotations_dir,
     ingest_documents,
     load_store,
-    validate_tasks,
+    revalidate,
     write_store,
 )
 from sgie.corpus.manifest import default_corpus_dir, load_corpus
@@ -38,7 +38,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     corpus = load_corpus(default_corpus_dir())
     docs = read_pass(args.file, corpus.texts())
     # Round-trip through the Label Studio result form: the same checks as the export.
-    validate_tasks(ingest_documents([], corpus, "a", docs), corpus, str(args.file))
+    revalidate(ingest_documents([], corpus, "a", docs), corpus, str(args.file))
     for doc_id, d in sorted(docs.items()):
         print(f"{doc_id}: {len(d.entities or ())} entities, {len(d.proposals or ())} proposals, "
               f"{len(d.attributions or ())} attributions")  # fmt: skip
