@@ -89,7 +89,7 @@ def _spool(fd: int, name: str, wait: float | None) -> BinaryIO:
     with open(fd, "rb", closefd=True) as stream:
         shutil.copyfileobj(stream, spool, 1 << 20)
     spool.seek(0)
-    return spool  # type: ignore[return-value]  # a BufferedRandom is a BinaryIO
+    return spool
 
 
 def open_input(path: Path | str) -> BinaryIO:
@@ -210,8 +210,8 @@ def loads(text: str, what: str = "line") -> JSON:
                          f"{f'one of {digits[1]}' if digits else quote(str(err))})") from None
     if suspect:  # found in the decoded strings, as it cannot be written out again
         for string in _strings(value):
-            if (err := _lone_surrogate(string)) is not None:
-                raise err
+            if (problem := _lone_surrogate(string)) is not None:
+                raise problem
     return value
 
 

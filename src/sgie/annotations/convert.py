@@ -46,6 +46,7 @@ from sgie.records import (
     Entity,
     JSONObject,
     Proposal,
+    expect_int,
     expect_list,
     expect_object,
     expect_str,
@@ -72,8 +73,11 @@ class Link:
 
 def _value(item: JSONObject, path: str, kind: str) -> tuple[Span, list[JSON]]:
     value = expect_object(item.get("value"), f"{path}.value", ("start", "end", "text", kind))
+    start = expect_int(value["start"], f"{path}.value.start")
+    end = expect_int(value["end"], f"{path}.value.end")
+    text = expect_str(value["text"], f"{path}.value.text")
     try:
-        span = Span(value["start"], value["end"], value["text"])  # type: ignore[arg-type]
+        span = Span(start, end, text)
     except InputError as err:
         raise InputError(f"'{path}.value.{err.message[1:]}") from None
     return span, expect_list(value[kind], f"{path}.value.{kind}")
@@ -296,18 +300,23 @@ def _relation(from_id: str, to_id: str, label: str) -> JSONObject:
 def _merge_relations(items: list[JSONObject]) -> list[JSONObject]:
     """One relation per (from_id, to_id), carrying all its labels in schema order."""
     out: list[JSONObject] = []
-    merged: dict[tuple[str, str], JSONObject] = {}
+    labels: dict[tuple[str, str], set[str]] = {}
+
+    def key(item: JSONObject) -> tuple[str, str]:
+        return str(item["from_id"]), str(item["to_id"])
+
     for item in items:
         if item.get("type") != "relation":
             out.append(item)
             continue
-        key = (str(item["from_id"]), str(item["to_id"]))
-        if key in merged:
-            labels = {*merged[key]["labels"], *item["labels"]}  # type: ignore[misc]
-            merged[key]["labels"] = sorted(labels, key=schema.RELATION_LABELS.index)
-        else:
-            merged[key] = item
+        if key(item) not in labels:
+            labels[key(item)] = set()
             out.append(item)
+        labels[key(item)].update(str(label) for label in expect_list(item["labels"], "labels"))
+    for item in out:
+        if item.get("type") == "relation":
+            merged: list[JSON] = [*sorted(labels[key(item)], key=schema.RELATION_LABELS.index)]
+            item["labels"] = merged
     return out
 
 

@@ -24,12 +24,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TypedDict
 
 from sgie.annotations.store import load_store
 from sgie.baselines.submissions import SPACY_ID, SPLIT_FILES, SUBMISSIONS
 from sgie.corpus.manifest import default_corpus_dir, load_corpus
 from sgie.errors import InputError, quote
-from sgie.records import JSONObject
+from sgie.records import JSON
 from sgie.scoring.evaluate import evaluate
 from sgie.scoring.gold import load_gold
 from sgie.scoring.predictions import read_predictions
@@ -57,31 +58,49 @@ METRICS: dict[str, tuple[str, str]] = {
 }
 
 
-def _get(result: JSONObject, path: str) -> float | None:
-    node: object = result
+Row = dict[str, float | None]  # metric label -> value (None: undefined or not scored)
+
+
+class SplitScores(TypedDict):
+    documents: list[str]
+    systems: dict[str, Row]  # system id -> its row
+
+
+class DevResults(TypedDict):
+    """The content of ``docs/baselines-dev.json``."""
+
+    about: str
+    metrics: dict[str, str]  # column label -> path in the result object
+    splits: dict[str, SplitScores]
+
+
+def _node(result: JSON, path: str) -> JSON:
+    node = result
     for key in path.split("."):
         if not isinstance(node, dict) or key not in node:
             return None
         node = node[key]
-    return None if node is None else round(float(node), 4)  # type: ignore[arg-type]
+    return node
 
 
-def _metrics(result: JSONObject) -> dict[str, float | None]:
-    out: dict[str, float | None] = {}
-    for label, (layer, path) in METRICS.items():
-        scored = result[layer]["scored"]  # type: ignore[index]
-        out[label] = _get(result, path) if scored else None
-    return out
+def _get(result: JSON, path: str) -> float | None:
+    node = _node(result, path)
+    return round(float(node), 4) if isinstance(node, int | float) else None
 
 
-def dev_results(root: Path) -> JSONObject:
+def _metrics(result: JSON) -> Row:
+    return {label: _get(result, path) if _node(result, f"{layer}.scored") else None
+            for label, (layer, path) in METRICS.items()}  # fmt: skip
+
+
+def dev_results(root: Path) -> DevResults:
     """The development scores (see the module docstring)."""
     corpus = load_corpus(default_corpus_dir())
     store = load_store(corpus=corpus)
-    splits: JSONObject = {}
+    splits: dict[str, SplitScores] = {}
     for split in SPLITS:
         gold = load_gold(split)
-        rows: JSONObject = {}
+        rows: dict[str, Row] = {}
         for system in SYSTEMS:
             path = root / SUBMISSIONS / system / SPLIT_FILES[split]
             if not path.is_file():
@@ -109,17 +128,17 @@ def _fmt(value: float | None) -> str:
     return "–" if value is None else f"{value:.3f}"
 
 
-def render_tables(results: JSONObject) -> str:
+def render_tables(results: DevResults) -> str:
     """Markdown tables, one per split: systems by metric."""
     lines: list[str] = []
     labels = list(METRICS)
-    for split, data in results["splits"].items():  # type: ignore[union-attr]
-        ids = data["documents"]  # type: ignore[index]
+    for split, data in results["splits"].items():
+        ids = data["documents"]
         noun = "documents" if len(ids) > 1 else "document"
         lines += [f"**{split}** ({noun} {', '.join(ids)})", "",
                   "| system | " + " | ".join(labels) + " |",
                   "|---|" + "---:|" * len(labels)]  # fmt: skip
-        for system, row in data["systems"].items():  # type: ignore[index]
+        for system, row in data["systems"].items():
             lines.append(f"| {system} | " + " | ".join(_fmt(row[k]) for k in labels) + " |")
         lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"

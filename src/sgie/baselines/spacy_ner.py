@@ -47,7 +47,7 @@ if TYPE_CHECKING:  # spaCy is an optional extra
     from spacy.language import Language
 
 from sgie import schema
-from sgie.records import JSONObject
+from sgie.records import JSON, JSONObject
 
 #: The mapping used: exactly the schema's published OntoNotes -> SGIE mapping.
 MAPPING = schema.ONTONOTES_TO_SGIE
@@ -105,9 +105,9 @@ def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def entities_from_spans(text: str, spans: Iterable[tuple[int, int, str]]) -> list[JSONObject]:
+def entities_from_spans(text: str, spans: Iterable[tuple[int, int, str]]) -> list[JSON]:
     """Entity records from ``(start_char, end_char, ontonotes_label)`` triples (mapped, trimmed)."""
-    out: list[JSONObject] = []
+    out: list[JSON] = []
     seen: set[tuple[int, int]] = set()
     for start, end, label in spans:
         sgie_label = MAPPING.get(label)

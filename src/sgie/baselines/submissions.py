@@ -34,13 +34,14 @@ What it does not do
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 import sgie
 from sgie.annotations.store import Store
 from sgie.corpus.manifest import Corpus
-from sgie.records import LAYER_NAMES, JSONObject
+from sgie.records import JSON, LAYER_NAMES, JSONObject
 
 SUBMISSIONS = Path("eval") / "submissions"
 DATE = "2026-11-21"
@@ -55,11 +56,23 @@ ANNOTATOR_PROVENANCE = "AI model session, independent pass, see DATASHEET.md"
 Extractor = Callable[[str, str], Mapping[str, object]]
 
 
+class _System(NamedTuple):
+    """A baseline's ``system.json`` fields apart from the date."""
+
+    name: str
+    description: str
+    type: str
+    url: str | None
+    layers: list[str]
+    ranked: bool
+    provenance: str
+
+
 def system_info(system_id: str, provenance: str | None = None) -> JSONObject:
     """The ``system.json`` content of one baseline (fields in the contract's order)."""
     layers = list(LAYER_NAMES)
     if system_id == "rules":
-        info = ("Rules", "Transparent rule baseline for all three layers: gazetteer, pattern and "
+        info = _System("Rules", "Transparent rule baseline for all three layers: gazetteer, pattern and "
                 "capitalisation entities with a type heuristic; a cue lexicon with source/content "
                 "heuristics around quotations and clauses for attributions; modal and commitment "
                 "cues with span, status and argument heuristics for proposals.", "rules", None,
@@ -69,20 +82,20 @@ def system_info(system_id: str, provenance: str | None = None) -> JSONObject:
                 "(sgie/baselines/lexicons/*.txt) were developed on the train (001, 002) and "
                 "validation (003) splits only: no test-split annotation was looked at.")
     elif system_id == SPACY_ID:
-        info = ("spaCy en_core_web_sm 3.8.0 (OntoNotes NER, mapped)", "spaCy's small English "
+        info = _System("spaCy en_core_web_sm 3.8.0 (OntoNotes NER, mapped)", "spaCy's small English "
                 "pipeline (CNN, trained on OntoNotes 5) used off the shelf; its 18 OntoNotes "
                 "entity types are mapped to SGIE types with the schema's published mapping "
                 "(sgie.schema.ONTONOTES_TO_SGIE), unmapped types dropped. Entities only.",
                 "off-the-shelf model", "https://spacy.io/models/en#en_core_web_sm", ["entities"],
                 True, provenance or "")
     elif system_id == "empty":
-        info = ("Empty (floor)", "Attempts all three layers and predicts nothing: the floor of "
+        info = _System("Empty (floor)", "Attempts all three layers and predicts nothing: the floor of "
                 "every metric.", "trivial", None, layers, True,
                 f"sgie.baselines.submissions (sgie {sgie.__version__}): every layer an empty list "
                 "for every document; run by `sgie baselines build`.")
     elif system_id.startswith("annotator-"):
         who = system_id.removeprefix("annotator-")
-        info = (f"Annotator {who} (ceiling)", f"Annotator {who}'s independent annotation pass of "
+        info = _System(f"Annotator {who} (ceiling)", f"Annotator {who}'s independent annotation pass of "
                 "the test documents (annotations/export.json), scored against the adjudicated "
                 "gold: the annotator ceiling, shown but not ranked. The gold was adjudicated from "
                 "the two passes starting from pass a (annotations/ADJUDICATION.md), so this row "
@@ -90,18 +103,17 @@ def system_info(system_id: str, provenance: str | None = None) -> JSONObject:
                 ANNOTATOR_PROVENANCE)
     else:
         raise KeyError(system_id)
-    keys = ("name", "description", "type", "url", "layers", "ranked", "provenance")
-    out = dict(zip(keys, info))
-    return {"name": out["name"], "description": out["description"], "type": out["type"],
-            "url": out["url"], "date": DATE, "layers": out["layers"], "ranked": out["ranked"],
-            "provenance": out["provenance"]}  # fmt: skip
+    declared: list[JSON] = [*info.layers]
+    return {"name": info.name, "description": info.description, "type": info.type,
+            "url": info.url, "date": DATE, "layers": declared, "ranked": info.ranked,
+            "provenance": info.provenance}  # fmt: skip
 
 
 def dumps_system(info: JSONObject) -> str:
     return json.dumps(info, indent=2, ensure_ascii=False) + "\n"
 
 
-def dumps_predictions(records: list[Mapping[str, object]]) -> str:
+def dumps_predictions(records: Sequence[Mapping[str, object]]) -> str:
     """JSON Lines, one record per document, in id order."""
     ordered = sorted(records, key=lambda r: str(r["id"]))
     return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in ordered)

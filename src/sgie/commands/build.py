@@ -36,14 +36,14 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     root = _root(args)
     if args.check:
-        result = check(root, annotations_dir=args.annotations)
-        for rel in result.changed:
+        checked = check(root, annotations_dir=args.annotations)
+        for rel in checked.changed:
             print(f"differs from a fresh build: {rel}")
-        for rel in result.stale:
+        for rel in checked.stale:
             print(f"not produced by the build (stale): {rel}")
-        for problem in result.changelog_problems:
+        for problem in checked.changelog_problems:
             print(f"changelog: {problem}")
-        if result.ok:
+        if checked.ok:
             print("sgie build --check: OK (committed dataset files equal a fresh build)")
             return 0
         print("sgie build --check: FAILED (run `sgie build` and commit; see CHANGELOG.md rules)")

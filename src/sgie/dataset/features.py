@@ -132,7 +132,7 @@ def _document_columns(annotator: bool) -> tuple[Column, ...]:
     who = "this annotator's" if annotator else "gold"
     layers = tuple(Column(c.name, c.feature, c.description.replace("gold", who, 1))
                    for c in (_ENTITIES, _PROPOSALS, _ATTRIBUTIONS))  # fmt: skip
-    head = (Column("id", _str(), "document id"),)
+    head: tuple[Column, ...] = (Column("id", _str(), "document id"),)
     if annotator:
         head += (Column("annotator", ClassLabel(names=list(ANNOTATORS)),
                         "annotation pass: a and b (independent) or gold (adjudicated)"),)  # fmt: skip

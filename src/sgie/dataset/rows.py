@@ -34,7 +34,7 @@ from sgie.corpus.manifest import SPLITS, Corpus, Document
 from sgie.corpus.splits import fold_of, folds
 from sgie.dataset.ner import BIO_NAMES, Misaligned, align, encode
 from sgie.dataset.tokenize import paragraphs
-from sgie.records import DocAnnotations, JSONObject
+from sgie.records import Attribution, DocAnnotations, Entity, JSONObject, Proposal
 
 Row = dict[str, object]
 
@@ -47,19 +47,26 @@ class Rows:
     misaligned: tuple[Misaligned, ...]
 
 
-def _layers(doc: DocAnnotations | None) -> dict[str, list]:
-    record: JSONObject = doc.to_json() if doc is not None else {}
-    out: dict[str, list] = {}
-    for layer, key_order in (
-        ("entities", ("id", "start", "end", "label", "text")),
-        ("proposals", None),
-        ("attributions", None),
-    ):
-        items = record.get(layer) or []
-        if key_order:
-            items = [{k: item[k] for k in key_order} for item in items]  # type: ignore[index]
-        out[layer] = list(items)  # type: ignore[arg-type]
-    return out
+Item = Entity | Proposal | Attribution
+LAYERS: tuple[str, ...] = ("entities", "proposals", "attributions")
+_ENTITY_KEYS = ("id", "start", "end", "label", "text")  # the column order of the entities config
+
+
+def _items(doc: DocAnnotations | None, layer: str) -> tuple[Item, ...]:
+    """The items of ``layer`` (none if the document is not annotated or the layer absent)."""
+    if doc is None:
+        return ()
+    items = {"entities": doc.entities, "proposals": doc.proposals, "attributions": doc.attributions}
+    return items[layer] or ()
+
+
+def _item_json(item: Item) -> JSONObject:
+    o = item.to_json()
+    return {k: o[k] for k in _ENTITY_KEYS} if isinstance(item, Entity) else o
+
+
+def _layers(doc: DocAnnotations | None) -> dict[str, list[JSONObject]]:
+    return {layer: [_item_json(item) for item in _items(doc, layer)] for layer in LAYERS}
 
 
 def _document_row(doc: Document, fold: int, annotation: DocAnnotations | None) -> Row:
@@ -96,12 +103,12 @@ def _document_row(doc: Document, fold: int, annotation: DocAnnotations | None) -
     }
 
 
-def _item_spans(layer: str, item: Mapping) -> list[tuple[int, int]]:
-    if layer == "attributions":
-        return [(s["start"], s["end"]) for k in ("cue", "source", "content") for s in item[k]]
-    spans = [(item["start"], item["end"])]
-    if layer == "proposals":
-        spans += [(a["start"], a["end"]) for a in item["arguments"]]
+def _item_spans(item: Item) -> list[tuple[int, int]]:
+    if isinstance(item, Attribution):
+        return [(s.start, s.end) for spans in (item.cue, item.source, item.content) for s in spans]
+    spans = [(item.start, item.end)]
+    if isinstance(item, Proposal):
+        spans += [(a.start, a.end) for a in item.arguments]
     return spans
 
 
@@ -114,11 +121,11 @@ def context_range(text: str, spans: list[tuple[int, int]]) -> tuple[int, int]:
     return min(start, lo), max(end, hi)
 
 
-def _flat_rows(doc: Document, fold: int, layer: str, items: list) -> list[Row]:
-    out = []
-    for item in items:
-        start, end = context_range(doc.text, _item_spans(layer, item))
-        out.append({"doc_id": doc.id, **item, "context_start": start, "context_end": end,
+def _flat_rows(doc: Document, fold: int, annotation: DocAnnotations | None, layer: str) -> list[Row]:
+    out: list[Row] = []
+    for item in _items(annotation, layer):
+        start, end = context_range(doc.text, _item_spans(item))
+        out.append({"doc_id": doc.id, **_item_json(item), "context_start": start, "context_end": end,
                     "context": doc.text[start:end], "group": doc.record.group, "fold": fold})  # fmt: skip
     return out
 
@@ -168,8 +175,8 @@ def build_rows(corpus: Corpus, store: Store) -> Rows:
             out["annotators"][split].append({"id": doc.id, "annotator": name,
                                              **{k2: v for k2, v in _document_row(doc, k, annotation).items()
                                                 if k2 != "id"}})  # fmt: skip
-        for layer in ("entities", "proposals", "attributions"):
-            out[layer][split] += _flat_rows(doc, k, layer, row[layer])  # type: ignore[arg-type]
+        for layer in LAYERS:
+            out[layer][split] += _flat_rows(doc, k, g, layer)
         ner, bad = _ner_rows(doc, k, g)
         out["ner"][split] += ner
         misaligned += bad

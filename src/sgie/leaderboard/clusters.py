@@ -128,7 +128,7 @@ def _restrict(doc: DocAnnotations, lines: _Lines, key: Mapping[int, int], cluste
     def first(spans: Sequence[Span]) -> int:
         return lines.of(spans[0])[0]
 
-    def pick(items, spans_of):  # type: ignore[no-untyped-def]
+    def pick(items, spans_of):
         if items is None:
             return None
         return tuple(x for x in items if key[first(spans_of(x))] == cluster)
@@ -142,7 +142,7 @@ def _restrict(doc: DocAnnotations, lines: _Lines, key: Mapping[int, int], cluste
 
 
 def _empty_prediction(doc_id: str, layers: Mapping[str, LayerStatus]) -> DocAnnotations:
-    return DocAnnotations(doc_id, *(() if layers[k].attempted else None for k in LAYERS))  # type: ignore[arg-type]
+    return DocAnnotations(doc_id, *(() if layers[k].attempted else None for k in LAYERS))
 
 
 def _paragraph_keys(text: str, docs: Sequence[DocAnnotations]) -> tuple[_Lines, dict[int, int], list[int]]:

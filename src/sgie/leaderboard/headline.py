@@ -77,10 +77,16 @@ def vector(counts: DocumentCounts, layer: str) -> tuple[int, int, int]:
 def official_f1(counts: DocumentCounts, layer: str) -> float | None:
     """The scorer's own value of the headline metric (for checks and the point estimate)."""
     if layer == "entities":
-        return counts.entities["strict"].micro.f1  # type: ignore[index]
+        e = counts.entities
+        assert e is not None
+        return e["strict"].micro.f1
     if layer == "proposals":
-        return counts.proposals.spans["overlap"].f1  # type: ignore[union-attr]
-    return counts.attributions.whole["overlap"].f1  # type: ignore[union-attr]
+        p = counts.proposals
+        assert p is not None
+        return p.spans["overlap"].f1
+    a = counts.attributions
+    assert a is not None
+    return a.whole["overlap"].f1
 
 
 def f1(v: np.ndarray) -> np.ndarray:

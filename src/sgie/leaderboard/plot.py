@@ -21,6 +21,7 @@ import hashlib
 import io
 import json
 import struct
+from typing import TypedDict
 
 from sgie.leaderboard.build import Leaderboard
 from sgie.leaderboard.headline import HEADLINE, LAYERS, OVERALL
@@ -31,11 +32,21 @@ PANELS = (OVERALL, *LAYERS)
 DPI = 100
 
 
-def plot_data(lb: Leaderboard) -> list[dict]:
+Cell = str | list[float | None]  # a note, or [point, low, high]
+
+
+class PlotRow(TypedDict):
+    id: str
+    label: str
+    ranked: bool
+    values: dict[str, Cell]  # panel -> cell
+
+
+def plot_data(lb: Leaderboard) -> list[PlotRow]:
     """What is plotted: per system (display order) and panel, (point, low, high) or a note."""
-    rows = []
+    rows: list[PlotRow] = []
     for e in lb.order(OVERALL):
-        cells = {}
+        cells: dict[str, Cell] = {}
         for m in PANELS:
             i = e.intervals.get(m)
             attempted = (all(e.submission.attempts(k) for k in LAYERS) if m == OVERALL
@@ -86,6 +97,7 @@ def render_png(lb: Leaderboard) -> bytes:
                     ax.text(0, y, v, va="center", fontsize=8, color="0.45")
                     continue
                 point, low, high = (100 * x if x is not None else None for x in v)
+                assert point is not None  # a list cell has a point
                 color, marker = ("C0", "o") if row["ranked"] else ("C3", "D")
                 if low is not None and high is not None:
                     ax.errorbar([point], [y], xerr=[[point - low], [high - point]], fmt=marker,

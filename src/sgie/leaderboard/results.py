@@ -106,7 +106,7 @@ def system_results(lb: Leaderboard, entry: Entry) -> JSONObject:
         "bootstrap": {
             "unit": lb.clusters.unit,
             "clusters": len(lb.clusters.documents),
-            "clusters_per_document": lb.clusters.sizes(),
+            "clusters_per_document": {**lb.clusters.sizes()},
             "unsplit_documents": list(lb.clusters.unsplit),
             "resamples": s.resamples,
             "seed": s.seed,

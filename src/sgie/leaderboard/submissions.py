@@ -36,7 +36,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, ValidationError
 
 from sgie.atomic import write_text_atomic
 from sgie.errors import InputError, quote
@@ -119,7 +119,7 @@ class SystemInfo:
                 "ranked": self.ranked, "provenance": self.provenance}  # fmt: skip
 
 
-def _describe(error) -> str:  # type: ignore[no-untyped-def]
+def _describe(error: ValidationError) -> str:
     where = "/".join(str(p) for p in error.absolute_path)
     return f"'{where or '(top level)'}' is invalid: {error.message}"
 
@@ -135,7 +135,9 @@ def parse_system(value: JSON, source: str = SYSTEM_FILE) -> SystemInfo:
     except ValueError:
         raise InputError(f"'date' must be a real date YYYY-MM-DD (got {quote(value['date'])})",
                          file=source) from None
-    layers = [str(x) for x in value["layers"]]  # type: ignore[union-attr]
+    declared = value["layers"]
+    assert isinstance(declared, list)  # the schema says so
+    layers = [str(x) for x in declared]
     return SystemInfo(
         name=str(value["name"]), description=str(value["description"]), type=str(value["type"]),
         url=None if value["url"] is None else str(value["url"]), date=str(value["date"]),

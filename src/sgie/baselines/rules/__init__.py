@@ -23,7 +23,7 @@ from sgie.baselines.rules.attributions import find_attributions
 from sgie.baselines.rules.entities import find_entities
 from sgie.baselines.rules.proposals import find_proposals
 from sgie.baselines.rules.text import analyse
-from sgie.records import JSONObject
+from sgie.records import JSON, JSONObject
 
 
 def _span(text: str, start: int, end: int) -> JSONObject:
@@ -34,7 +34,7 @@ def extract(doc_id: str, text: str) -> JSONObject:
     """The rule baseline's prediction record for one document."""
     t = analyse(text)
     mentions = find_entities(t)
-    entities = [{"id": f"e{i}", **_span(text, m.start, m.end), "label": m.label}
+    entities: list[JSON] = [{"id": f"e{i}", **_span(text, m.start, m.end), "label": m.label}
                 for i, m in enumerate(mentions, start=1)]  # fmt: skip
     entity_ids = {(m.start, m.end): f"e{i}" for i, m in enumerate(mentions, start=1)}
     attributions = find_attributions(t, mentions)

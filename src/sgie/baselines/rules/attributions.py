@@ -231,15 +231,15 @@ def _one(t: Text, kind: str, cs: int, ce: int, attrs: list[Attr]) -> Attr | None
             src = np_after(t, ce, se)
             if src and t.text[src[0]:src[1]].split()[0] in ("in", "on", "at", "to"):
                 src = None
-        content = [quote]
+        contents = [quote]
         following = [s for s, _ in t.sentences if s >= se]
         if following:
             q2 = t.quote_at(following[0])
             if q2 and q2[0] == following[0]:
                 q2_sentence = t.sentence_of(q2[1] - 1)
                 if not any(q2[0] <= c < q2_sentence[1] for _, c, _ in _cues(t)):
-                    content.append(q2)
-        return Attr([(cs, ce)], [src] if src else [], content, (quote[1], se), kind=kind)
+                    contents.append(q2)
+        return Attr([(cs, ce)], [src] if src else [], contents, (quote[1], se), kind=kind)
     after = re.match(r"((?:\s+[\w.’']+){0,6}?)\s+that\s+", text[ce:se])
     if after and "," in after.group(1):
         after = None
@@ -251,15 +251,15 @@ def _one(t: Text, kind: str, cs: int, ce: int, attrs: list[Attr]) -> Attr | None
     if comma != -1 and not after and kind != "participle" and (final or rest.startswith(",")):
         src = np_before(t, cs, comma + 1)
         if src is not None:
-            content = [trim(text, ss, comma)]
+            contents = [trim(text, ss, comma)]
             nxt = re.match(r",\s+(?!citing|adding|according|stating|emphasi[sz]ing|arguing)", rest)
             if nxt and not final:
                 more = ce + nxt.end()
-                content.append(trim(text, more, _end_of_content(t, more, se, False)))
+                contents.append(trim(text, more, _end_of_content(t, more, se, False)))
             q = t.quote_at(ss)
             if q and q[1] <= comma + 2:  # '"...," it said': the content is the quotation
-                content[0] = q
-            return Attr([(cs, ce)], [src], content, (comma, se), kind=kind)
+                contents[0] = q
+            return Attr([(cs, ce)], [src], contents, (comma, se), kind=kind)
     if kind == "participle":
         prev = [a for a in attrs if ss <= a.cue[0][0] < cs and a.source]
         src = prev[-1].source[0] if prev else sentence_subject(t, ss, cs)

@@ -162,18 +162,18 @@ def _military_mentions(t: Text, gaz: list[Mention], title_lines) -> list[Mention
         nxt = lower.match(text, m.end + 1) if text[m.end:m.end + 1] == " " else None
         if nxt:
             out.append(Mention(m.start, nxt.end(), "MILITARY", "pattern"))
-    for m in re.finditer(r"\barmed forces of ", text):
+    for found in re.finditer(r"\barmed forces of ", text):
         for g in nat:
-            if g.start == m.end() and g.label == "GPE":
-                out.append(Mention(m.start(), g.end, "MILITARY", "pattern"))
-    for m in upper.finditer(text):
-        if any(s <= m.start() < e for s, e in title_lines):
+            if g.start == found.end() and g.label == "GPE":
+                out.append(Mention(found.start(), g.end, "MILITARY", "pattern"))
+    for found in upper.finditer(text):
+        if any(s <= found.start() < e for s, e in title_lines):
             continue
-        start = m.start()
+        start = found.start()
         for g in nat:
             if g.end + 1 == start and text[g.end] == " ":
                 start = g.start
-        out.append(Mention(start, m.end(), "MILITARY", "pattern"))
+        out.append(Mention(start, found.end(), "MILITARY", "pattern"))
     return out
 
 
