@@ -1,8 +1,10 @@
-"""Project style rules that a test can hold: ruff clean, every module states its room."""
+"""Project style rules that a test can hold: ruff and mypy clean, few ``type: ignore``, every
+module states its room."""
 
 from __future__ import annotations
 
 import ast
+import re
 import shutil
 import subprocess
 import sys
@@ -21,6 +23,21 @@ def test_ruff_clean(root):
     if proc.returncode != 0 and "No module named ruff" in proc.stderr:
         pytest.skip("ruff not installed")
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+MAX_TYPE_IGNORES = 20
+
+
+def test_mypy_clean(root):
+    """`mypy` (configured in pyproject.toml [tool.mypy]: src/sgie) reports no error, and src/sgie
+    holds at most MAX_TYPE_IGNORES `type: ignore` comments."""
+    ignores = {str(p.relative_to(root)): n for p in sorted((root / "src" / "sgie").rglob("*.py"))
+               if (n := len(re.findall(r"#\s*type:\s*ignore", p.read_text(encoding="utf-8"))))}  # fmt: skip
+    assert sum(ignores.values()) <= MAX_TYPE_IGNORES, ignores
+    proc = subprocess.run([sys.executable, "-m", "mypy"], cwd=root, capture_output=True, text=True)
+    if proc.returncode != 0 and "No module named mypy" in proc.stderr:
+        pytest.skip("mypy not installed (it is in the `test` extra)")
+    assert proc.returncode == 0, proc.stdout[-6000:] + proc.stderr
 
 
 def test_every_module_has_a_docstring(root):
