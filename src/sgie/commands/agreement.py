@@ -11,7 +11,7 @@ from sgie.corpus.manifest import default_corpus_dir, load_corpus
 from sgie.errors import InputError
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = subparsers.add_parser("agreement", help="measure inter-annotator agreement (generated report)")
     p.add_argument("--annotations", type=Path, default=None, help="annotations folder")
     p.add_argument("--check", action="store_true",

@@ -18,7 +18,7 @@ from sgie.annotations.store import (
 from sgie.corpus.manifest import default_corpus_dir, load_corpus
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = subparsers.add_parser("annotations", help="validate and ingest annotation files")
     sub = p.add_subparsers(dest="annotations_command", metavar="ACTION", required=True)
     v = sub.add_parser("validate", help="validate a documents-format JSONL file (all layers)")

@@ -19,7 +19,7 @@ from sgie.corpus.manifest import default_corpus_dir, load_corpus
 from sgie.errors import InputError
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = subparsers.add_parser("baselines", help="build the baselines' leaderboard submissions")
     sub = p.add_subparsers(dest="baselines_command", metavar="SUBCOMMAND", required=True)
     b = sub.add_parser("build", help="(re)write eval/submissions/{rules,empty,annotator-a,annotator-b}")

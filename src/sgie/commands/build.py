@@ -8,7 +8,7 @@ from pathlib import Path
 from sgie.corpus.manifest import SPLITS, default_corpus_dir
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = subparsers.add_parser(
         "build",
         help="build the Hugging Face dataset (data/, README.md card, croissant.json)",

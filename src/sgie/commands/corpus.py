@@ -8,12 +8,12 @@ from pathlib import Path
 
 from sgie.atomic import write_text_atomic
 from sgie.corpus.check import SIMILARITY_FILE, check_corpus
-from sgie.corpus.manifest import SPLITS, default_corpus_dir, load_corpus
+from sgie.corpus.manifest import SPLITS, Corpus, default_corpus_dir, load_corpus
 from sgie.corpus.splits import folds, similarity_report
 from sgie.errors import InputError
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     corpus = subparsers.add_parser("corpus", help="verify and describe the corpus")
     sub = corpus.add_subparsers(dest="corpus_command", metavar="ACTION", required=True)
     for name, func, text in (
@@ -26,7 +26,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         p.set_defaults(func=func)
 
 
-def _corpus(args: argparse.Namespace):
+def _corpus(args: argparse.Namespace) -> Corpus:
     return load_corpus(args.corpus or default_corpus_dir())
 
 

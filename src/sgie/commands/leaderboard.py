@@ -27,7 +27,7 @@ def default_eval_dir() -> Path:
     return default_corpus_dir().parent / "eval"
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = subparsers.add_parser(
         "leaderboard",
         help="score all submissions and write the leaderboard (tables, results, plot)",

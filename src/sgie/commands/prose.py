@@ -10,7 +10,7 @@ from sgie.corpus.manifest import default_corpus_dir
 from sgie.prose import stale_files
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = subparsers.add_parser("prose", help="refresh numbers quoted in README/DATASHEET from generated files")
     p.add_argument("--check", action="store_true", help="exit 1 if any quoted number is stale")
     p.add_argument("--root", type=Path, default=None, help="repository root")

@@ -41,12 +41,13 @@ What it does not do
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sgie.baselines.rules import lexicons
 from sgie.baselines.rules.entities import Mention
 from sgie.baselines.rules.phrases import np_after, np_before, sentence_subject, strip_det, words
 from sgie.baselines.rules.text import Text, has_quote_mark, is_title_case, trim
+from sgie.records import JSON, JSONObject
 
 Span = tuple[int, int]
 CONTENT_CUTS = re.compile(r",\s+(?:which|something|aligning|adding|emphasizing|emphasising|"
@@ -64,10 +65,11 @@ class Attr:
     source_type: str = "none"
     parent: int | None = None
     kind: str = "verb"
-    extra: dict = field(default_factory=dict)
+    cited_obj: Attr | None = None  # "citing": the attribution it cites
+    cited: int | None = None  # ... and that attribution's index once the list is sorted
 
-    def to_json(self, text: str, ident: str, all_attrs: list[Attr]) -> dict:
-        def spans(xs: list[Span]) -> list[dict]:
+    def to_json(self, text: str, ident: str, all_attrs: list[Attr]) -> JSONObject:
+        def spans(xs: list[Span]) -> list[JSON]:
             return [{"start": s, "end": e, "text": text[s:e]} for s, e in xs]
 
         return {"id": ident, "cue": spans(self.cue), "source": spans(self.source),
@@ -195,7 +197,7 @@ def _one(t: Text, kind: str, cs: int, ce: int, attrs: list[Attr]) -> Attr | None
         if not prev or not src:
             return None
         a = Attr([(cs, ce)], [src], list(prev[-1].content), (cs, se), kind=kind)
-        a.extra["cited_obj"] = prev[-1]
+        a.cited_obj = prev[-1]
         return a
     m = re.search(r"(\w+)\s+(?:was|were|has been|had been)\s+$", text[ss:cs])
     by = re.match(r"\s+by\s+", text[ce:])
@@ -294,8 +296,8 @@ def _cut_at_frames(t: Text, attrs: list[Attr]) -> None:
 
 def _parents(attrs: list[Attr]) -> None:
     for a in attrs:
-        if "cited" in a.extra:
-            a.parent = a.extra["cited"]
+        if a.cited is not None:
+            a.parent = a.cited
     for i, a in enumerate(attrs):
         if a.parent is not None:
             continue
@@ -327,8 +329,8 @@ def find_attributions(t: Text, mentions: list[Mention]) -> list[Attr]:
     attrs.sort(key=lambda a: a.cue[0])
     # re-point "cited" indices after sorting
     for a in attrs:
-        if "cited_obj" in a.extra:
-            a.extra["cited"] = attrs.index(a.extra["cited_obj"])
+        if a.cited_obj is not None:
+            a.cited = attrs.index(a.cited_obj)
     _cut_at_frames(t, attrs)
     _parents(attrs)
     for a in attrs:

@@ -153,7 +153,7 @@ def _pattern_mentions(t: Text, title_lines: list[tuple[int, int]]) -> list[Menti
     return out
 
 
-def _military_mentions(t: Text, gaz: list[Mention], title_lines) -> list[Mention]:
+def _military_mentions(t: Text, gaz: list[Mention], title_lines: list[tuple[int, int]]) -> list[Mention]:
     text = t.text
     lower, upper = _military_re()
     out = []
@@ -232,7 +232,7 @@ def _name_runs(t: Text, taken: list[Mention], stop: frozenset[str]) -> list[list
     return runs
 
 
-def _person_mentions(t: Text, taken: list[Mention], title_lines) -> list[Mention]:
+def _person_mentions(t: Text, taken: list[Mention], title_lines: list[tuple[int, int]]) -> list[Mention]:
     text = t.text
     stop = frozenset(lexicons.entries("not_names")) | frozenset(
         w for e in lexicons.entries("titles") for w in e.split())

@@ -45,6 +45,7 @@ from sgie.baselines.rules.attributions import Attr
 from sgie.baselines.rules.entities import Mention
 from sgie.baselines.rules.phrases import np_before, words
 from sgie.baselines.rules.text import Text, is_title_case, trim
+from sgie.records import JSON, JSONObject
 
 Span = tuple[int, int]
 AUX = (r"(?:(?:is|are|was|were|has|have|had|does|do|did|will|would|has been|have been)\s+"
@@ -72,13 +73,15 @@ class Prop:
     polarity: str
     arguments: list[tuple[str, Span]] = field(default_factory=list)
 
-    def to_json(self, text: str, entity_ids: dict[Span, str], ident: str) -> dict:
+    def to_json(self, text: str, entity_ids: dict[Span, str], ident: str) -> JSONObject:
         s, e = self.span
+        arguments: list[JSON] = [
+            {"role": role, "start": a, "end": b, "text": text[a:b],
+             "entity_id": entity_ids.get((a, b)) if role != "condition" else None}
+            for role, (a, b) in self.arguments
+        ]  # fmt: skip
         return {"id": ident, "start": s, "end": e, "text": text[s:e], "type": self.type,
-                "status": self.status, "polarity": self.polarity,
-                "arguments": [{"role": role, "start": a, "end": b, "text": text[a:b],
-                               "entity_id": entity_ids.get((a, b)) if role != "condition" else None}
-                              for role, (a, b) in self.arguments]}  # fmt: skip
+                "status": self.status, "polarity": self.polarity, "arguments": arguments}  # fmt: skip
 
 
 @cache

@@ -124,7 +124,9 @@ def _is_abbreviation_end(text: str, tokens: tuple[Token, ...], pos: int) -> bool
     return False
 
 
-def _sentences(text: str, tokens: tuple[Token, ...], lines: tuple[tuple[int, int], ...]):
+def _sentences(
+    text: str, tokens: tuple[Token, ...], lines: tuple[tuple[int, int], ...]
+) -> tuple[tuple[int, int], ...]:
     out: list[tuple[int, int]] = []
     for ls, le in lines:
         start = ls
