@@ -24,6 +24,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Mapping
+from typing import TypedDict
 
 NGRAM = 5
 NEAR_DUPLICATE_JACCARD = 0.01
@@ -45,10 +46,20 @@ def containment(a: frozenset[tuple[str, ...]], b: frozenset[tuple[str, ...]]) ->
     return len(a & b) / smaller if smaller else 0.0
 
 
-def pair_similarities(texts: Mapping[str, str]) -> list[dict[str, str | int | float]]:
+class PairSimilarity(TypedDict):
+    """The near-duplication numbers of two documents (``a`` < ``b``)."""
+
+    a: str
+    b: str
+    shared_5grams: int
+    jaccard: float
+    containment: float
+
+
+def pair_similarities(texts: Mapping[str, str]) -> list[PairSimilarity]:
     """One row per unordered document pair, in id order."""
     grams = {doc_id: shingles(t) for doc_id, t in sorted(texts.items())}
-    rows: list[dict[str, str | int | float]] = []
+    rows: list[PairSimilarity] = []
     for a, b in itertools.combinations(sorted(grams), 2):
         rows.append(
             {

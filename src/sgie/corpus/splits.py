@@ -29,9 +29,10 @@ What it does not do
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypedDict
 
 from sgie.corpus.manifest import Corpus
-from sgie.corpus.similarity import NEAR_DUPLICATE_JACCARD, NGRAM, pair_similarities
+from sgie.corpus.similarity import NEAR_DUPLICATE_JACCARD, NGRAM, PairSimilarity, pair_similarities
 
 
 @dataclass(frozen=True)
@@ -59,13 +60,22 @@ def fold_of(corpus: Corpus) -> dict[str, int]:
     return {doc_id: f.index for f in folds(corpus) for doc_id in f.test_ids}
 
 
-def similarity_report(corpus: Corpus) -> dict:
+class SimilarityReport(TypedDict):
+    """The content of ``corpus/similarity.json``."""
+
+    measure: str
+    threshold: float
+    pairs: list[PairSimilarity]
+    violations: list[PairSimilarity]  # pairs above the threshold in different splits
+
+
+def similarity_report(corpus: Corpus) -> SimilarityReport:
     """The content of ``corpus/similarity.json``."""
     split = {d.id: d.record.split for d in corpus.documents}
     pairs = pair_similarities(corpus.texts())
     violations = [
         p for p in pairs
-        if split[str(p["a"])] != split[str(p["b"])] and float(p["jaccard"]) > NEAR_DUPLICATE_JACCARD
+        if split[p["a"]] != split[p["b"]] and p["jaccard"] > NEAR_DUPLICATE_JACCARD
     ]  # fmt: skip
     return {
         "measure": f"word {NGRAM}-gram Jaccard over lower-cased \\w+ tokens of document texts",

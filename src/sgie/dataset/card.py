@@ -77,13 +77,13 @@ def built_splits(card: CardData, config: str) -> tuple[str, ...]:
 # --------------------------------------------------------------------------------------------
 # Front matter
 # --------------------------------------------------------------------------------------------
-def front_matter_data(card: CardData) -> dict:
+def front_matter_data(card: CardData) -> dict[str, object]:
     configs, infos = [], []
     for c in CONFIG_LIST:
         splits = built_splits(card, c.name)
         if not splits:
             continue
-        entry: dict = {"config_name": c.name}
+        entry: dict[str, object] = {"config_name": c.name}
         if c.name == DEFAULT_CONFIG:
             entry["default"] = True
         entry["data_files"] = [{"split": s, "path": data_path(c.name, s)} for s in splits]
@@ -267,21 +267,27 @@ def region_splits(card: CardData) -> str:
     return "\n".join(lines)
 
 
-def _counts(rows: list[dict]) -> dict[str, Counter]:
-    c: dict[str, Counter] = {k: Counter() for k in ("label", "type", "status", "polarity", "role",
+def _counts(rows: list[dict[str, object]]) -> dict[str, Counter[str]]:
+    c: dict[str, Counter[str]] = {k: Counter() for k in ("label", "type", "status", "polarity", "role",
                                                     "quote_type", "source_type")}  # fmt: skip
     for r in rows:
-        for e in r["entities"]:
-            c["label"][e["label"]] += 1
-        for p in r["proposals"]:
+        for e in _objects(r["entities"]):
+            c["label"][str(e["label"])] += 1
+        for p in _objects(r["proposals"]):
             for key in ("type", "status", "polarity"):
-                c[key][p[key]] += 1
-            for a in p["arguments"]:
-                c["role"][a["role"]] += 1
-        for a in r["attributions"]:
-            c["quote_type"][a["quote_type"]] += 1
-            c["source_type"][a["source_type"]] += 1
+                c[key][str(p[key])] += 1
+            for a in _objects(p["arguments"]):
+                c["role"][str(a["role"])] += 1
+        for a in _objects(r["attributions"]):
+            c["quote_type"][str(a["quote_type"])] += 1
+            c["source_type"][str(a["source_type"])] += 1
     return c
+
+
+def _objects(items: object) -> list[Mapping[str, object]]:
+    """A row's list of item objects (the rows are built by ``sgie.dataset.rows``)."""
+    assert isinstance(items, list) and all(isinstance(i, dict) for i in items)
+    return items
 
 
 def region_labels(card: CardData) -> str:

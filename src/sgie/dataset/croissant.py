@@ -34,7 +34,7 @@ from datasets import ClassLabel, List, Value
 from sgie.corpus.manifest import SPLITS
 from sgie.dataset import provenance as p
 from sgie.dataset.card import CardData, built_splits, data_path
-from sgie.dataset.features import CONFIG_LIST
+from sgie.dataset.features import CONFIG_LIST, Config
 from sgie.dataset.version import RELEASE_DATE
 
 CONFORMS_TO = "http://mlcommons.org/croissant/1.0"
@@ -105,7 +105,7 @@ def _vocabularies() -> dict[str, ClassLabel]:
     return dict(sorted(found.items()))
 
 
-def _vocab_record_set(name: str, label: ClassLabel) -> dict:
+def _vocab_record_set(name: str, label: ClassLabel) -> dict[str, object]:
     rid = _vocab_id(name)
     return {
         "@type": "cr:RecordSet",
@@ -134,17 +134,17 @@ def _data_type(feature: object) -> str:
 
 
 def _field(field_id: str, name: str, feature: object, file_set: str, column: str,
-           path: tuple[str, ...], description: str, in_list: bool = False) -> dict:  # fmt: skip
+           path: tuple[str, ...], description: str, in_list: bool = False) -> dict[str, object]:  # fmt: skip
     repeated = isinstance(feature, List)
     inner = feature.feature if isinstance(feature, List) else feature
-    out: dict = {"@type": "cr:Field", "@id": field_id, "name": name, "description": description}
+    out: dict[str, object] = {"@type": "cr:Field", "@id": field_id, "name": name, "description": description}
     if isinstance(inner, dict):
         # mlcroissant reads one level of lists of structs; a list inside a list (a proposal's
         # arguments, an attribution's spans inside `documents`) is left to the flat configs.
         nested = [k for k, sub in inner.items() if repeated and isinstance(sub, List)]
         if nested:
-            out["description"] += (f" (nested lists {', '.join(nested)}: see the record set "
-                                   f"`{column}`)")  # fmt: skip
+            out["description"] = (f"{description} (nested lists {', '.join(nested)}: see the "
+                                  f"record set `{column}`)")  # fmt: skip
         out["subField"] = [
             _field(f"{field_id}/{key}", key, sub, file_set, column, (*path, key),
                    f"`{key}` of `{name}`", in_list or repeated)  # fmt: skip
@@ -152,7 +152,7 @@ def _field(field_id: str, name: str, feature: object, file_set: str, column: str
         ]
     else:
         out["dataType"] = _data_type(inner)
-        source: dict = {"fileSet": {"@id": file_set}, "extract": {"column": column}}
+        source: dict[str, object] = {"fileSet": {"@id": file_set}, "extract": {"column": column}}
         if path:
             source["transform"] = {"jsonPath": ".".join(path)}
         out["source"] = source
@@ -163,7 +163,7 @@ def _field(field_id: str, name: str, feature: object, file_set: str, column: str
     return out
 
 
-def _config_record_set(config) -> dict:
+def _config_record_set(config: Config) -> dict[str, object]:
     file_set = f"files-{config.name}"
     split_field = {
         "@type": "cr:Field",
@@ -185,10 +185,10 @@ def _config_record_set(config) -> dict:
             "description": config.description, "field": fields}  # fmt: skip
 
 
-def croissant(card: CardData, file_sha256: Mapping[str, str]) -> dict:
+def croissant(card: CardData, file_sha256: Mapping[str, str]) -> dict[str, object]:
     """The Croissant JSON-LD object (see the module docstring)."""
     configs = [c for c in CONFIG_LIST if built_splits(card, c.name)]
-    distribution: list[dict] = []
+    distribution: list[dict[str, object]] = []
     for c in configs:
         for s in built_splits(card, c.name):
             path = data_path(c.name, s)
@@ -246,5 +246,5 @@ def croissant(card: CardData, file_sha256: Mapping[str, str]) -> dict:
     }
 
 
-def dumps(obj: dict) -> str:
+def dumps(obj: dict[str, object]) -> str:
     return json.dumps(obj, ensure_ascii=False, indent=2) + "\n"

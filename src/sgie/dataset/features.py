@@ -60,16 +60,16 @@ def _str() -> Value:
     return Value("string")
 
 
-def _span() -> dict:
+def _span() -> dict[str, object]:
     return {"start": _int(), "end": _int(), "text": _str()}
 
 
-def entity_struct() -> dict:
+def entity_struct() -> dict[str, object]:
     return {"id": _str(), "start": _int(), "end": _int(),
             "label": ClassLabel(names=list(schema.ENTITY_LABELS)), "text": _str()}  # fmt: skip
 
 
-def argument_struct() -> dict:
+def argument_struct() -> dict[str, object]:
     return {"role": ClassLabel(names=list(schema.ROLE_NAMES)), "start": _int(), "end": _int(),
             "text": _str(), "entity_id": _str()}  # fmt: skip
 
@@ -78,13 +78,13 @@ def _attr(attribute: schema.Attribute) -> ClassLabel:
     return ClassLabel(names=list(attribute.value_names))
 
 
-def proposal_struct() -> dict:
+def proposal_struct() -> dict[str, object]:
     return {"id": _str(), "start": _int(), "end": _int(), "text": _str(),
             "type": _attr(schema.PROPOSAL_TYPE), "status": _attr(schema.PROPOSAL_STATUS),
             "polarity": _attr(schema.PROPOSAL_POLARITY), "arguments": List(argument_struct())}  # fmt: skip
 
 
-def attribution_struct() -> dict:
+def attribution_struct() -> dict[str, object]:
     return {"id": _str(), "cue": List(_span()), "source": List(_span()), "content": List(_span()),
             "quote_type": _attr(schema.QUOTE_TYPE), "source_type": _attr(schema.SOURCE_TYPE),
             "parent_id": _str()}  # fmt: skip
@@ -182,7 +182,7 @@ _ITEM_HELP = {
 }
 
 
-def _flat(struct: dict) -> tuple[Column, ...]:
+def _flat(struct: dict[str, object]) -> tuple[Column, ...]:
     return (
         _DOC_ID,
         *(Column(name, feature, _ITEM_HELP[name]) for name, feature in struct.items()),

@@ -22,7 +22,7 @@ What it does not do
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pyarrow as pa
@@ -33,7 +33,7 @@ COMPRESSION = "zstd"
 COMPRESSION_LEVEL = 9
 
 
-def to_table(rows: Sequence[dict], features: Features) -> pa.Table:
+def to_table(rows: Sequence[Mapping[str, object]], features: Features) -> pa.Table:
     encoded = [features.encode_example(dict(row)) for row in rows]
     for row in encoded:
         if set(row) != set(features):
@@ -41,7 +41,7 @@ def to_table(rows: Sequence[dict], features: Features) -> pa.Table:
     return pa.Table.from_pylist(encoded, schema=features.arrow_schema)
 
 
-def to_parquet(rows: Sequence[dict], features: Features) -> bytes:
+def to_parquet(rows: Sequence[Mapping[str, object]], features: Features) -> bytes:
     """The Parquet bytes of ``rows`` (see the module docstring for the fixed options)."""
     table = to_table(rows, features)
     sink = pa.BufferOutputStream()

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 from sgie.annotations.store import ANNOTATORS, GOLD, Store
 from sgie.corpus.manifest import Corpus
+from sgie.records import JSONObject
 
 DATASET_VERSION = "0.2.0"
 RELEASE_DATE = "2026-11-21"  # of DATASET_VERSION; its CHANGELOG.md heading is "## [version] - date"
@@ -58,7 +59,7 @@ def canonical_sha256(value: object) -> str:
     return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
 
-def _pass(store: Store, name: str) -> list:
+def _pass(store: Store, name: str) -> list[JSONObject]:
     docs = store.annotations.get(name, {})
     return [docs[k].to_json() for k in sorted(docs)]
 

@@ -45,8 +45,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+import numpy.typing as npt
 
-from sgie.leaderboard.headline import LAYERS, OVERALL, f1
+from sgie.leaderboard.headline import LAYERS, OVERALL, Counts, Floats, f1
 
 RESAMPLES = 10_000
 SEED = 2012
@@ -78,7 +79,7 @@ class Interval:
     low: float | None
     high: float | None
     undefined: int  # resamples without a defined value
-    samples: np.ndarray = field(repr=False, compare=False)
+    samples: Floats = field(repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -94,8 +95,8 @@ class Comparison:
 class Draws:
     """The random draws every system shares."""
 
-    weights: np.ndarray  # (resamples, clusters) int64
-    swaps: np.ndarray  # (resamples, clusters) bool
+    weights: Counts  # (resamples, clusters)
+    swaps: npt.NDArray[np.bool_]  # (resamples, clusters)
 
 
 def draw(strata: Sequence[int], settings: Settings) -> Draws:
@@ -113,12 +114,12 @@ def draw(strata: Sequence[int], settings: Settings) -> Draws:
     return Draws(weights, swaps)
 
 
-def _point(v: np.ndarray) -> float | None:
+def _point(v: Counts) -> float | None:
     value = float(f1(v.sum(axis=0)))
     return None if np.isnan(value) else value
 
 
-def interval(samples: np.ndarray, point: float | None, settings: Settings) -> Interval:
+def interval(samples: Floats, point: float | None, settings: Settings) -> Interval:
     defined = samples[~np.isnan(samples)]
     if point is None or defined.size == 0:
         return Interval(point, None, None, int(samples.size - defined.size), samples)
@@ -128,7 +129,7 @@ def interval(samples: np.ndarray, point: float | None, settings: Settings) -> In
 
 
 def system_intervals(
-    vectors: Mapping[str, np.ndarray | None], draws: Draws, settings: Settings
+    vectors: Mapping[str, Counts | None], draws: Draws, settings: Settings
 ) -> dict[str, Interval | None]:
     """Intervals of each layer (``None``: not scored) and of the overall mean (``None`` unless
     all three layers are scored)."""
@@ -153,28 +154,28 @@ def _p(count: int, n: int) -> float:
     return (1 + count) / (1 + n)
 
 
-def paired_bootstrap_p(a: np.ndarray, b: np.ndarray, delta: float) -> float:
+def paired_bootstrap_p(a: Floats, b: Floats, delta: float) -> float:
     """Two-sided paired bootstrap p-value from per-resample values of two systems."""
     d = a - b
     d = d[~np.isnan(d)]
     return _p(int(np.count_nonzero(np.abs(d - delta) >= abs(delta))), d.size)
 
 
-def _shuffled_f1(va: np.ndarray, vb: np.ndarray, swaps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _shuffled_f1(va: Counts, vb: Counts, swaps: npt.NDArray[np.bool_]) -> tuple[Floats, Floats]:
     moved = swaps.astype(np.int64) @ (vb - va)
     return f1(va.sum(axis=0) + moved), f1(vb.sum(axis=0) - moved)
 
 
 def compare(
-    a: Mapping[str, np.ndarray | None],
-    b: Mapping[str, np.ndarray | None],
+    a: Mapping[str, Counts | None],
+    b: Mapping[str, Counts | None],
     ia: Mapping[str, Interval | None],
     ib: Mapping[str, Interval | None],
     draws: Draws,
 ) -> dict[str, Comparison | None]:
     """Paired tests of system ``a`` against ``b`` on every metric both have (else ``None``)."""
     out: dict[str, Comparison | None] = {}
-    shuffled: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    shuffled: dict[str, tuple[Floats, Floats]] = {}
     for layer in LAYERS:
         va, vb = a.get(layer), b.get(layer)
         if va is not None and vb is not None:

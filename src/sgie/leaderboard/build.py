@@ -30,9 +30,10 @@ import numpy as np
 from sgie.atomic import write_bytes_atomic
 from sgie.leaderboard.bootstrap import Comparison, Interval, Settings, compare, draw, system_intervals
 from sgie.leaderboard.clusters import Clusters, System, build_clusters
-from sgie.leaderboard.headline import LAYERS, METRICS, official_f1, vector
+from sgie.leaderboard.headline import LAYERS, METRICS, Counts, official_f1, vector
 from sgie.leaderboard.ranking import rank, ties
 from sgie.leaderboard.submissions import Submission
+from sgie.records import JSON, JSONObject
 from sgie.scoring.evaluate import Result, evaluate
 from sgie.scoring.gold import GoldSet
 
@@ -51,8 +52,9 @@ class Dataset:
     gold_sha256: str
     gold_source: str
 
-    def to_json(self) -> dict:
-        return {"version": self.version, "split": self.split, "documents": list(self.documents),
+    def to_json(self) -> JSONObject:
+        documents: list[JSON] = [*self.documents]
+        return {"version": self.version, "split": self.split, "documents": documents,
                 "gold_sha256": self.gold_sha256, "gold": self.gold_source}  # fmt: skip
 
 
@@ -150,7 +152,7 @@ def analyse(
                               {k: r.per_document for k, r in results.items()})
     strata = list(clusters.sizes().values())
     draws = draw(strata, settings)
-    vectors: dict[str, dict[str, np.ndarray | None]] = {}
+    vectors: dict[str, dict[str, Counts | None]] = {}
     intervals: dict[str, dict[str, Interval | None]] = {}
     for s in subs:
         r = results[s.id]

@@ -38,6 +38,7 @@ What it does not do
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 
 from sgie.scoring.evaluate import LAYERS, DocumentCounts
 
@@ -89,7 +90,11 @@ def official_f1(counts: DocumentCounts, layer: str) -> float | None:
     return a.whole["overlap"].f1
 
 
-def f1(v: np.ndarray) -> np.ndarray:
+Counts = npt.NDArray[np.int64]  # (..., 3): 2*credit, predicted, gold
+Floats = npt.NDArray[np.float64]
+
+
+def f1(v: Counts) -> Floats:
     """F1 from summed vectors (last axis ``(2*credit, predicted, gold)``); NaN where undefined."""
     v = np.asarray(v)
     credit = v[..., 0] * 0.5
