@@ -49,7 +49,7 @@ from sgie.annotations.store import (
 )
 from sgie.atomic import write_text_atomic
 from sgie.corpus.manifest import Corpus
-from sgie.errors import InputError
+from sgie.errors import InputError, quote
 from sgie.records import JSON, JSONObject
 from sgie.studio.client import api_errors, find_project, member_emails
 
@@ -123,7 +123,7 @@ def normalize_export(
     out = []
     for i, task in enumerate(raw_tasks):
         if not isinstance(task, dict):
-            raise InputError(f"export task [{i}] must be an object (got {task!r})")
+            raise InputError(f"export task [{i}] must be an object (got {quote(task)})")
         doc_id = task.get("data", {}).get("doc_id") if isinstance(task.get("data"), dict) else None
         for ann in task.get("annotations") or []:
             raw = ann.get("completed_by") if isinstance(ann, dict) else None
@@ -131,13 +131,13 @@ def normalize_export(
                 raw = raw.get("id", raw.get("email"))
             if isinstance(ann, dict) and not ann.get("was_cancelled") and raw not in names:
                 who = emails_by_id.get(raw, f"user id {raw}") if isinstance(raw, int) else raw
-                raise InputError(f"task {doc_id!r} has an annotation by {who}, who is not one of "
+                raise InputError(f"task {quote(doc_id)} has an annotation by {who}, who is not one of "
                                  f"the annotator accounts {[f'annotator-{n}@…' for n in ANNOTATORS]}; "
                                  f"pass --assign-others NAME to count it as that annotator's")  # fmt: skip
         try:
             out.append(normalize_task(task, names))
         except InputError as err:
-            raise InputError(f"task {doc_id!r}: {err.message}") from None
+            raise InputError(f"task {quote(doc_id)}: {err.message}") from None
     return out
 
 
