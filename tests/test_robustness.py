@@ -122,6 +122,19 @@ def test_export_huge_integer(tmp_path, capsys):
     assert "integers must have at most 4300 digits (got one of 5000)" in err
 
 
+def test_corpus_files_deep(tmp_path, capsys, corpus_copy):
+    """A corpus manifest line or similarity.json nested 10,000 deep: one line naming the file."""
+    similarity = corpus_copy / "similarity.json"
+    similarity.write_text(DEEP, encoding="utf-8")
+    err = fails(capsys, corpus_copy, "corpus", "check", "--corpus", str(corpus_copy))
+    assert err == (f"sgie: error: file must nest arrays and objects at most 512 levels deep "
+                   f"(got 10000 levels) in {similarity}")  # fmt: skip
+    manifest = corpus_copy / "documents.jsonl"
+    manifest.write_text(DEEP + "\n", encoding="utf-8")
+    err = fails(capsys, corpus_copy, "corpus", "check", "--corpus", str(corpus_copy))
+    assert err.endswith(f"512 levels deep (got 10000 levels) in {manifest} line 1")
+
+
 def test_studio_push_predictions_deep(tmp_path, capsys, monkeypatch):
     """`sgie studio push --predictions` with a 10,000-deep line: one line, the server untouched."""
     import sgie.studio.client as client

@@ -18,12 +18,12 @@ What it does not do
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
 from sgie.errors import InputError, quote
 from sgie.records import JSON
+from sgie.safeio import read_json
 
 REFERENCE = re.compile(r"\*\*([^*]*)\*\*<!-- from ([^:>]+): ([^ >]+) -->")
 PROSE_FILES: tuple[str, ...] = ("README.md", "DATASHEET.md", "docs/baselines.md", "docs/studio.md",
@@ -42,10 +42,9 @@ def fmt(value: JSON) -> str:
 
 def lookup(root: Path, file: str, path: str, cache: dict[str, JSON]) -> JSON:
     if file not in cache:
-        try:
-            cache[file] = json.loads((root / file).read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise InputError(f"reference must name an existing file (got {quote(file)})") from None
+        if not (root / file).is_file():
+            raise InputError(f"reference must name an existing file (got {quote(file)})")
+        cache[file] = read_json(root / file)
     value = cache[file]
     for key in path.split("."):
         if isinstance(value, dict) and key in value:

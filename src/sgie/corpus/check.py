@@ -22,12 +22,12 @@ What it does not do
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 
 from sgie.corpus.manifest import SPLITS, Corpus, Document
 from sgie.corpus.splits import similarity_report
 from sgie.errors import quote
+from sgie.safeio import read_json
 
 SIMILARITY_FILE = "similarity.json"
 
@@ -121,7 +121,7 @@ def check_corpus(corpus: Corpus) -> list[str]:
         problems.append(f"documents {pair['a']} and {pair['b']} are near-duplicates "
                         f"(jaccard {pair['jaccard']}) in different splits")  # fmt: skip
     path = corpus.root / SIMILARITY_FILE
-    committed = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+    committed = read_json(path) if path.is_file() else None
     if committed != report:
         problems.append(f"{path} must equal a fresh computation: run `sgie corpus similarity`")
     return problems
