@@ -5,14 +5,15 @@ What it does
     found, and where: ``'end' must be <= len(text)=812 (got 815) in predictions.jsonl line 3``.
     The CLI prints it (no traceback) and exits with status 2.
 
-    ``quote(value)`` is how a message shows a value it found: its ``repr``, cut to at most
-    ``QUOTE_LIMIT`` (80) characters with the length of what was left out, so that a 200 MB id
-    gives a one-line error of ordinary length. Every message that quotes input uses it; as a
-    last resort, an ``InputError`` whose message is still longer than ``MESSAGE_LIMIT`` keeps
-    its beginning and end only.
-
 What it does not do
     No formatting of other exceptions; no logging.
+
+Quoting values
+    ``quote(value)`` is how a message shows a value it found: its ``repr``, cut to about
+    ``QUOTE_LIMIT`` (80) characters (beginning and end kept), so that a 200 MB id gives a
+    one-line error of ordinary length. Every message that quotes input uses it; as a last
+    resort, an ``InputError`` whose message is still longer than ``MESSAGE_LIMIT`` keeps its
+    beginning and end only (``shorten``).
 """
 
 from __future__ import annotations
