@@ -154,7 +154,7 @@ from collections.abc import Callable, Mapping
 from sgie.errors import InputError
 from sgie.records import LAYER_NAMES, DocAnnotations
 from sgie.scoring.grounding import NOTHING_UNGROUNDED, Ungrounded, UngroundedText
-from sgie.scoring.layers import LAYERS
+from sgie.scoring.layers import ATTRIBUTIONS, ENTITIES, PROPOSALS
 from sgie.scoring.outcomes import DocumentOutcomes
 from sgie.scoring.predictions import LayerPresence
 from sgie.scoring.result import DocumentCounts, LayerStatus, Result
@@ -188,7 +188,7 @@ def score_document(
     ungrounded: Ungrounded = NOTHING_UNGROUNDED,
 ) -> DocumentCounts:
     """Counts of one document (pure; layers not scored are ``None``)."""
-    e, p, a = LAYERS
+    e, p, a = ENTITIES, PROPOSALS, ATTRIBUTIONS
     return DocumentCounts(
         e.score(gold, pred, text, ungrounded) if layers[e.name].scored else None,
         p.score(gold, pred, text, ungrounded) if layers[p.name].scored else None,
@@ -205,7 +205,7 @@ def document_outcomes(
 ) -> DocumentOutcomes:
     """Per-item outcomes of one document (``sgie.scoring.outcomes``; layers not scored are
     ``None``)."""
-    e, p, a = LAYERS
+    e, p, a = ENTITIES, PROPOSALS, ATTRIBUTIONS
     return DocumentOutcomes(
         gold.doc_id,
         e.outcomes(gold, pred, text, ungrounded) if layers[e.name].scored else None,
@@ -253,7 +253,7 @@ def evaluate_sources(
     explained: dict[str, DocumentOutcomes] = {}
     missing: list[str] = []
     ungrounded: list[UngroundedText] = []
-    items = dict.fromkeys(LAYER_NAMES, 0)
+    items: dict[str, int] = dict.fromkeys(LAYER_NAMES, 0)
     for doc_id in ids:
         gold_doc, text, where = gold.get(doc_id)
         gold_presence.see(gold_doc, where)
