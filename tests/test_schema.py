@@ -10,12 +10,11 @@ from label_studio_sdk.label_interface import LabelInterface
 
 from sgie import schema
 from sgie.annotations.config import labeling_config
-from sgie.annotations.guidelines import HEADING
+from sgie.annotations.guidelines import EXAMPLE, HEADING
 from sgie.annotations.guidelines import sections as guideline_sections
 
 ROOT = Path(__file__).resolve().parents[1]
 GUIDELINES = ROOT / "annotations" / "GUIDELINES.md"
-EXAMPLE = re.compile(r"^- (?:\*\*)?(Positive|Negative) \((?:doc (\d{3})|invented)\)", re.M)
 GUILLEMETS = re.compile(r"«([^»]+)»")
 
 
