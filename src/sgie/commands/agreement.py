@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from sgie.annotations.store import default_annotations_dir, load_store
-from sgie.atomic import write_text_atomic
+from sgie.atomic import write_texts_together
 from sgie.corpus.manifest import default_corpus_dir, load_corpus
 from sgie.errors import InputError
 
@@ -36,7 +36,7 @@ def cmd_agreement(args: argparse.Namespace) -> int:
         for p in stale:
             print(f"stale: {p} (run `sgie agreement`)")
         return 1 if stale else 0
-    for path, text in files.items():
-        write_text_atomic(path, text)
+    write_texts_together(files)  # both or neither
+    for path in files:
         print(f"wrote {path}")
     return 0

@@ -14,7 +14,7 @@ import argparse
 from pathlib import Path
 
 from sgie.annotations.store import load_store
-from sgie.atomic import write_text_atomic
+from sgie.atomic import write_texts_together
 from sgie.corpus.manifest import default_corpus_dir, load_corpus
 from sgie.errors import InputError
 
@@ -47,9 +47,8 @@ def _write_or_check(files: dict[Path, str], check: bool, command: str) -> int:
         for path in old:
             print(f"stale: {path} (run `{command}`)")
         return 1 if old else 0
-    for path, text in files.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_text_atomic(path, text)
+    write_texts_together(files)  # all or none
+    for path in files:
         print(f"wrote {path}")
     return 0
 
