@@ -103,7 +103,9 @@ def test_a_failed_rollback_names_the_files_to_restore(old_set: Path, monkeypatch
         replace_together(new_set(old_set), [old_set / "gone.txt"])
 
 
-def test_an_interrupt_is_reraised_after_the_same_clean_up(old_set: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_interrupt_is_reraised_after_the_same_clean_up(
+    old_set: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Ctrl-C during the renames: rolled back, no leftovers, KeyboardInterrupt propagates."""
     before = snapshot(old_set)
     real = os.replace

@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from sgie.annotations.store import load_store
+from sgie.annotations.store import load_store, store_path
 from sgie.atomic import write_texts_together
 from sgie.corpus.manifest import default_corpus_dir, load_corpus
 from sgie.errors import InputError
@@ -61,7 +61,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     corpus = load_corpus(default_corpus_dir())
     store = load_store(corpus=corpus)
     if not store.annotations:
-        raise InputError("no annotations committed yet (annotations/export.json is absent)")
+        raise InputError("the export must exist and hold annotations (got none)", file=str(store_path()))
     try:
         files = build_files(root, corpus, store, spacy=args.spacy, spacy_model=args.spacy_model)
     except ModelUnavailable as err:
