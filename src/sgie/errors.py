@@ -3,7 +3,8 @@
 What it does
     ``InputError`` carries one line that names what was wrong, what was expected and what was
     found, and where: ``'end' must be <= len(text)=812 (got 815) in predictions.jsonl line 3``.
-    The CLI prints it (no traceback) and exits with status 2.
+    The CLI prints it (no traceback) and exits with status 2. ``ServiceError`` is the same for
+    a failing service (server, network, file system), with exit status 1.
 
 What it does not do
     No formatting of other exceptions; no logging.
@@ -36,3 +37,10 @@ class InputError(ValueError):
             if self.line is not None:
                 where += f" line {self.line}"
         return self.message + where
+
+
+class ServiceError(RuntimeError):
+    """A failing service -- a server, the network, the file system: one line, exit status 1.
+
+    The message says what failed and in what state the outputs were left (normally: nothing
+    was changed); the CLI prints it without a traceback."""

@@ -26,7 +26,8 @@ What it does
     the document (via ``Span``), labels, from_name, attribute values and their target label,
     relation labels and endpoint labels, dangling relations, missing attributes, unlinked
     CONDITION/PARTICIPANT/SOURCE/CONTENT regions, exact duplicate regions, overlapping entity
-    regions (the entity layer is flat), relations duplicated.
+    regions (the entity layer is flat), relations duplicated, ``nested_in`` links that form a
+    cycle (an attribution nested in itself, a10 <-> a11; ``sgie.nesting``).
 
 What it does not do
     No server calls, no file I/O, no normalization of whole exports (``sgie.annotations.store``).
@@ -38,6 +39,7 @@ from dataclasses import dataclass
 
 from sgie import schema
 from sgie.errors import InputError
+from sgie.nesting import nesting_cycle
 from sgie.records import (
     JSON,
     Argument,
@@ -263,6 +265,9 @@ def results_to_doc(results: JSON, doc_id: str, text: str) -> DocAnnotations:
             r.id, tuple(sorted([r.span, *by["cue"]])), tuple(by["source"]), tuple(by["content"]),
             required(r.id, "quote_type"), required(r.id, "source_type"), parent,
         ))  # fmt: skip
+    cycle = nesting_cycle({a.id: a.parent_id for a in attributions})
+    if cycle is not None:
+        raise InputError(f"'nested_in' relations must not form a cycle (got {' -> '.join(cycle)})")
     for r in regions.values():
         if r.label in (schema.CONDITION, schema.PARTICIPANT, schema.SOURCE, schema.CONTENT):
             if not incoming.get(r.id):

@@ -26,6 +26,7 @@ What it does not do
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -175,9 +176,35 @@ def _records(result: JSON, doc_id: str, text: str, who: str, source: str) -> Doc
         raise InputError(f"task {doc_id!r} {who}: {err.message}", file=source) from None
 
 
+def read_utf8(path: Path) -> str:
+    """The text of ``path``; a byte that is not UTF-8 is an ``InputError`` naming its line."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        raise InputError(f"file must be UTF-8 (got byte 0x{data[err.start]:02x} at offset "
+                         f"{err.start})", file=str(path), line=line) from None  # fmt: skip
+
+
+def check_raw_file(corpus: Corpus, doc_id: str) -> None:
+    """``InputError`` naming the raw file if its sha256 is not the pinned one (so that a changed
+    corpus file is not blamed on the export)."""
+    record = corpus.by_id()[doc_id].record
+    path = corpus.root / record.source_file
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    if digest != record.sha256:
+        raise InputError(f"'sha256' of the raw file of document {doc_id!r} must be {record.sha256} "
+                         f"(got {digest}): the corpus file changed, not the export",
+                         file=str(path))  # fmt: skip
+
+
 def validate_tasks(tasks: list[JSON], corpus: Corpus, source: str = EXPORT_FILE) -> Store:
     """Validate normalized tasks against the corpus; ``InputError`` names task and annotator."""
     docs = corpus.by_id()
+    if not tasks:
+        raise InputError("export must hold a task per annotated document (got [], which would "
+                         "delete every annotation)", file=source)  # fmt: skip
     by_annotator: dict[str, dict[str, DocAnnotations]] = {}
     by_model: dict[str, dict[str, DocAnnotations]] = {}
     seen: set[str] = set()
@@ -195,6 +222,7 @@ def validate_tasks(tasks: list[JSON], corpus: Corpus, source: str = EXPORT_FILE)
             raise InputError(f"'[{t}].data.doc_id' must be unique (got {doc_id!r} again)", file=source)
         seen.add(doc_id)
         if data["text"] != docs[doc_id].text:  # type: ignore[index]
+            check_raw_file(corpus, doc_id)
             raise InputError(f"'[{t}].data.text' of {doc_id!r} must equal the corpus text",
                              file=source)  # fmt: skip
         names = [a["completed_by"] for a in norm["annotations"]]  # type: ignore[index,union-attr]
@@ -216,15 +244,19 @@ def validate_tasks(tasks: list[JSON], corpus: Corpus, source: str = EXPORT_FILE)
     return Store(tuple(normalized), by_annotator, by_model)
 
 
+def store_path(annotations_dir: Path | str | None = None) -> Path:
+    """Where the export of ``annotations_dir`` (default: the repository's) lives."""
+    return (Path(annotations_dir) if annotations_dir else default_annotations_dir()) / EXPORT_FILE
+
+
 def load_store(annotations_dir: Path | str | None = None, corpus: Corpus | None = None) -> Store:
     """The committed export, validated. An absent export is an empty store."""
-    folder = Path(annotations_dir) if annotations_dir else default_annotations_dir()
     corpus = corpus or load_corpus(default_corpus_dir())
-    path = folder / EXPORT_FILE
+    path = store_path(annotations_dir)
     if not path.is_file():
         return Store((), {}, {})
     try:
-        tasks = json.loads(path.read_text(encoding="utf-8"))
+        tasks = json.loads(read_utf8(path))
     except json.JSONDecodeError as err:
         raise InputError(f"export must be JSON ({err.msg})", file=str(path), line=err.lineno) from None
     return validate_tasks(expect_list(tasks, "export"), corpus, str(path))

@@ -45,7 +45,7 @@ def plot_data(lb: Leaderboard) -> list[dict]:
             else:
                 cells[m] = [round(i.point, 6), *(None if x is None else round(x, 6) for x in (i.low, i.high))]
         info = e.submission.info
-        label = info.name
+        label = info.name.replace("$", r"\$")  # literal: no mathtext
         if not info.ranked:
             mark = "ceiling" if info.type == "annotator" else "unranked"
             label += "" if mark in label.lower() else f" ({mark})"

@@ -7,13 +7,17 @@ What it does
     overall table as plain text for the terminal. Conventions (same as ``sgie evaluate``):
     percentages with one decimal; ``—`` = layer not attempted (never 0); ``n/a`` = undefined
     (e.g. no gold items); rows with ``ranked: false`` are shown first and marked ``ceiling``
-    (annotators) or ``unranked``, without a rank.
+    (annotators) or ``unranked``, without a rank. System names are escaped (``md_text``): a
+    name cannot break a table, start a heading or inject HTML.
 
 What it does not do
     No statistics (``sgie.leaderboard.build``); no file writing.
 """
 
 from __future__ import annotations
+
+import html
+import re
 
 from sgie.leaderboard.build import PLOT_FILE, RESULTS_DIR, Entry, Leaderboard
 from sgie.leaderboard.headline import HEADLINE, LAYERS, OVERALL, TITLES, attempted
@@ -48,15 +52,25 @@ def rank_cell(e: Entry, metric: str) -> str:
 
 
 def tied_cell(lb: Leaderboard, e: Entry, metric: str) -> str:
-    return ", ".join(f"{lb.entry(k).submission.info.name} (p={p:.2f})" for k, p in e.ties.get(metric, ()))
+    return ", ".join(f"{md_text(lb.entry(k).submission.info.name)} (p={p:.2f})"
+                     for k, p in e.ties.get(metric, ()))  # fmt: skip
 
 
-def _esc(text: str) -> str:
-    return text.replace("|", "\\|")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+_MARKDOWN = re.compile(r"([\\`*_\[\]|#!~])")
+
+
+def md_text(text: str) -> str:
+    """``text`` (a system name from system.json) as literal inline Markdown: line breaks and
+    other control characters become one space (no new rows, headings or paragraphs), Markdown
+    punctuation is backslash-escaped (``|`` cannot end a table cell) and ``&<>`` become HTML
+    entities (no raw HTML)."""
+    text = _CONTROL.sub(" ", text)
+    return html.escape(_MARKDOWN.sub(r"\\\1", text), quote=False)
 
 
 def _system_cell(e: Entry) -> str:
-    return f"[{_esc(e.submission.info.name)}](submissions/{e.id}/system.json)"
+    return f"[{md_text(e.submission.info.name)}](submissions/{e.id}/system.json)"
 
 
 def _prf_cells(e: Entry, layer: str) -> list[str]:

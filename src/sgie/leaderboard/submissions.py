@@ -50,7 +50,7 @@ SCHEMA_FILE = "eval/system.schema.json"
 SYSTEM_FILE = "system.json"
 PREDICTIONS_FILE = "predictions.jsonl"
 SYSTEM_TYPES: tuple[str, ...] = ("rules", "off-the-shelf model", "annotator", "trivial", "llm", "other")
-SYSTEM_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+SYSTEM_ID = re.compile(r"[a-z0-9][a-z0-9._-]*")  # used with fullmatch: no trailing newline
 OTHER_SPLITS: tuple[str, ...] = ("train", "validation")
 
 
@@ -144,11 +144,18 @@ def parse_system(value: JSON, source: str = SYSTEM_FILE) -> SystemInfo:
     )  # fmt: skip
 
 
+def _regular_file(path: Path, what: str) -> None:
+    """``InputError`` unless ``path`` is a regular file (a FIFO would block, a folder fail)."""
+    if path.is_file():
+        return
+    found = "no such file" if not path.exists() else "a folder" if path.is_dir() else "not a regular file"
+    raise InputError(f"submission must have {what} as a regular file (got {found})", file=str(path))
+
+
 def read_system(path: Path) -> SystemInfo:
+    _regular_file(path, SYSTEM_FILE)
     try:
         text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"submission must have a {SYSTEM_FILE} (got no such file)", file=str(path)) from None
     except UnicodeDecodeError:
         raise InputError("file must be UTF-8", file=str(path)) from None
     try:
@@ -199,14 +206,12 @@ def load_submission(
     folder: Path, gold: GoldSet, split_texts: Mapping[str, Mapping[str, str]] | None = None
 ) -> Submission:
     """One submission folder, validated (see the module docstring)."""
-    if not SYSTEM_ID.match(folder.name):
+    if not SYSTEM_ID.fullmatch(folder.name):
         raise InputError(f"submission folder name must match {SYSTEM_ID.pattern} (got {folder.name!r})",
                          file=str(folder))  # fmt: skip
     info = read_system(folder / SYSTEM_FILE)
     test_file = folder / PREDICTIONS_FILE
-    if not test_file.is_file():
-        raise InputError(f"submission must have {PREDICTIONS_FILE} (test split predictions)",
-                         file=str(folder))
+    _regular_file(test_file, f"{PREDICTIONS_FILE} (test split predictions)")
     predictions = _check_predictions(test_file, gold.texts, info, "test")
     for path in sorted(folder.glob("predictions.*.jsonl")):
         split = path.name[len("predictions.") : -len(".jsonl")]
@@ -214,6 +219,7 @@ def load_submission(
             raise InputError(f"file name must be {PREDICTIONS_FILE} (test) or predictions.<split>.jsonl "
                              f"with split in {list(OTHER_SPLITS)} (got {path.name!r})",
                              file=str(path))  # fmt: skip
+        _regular_file(path, path.name)
         if split_texts is not None:
             _check_predictions(path, split_texts[split], info, split)
     return Submission(folder.name, info, predictions, folder)
