@@ -84,7 +84,7 @@ def test_cli_build_prints_progress_and_check_detects_changes(tmp_path, capsys):
     repo = _repo_copy(tmp_path)
     assert main(["build", "--root", str(repo)]) == 0
     out = capsys.readouterr().out
-    assert "wrote data/documents/test.parquet: 2 rows" in out and "done:" in out
+    assert "built data/documents/test.parquet: 2 rows" in out and "done:" in out
     assert "gold:" in out and "corpus sha256" in out
     changelog_ok = (ROOT / "CHANGELOG.md").is_file() and check(repo).changelog_problems == ()
     assert main(["build", "--check", "--root", str(repo)]) == (0 if changelog_ok else 1)

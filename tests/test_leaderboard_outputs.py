@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import struct
 
 import pytest
 from leaderboard_support import SAMPLE_GOLD, sample_submissions
@@ -140,7 +139,8 @@ def test_regeneration_is_byte_identical_and_check_detects_changes(board, capsys)
     write_outputs(out, outputs)
     assert (out / "leaderboard.png").read_bytes() == other_build and check_outputs(out, outputs) == []
     (out / "leaderboard.png").write_bytes(_png_with_hash("0" * 64))
-    assert check_outputs(out, outputs) == [f"{out / 'leaderboard.png'}: plots different data"]
+    assert check_outputs(out, outputs) == [
+        f"{out / 'leaderboard.png'}: plots different data or is not a complete PNG"]
     write_outputs(out, outputs)
     assert (out / "leaderboard.png").read_bytes() == outputs["leaderboard.png"]
     assert check_outputs(subs.parent / "nothing", outputs)  # all missing
@@ -149,8 +149,14 @@ def test_regeneration_is_byte_identical_and_check_detects_changes(board, capsys)
 
 
 def _png_with_hash(digest: str) -> bytes:
-    body = b"sgie-data-sha256\x00" + digest.encode()
-    return b"\x89PNG\r\n\x1a\n" + struct.pack(">I", len(body)) + b"tEXt" + body + b"\0\0\0\0"
+    """A complete PNG (another rasterisation) carrying ``digest`` as its data hash."""
+    from PIL import Image, PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    info.add_text("sgie-data-sha256", digest)
+    buf = io.BytesIO()
+    Image.new("RGB", (4, 3), "white").save(buf, format="PNG", pnginfo=info)
+    return buf.getvalue()
 
 
 def test_validate_mode_and_no_submissions(tmp_path, board, capsys):

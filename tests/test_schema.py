@@ -10,11 +10,11 @@ from label_studio_sdk.label_interface import LabelInterface
 
 from sgie import schema
 from sgie.annotations.config import labeling_config
+from sgie.annotations.guidelines import EXAMPLE, HEADING
+from sgie.annotations.guidelines import sections as guideline_sections
 
 ROOT = Path(__file__).resolve().parents[1]
 GUIDELINES = ROOT / "annotations" / "GUIDELINES.md"
-EXAMPLE = re.compile(r"^- (?:\*\*)?(Positive|Negative) \(doc (\d{3})\)", re.M)
-HEADING = re.compile(r"^(#{3,5}) `([A-Za-z_]+)`\s*$", re.M)
 GUILLEMETS = re.compile(r"«([^»]+)»")
 
 
@@ -27,22 +27,6 @@ def _all_names() -> list[str]:
     return names
 
 
-def _sections(text: str) -> dict[str, str]:
-    """Heading name -> its section text, up to the next heading of the same or higher level."""
-    out: dict[str, str] = {}
-    heads = list(HEADING.finditer(text))
-    any_heading = re.compile(r"^#{1,5} ", re.M)
-    for m in heads:
-        level = len(m.group(1))
-        end = len(text)
-        for n in any_heading.finditer(text, m.end()):
-            if len(n.group(0).strip()) <= level:
-                end = n.start()
-                break
-        out.setdefault(m.group(2), text[m.end():end])
-    return out
-
-
 @pytest.fixture(scope="module")
 def guidelines() -> str:
     return GUIDELINES.read_text(encoding="utf-8")
@@ -51,7 +35,7 @@ def guidelines() -> str:
 @pytest.mark.parametrize("name", _all_names())
 def test_every_schema_name_has_a_guideline_section_with_examples(guidelines, name):
     """Each label, attribute, value and relation has a section with positive and negative examples."""
-    sections = _sections(guidelines)
+    sections = guideline_sections(guidelines)
     assert name in sections, f"no '### `{name}`' section in GUIDELINES.md"
     kinds = {m.group(1) for m in EXAMPLE.finditer(sections[name])}
     assert kinds == {"Positive", "Negative"}, f"{name}: examples found {kinds}"
@@ -65,14 +49,18 @@ def test_guidelines_name_nothing_outside_the_schema(guidelines):
 
 
 def test_guideline_spans_occur_in_their_documents(guidelines, corpus):
-    """Every «span» in a Positive/Negative example occurs verbatim in the document it cites."""
+    """Every «span» of an example citing a document occurs verbatim in it; no test document
+    is cited."""
     texts = corpus.texts()
+    test_ids = {d.id for d in corpus.split("test")}
     bullets = re.split(r"\n(?=- )", guidelines)
     checked = 0
     for bullet in bullets:
+        bullet = bullet.split("\n\n")[0]  # a bullet ends at a blank line
         m = EXAMPLE.match(bullet)
-        if not m:
+        if not m or m.group(2) is None:
             continue
+        assert m.group(2) not in test_ids, f"example cites test document {m.group(2)}"
         text = texts[m.group(2)]
         flat = re.sub(r"\s+", " ", text)
         for span in GUILLEMETS.findall(bullet):
@@ -81,7 +69,7 @@ def test_guideline_spans_occur_in_their_documents(guidelines, corpus):
                 continue
             assert span in flat, f"doc {m.group(2)}: «{span}» not in the document"
             checked += 1
-    assert checked > 100
+    assert checked > 80
 
 
 def test_entity_mapping_targets_exist():

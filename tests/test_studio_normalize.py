@@ -22,7 +22,7 @@ from sgie.corpus.manifest import Corpus
 from sgie.errors import InputError
 from sgie.studio import client as studio_client
 from sgie.studio import server as studio_server
-from sgie.studio.pull import count_annotations, existing_count, normalize_export
+from sgie.studio.pull import count_annotations, existing_tasks, normalize_export
 from sgie.studio.push import build_tasks, import_payload, read_predictions_file
 
 USER_IDS = {"a": 7, "b": 3, "gold": 12}
@@ -99,13 +99,13 @@ def test_unknown_user_is_refused_unless_assigned(corpus: Corpus) -> None:
 def test_counts_and_existing_file(tmp_path: Path, corpus: Corpus) -> None:
     tasks = synthetic_tasks(corpus)
     assert count_annotations(tasks) == 5
-    assert existing_count(tmp_path / "absent.json") is None
+    assert existing_tasks(tmp_path / "absent.json") is None
     path = tmp_path / "export.json"
     path.write_text(dumps_export(tasks), encoding="utf-8")
-    assert existing_count(path) == 5
+    assert count_annotations(existing_tasks(path) or []) == 5
     path.write_text("{not json", encoding="utf-8")
     with pytest.raises(InputError, match="--force"):
-        existing_count(path)
+        existing_tasks(path)
 
 
 def test_resolve_server_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

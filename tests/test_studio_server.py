@@ -15,6 +15,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -120,9 +121,13 @@ def test_round_trip_synthetic_is_byte_identical(
     assert (code, err) == (0, ""), err
     assert "imported 5 tasks, 5 annotations, 1 predictions" in out
     pulled = tmp_path / "pulled.json"
+    ours = {p.name for p in Path(tempfile.gettempdir()).glob("tmp*.json")}
     code, out, err = sgie(capsys, "studio", "pull", *args, "--output", str(pulled))
     assert (code, err) == (0, ""), err
     assert pulled.read_bytes() == (synthetic_store / EXPORT_FILE).read_bytes()
+    # label-studio wrote its export file in its own TMPDIR (removed on stop), not in ours
+    assert {p.name for p in Path(tempfile.gettempdir()).glob("tmp*.json")} <= ours
+    assert studio.root is not None and list((studio.root / "tmp").glob("tmp*.json"))
     # pulling onto the identical file leaves it alone
     code, out, _ = sgie(capsys, "studio", "pull", *args, "--output", str(pulled))
     assert code == 0 and out.startswith("unchanged:")
@@ -260,7 +265,7 @@ def test_pull_refuses_fewer_annotations_and_unknown_users(
     client.annotations.delete(id=ann_b.id)
     code, out, err = sgie(capsys, "studio", "pull", *args, "--output", str(dest))
     assert code == 2 and out == ""
-    assert "4 annotations, fewer than the 5" in err and "--force" in err
+    assert "the export loses regions (" in err and "b entity regions of 000: " in err and "--force" in err
     assert dest.read_bytes() == before
     # an annotation made by the admin (not an annotator account) is refused ...
     project_id = find_project(client, "fewer").id

@@ -4,7 +4,8 @@ What it does
     Builds an ``argparse`` parser whose subcommands are contributed by the modules of
     ``sgie.commands`` (each has ``register(subparsers)`` and one function per subcommand that
     calls library code). Bad input (``sgie.errors.InputError``) is printed as one line on
-    stderr with exit status 2 and no traceback; other failures propagate.
+    stderr with exit status 2 and no traceback; a failing service or file system
+    (``sgie.errors.ServiceError``) likewise with exit status 1; other failures propagate.
 
 What it does not do
     No logic of its own beyond dispatch.
@@ -20,7 +21,7 @@ from collections.abc import Sequence
 
 import sgie
 import sgie.commands
-from sgie.errors import InputError
+from sgie.errors import InputError, ServiceError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -48,6 +49,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as err:
         print(f"sgie: error: {err}", file=sys.stderr)
         return 2
+    except ServiceError as err:
+        print(f"sgie: error: {err}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -3,7 +3,8 @@
 What it does
     ``InputError`` carries one line that names what was wrong, what was expected and what was
     found, and where: ``'end' must be <= len(text)=812 (got 815) in predictions.jsonl line 3``.
-    The CLI prints it (no traceback) and exits with status 2.
+    The CLI prints it (no traceback) and exits with status 2. ``ServiceError`` is the same for
+    a failing service (server, network, file system), with exit status 1.
 
 What it does not do
     No formatting of other exceptions; no logging.
@@ -48,13 +49,16 @@ def shorten(text: str, limit: int = QUOTE_LIMIT) -> str:
 
 def quote(value: object) -> str:
     """``repr(value)`` for a message, at most about ``QUOTE_LIMIT`` characters (containers show
-    their first items, long strings their beginning and end)."""
+    their first items, long strings their beginning, end and length)."""
     if isinstance(value, int) and value.bit_length() > 10_000:  # str() may refuse it
         return f"<an integer of about {round(value.bit_length() * math.log10(2))} digits>"
     try:
-        return shorten(_REPR.repr(value))
+        text = _REPR.repr(value)
     except ValueError:  # e.g. a huge integer inside a container
         return f"<{type(value).__name__}>"
+    if isinstance(value, str) and len(value) > QUOTE_LIMIT:
+        return f"{text} ({len(value)} characters)"
+    return shorten(text)
 
 
 class InputError(ValueError):
@@ -82,3 +86,10 @@ class InputError(ValueError):
             if self.line is not None:
                 where += f" line {self.line}"
         return self.message + where
+
+
+class ServiceError(RuntimeError):
+    """A failing service -- a server, the network, the file system: one line, exit status 1.
+
+    The message says what failed and in what state the outputs were left (normally: nothing
+    was changed); the CLI prints it without a traceback."""

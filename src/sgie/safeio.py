@@ -13,7 +13,8 @@ What it does
       numbers out of range (``1e999``), an object repeating a key, nesting deeper than
       ``MAX_DEPTH`` (would be a ``RecursionError``), integers beyond Python's digit limit (would
       be a ``ValueError``) and lone surrogates (would fail on output as a
-      ``UnicodeEncodeError``) are refused. ``read_json(path)`` is one whole file.
+      ``UnicodeEncodeError``) are refused. ``read_json(path)`` is one whole file,
+      ``read_text(path)`` its UTF-8 text (a bad byte named with its line).
     * ``dumps_line(value)`` -- a JSON value (e.g. an extractor's record) as one line, or an
       ``InputError`` if it cannot be one (not serialisable, too deep, lone surrogates).
     * ``display_name(path)`` -- a file name for messages and outputs: bytes that are not UTF-8
@@ -215,21 +216,33 @@ def loads(text: str, what: str = "line") -> JSON:
     return value
 
 
-def decode_utf8(raw: bytes, what: str = "line") -> str:
-    """``raw`` as UTF-8 text; ``InputError`` naming the first bad byte."""
+def decode_utf8(raw: bytes) -> str:
+    """One line ``raw`` as UTF-8 text; ``InputError`` naming the first bad byte."""
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as err:
-        raise InputError(f"{what} must be UTF-8 (got byte 0x{raw[err.start]:02x} at byte "
+        raise InputError(f"line must be UTF-8 (got byte 0x{raw[err.start]:02x} at byte "
                          f"{err.start + 1})") from None  # fmt: skip
+
+
+def read_text(path: Path | str) -> str:
+    """The UTF-8 text of a whole file; a byte that is not UTF-8 is an ``InputError`` naming it
+    and its line."""
+    with open_input(path) as fh:
+        raw = fh.read()
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise InputError(f"file must be UTF-8 (got byte 0x{raw[err.start]:02x} at byte "
+                         f"{err.start + 1})", file=display_name(path),
+                         line=raw.count(b"\n", 0, err.start) + 1) from None  # fmt: skip
 
 
 def read_json(path: Path | str) -> JSON:
     """The JSON value of a whole file (``system.json``, an export), strictly."""
-    with open_input(path) as fh:
-        raw = fh.read()
+    text = read_text(path)
     try:
-        return loads(decode_utf8(raw, "file"), "file")
+        return loads(text, "file")
     except InputError as err:
         raise err.at(file=display_name(path)) from None
 

@@ -73,9 +73,9 @@ class Span(msgspec.Struct, frozen=True, order=True, forbid_unknown_fields=True, 
         if type(self.text) is not str:
             raise InputError(f"'text' must be a string (got {quote(self.text)})")
         if self.start < 0:
-            raise InputError(f"'start' must be >= 0 (got {self.start})")
+            raise InputError(f"'start' must be >= 0 (got {quote(self.start)})")
         if self.end <= self.start:
-            raise InputError(f"'end' must be > start={self.start} (got {self.end})")
+            raise InputError(f"'end' must be > start={self.start} (got {quote(self.end)})")
         if len(self.text) != self.end - self.start:
             raise InputError(
                 f"'text' must have end-start={self.end - self.start} characters "
@@ -96,7 +96,7 @@ class Span(msgspec.Struct, frozen=True, order=True, forbid_unknown_fields=True, 
         prefix = f"{field}." if field else ""
         if self.end > len(doc_text):
             raise InputError(
-                f"'{prefix}end' must be <= len(text)={len(doc_text)} (got {self.end})"
+                f"'{prefix}end' must be <= len(text)={len(doc_text)} (got {quote(self.end)})"
             )
         if holds(doc_text, self.start, self.end, self.text):
             return self
@@ -107,6 +107,22 @@ class Span(msgspec.Struct, frozen=True, order=True, forbid_unknown_fields=True, 
                 f"(got {quote(self.text)})"
             )
         return self
+
+    @staticmethod
+    def violation(doc_text: str, start: int, end: int, text: str, field: str = "") -> InputError:
+        """The error of a span ``(start, end, text)`` that breaks the rule on ``doc_text``
+        (``end`` beyond the text first, then ``Span``'s own checks, then the slice), its fields
+        named under ``field`` (e.g. ``'entities[2].end'``)."""
+        prefix = f"{field}." if field else ""
+        if end > len(doc_text):
+            return InputError(f"'{prefix}end' must be <= len(text)={len(doc_text)} (got {quote(end)})")
+        try:
+            Span(start, end, text).check(doc_text, field)
+        except InputError as err:
+            if field and not err.message.startswith(f"'{prefix}"):
+                return InputError(f"'{prefix}" + err.message[1:])
+            return err
+        raise ValueError(f"the span {start}..{end} {text!r} holds")
 
     def overlaps(self, other: Span) -> bool:
         """True if the two ranges share at least one code point."""

@@ -3,7 +3,7 @@
 What it does
     ``compare(reference, other, texts)`` treats one annotator as the reference ("gold") and the
     other as the prediction and returns a JSON-ready dict. Everything that is matched is matched
-    by the evaluation harness (``sgie.scoring.evaluate`` and ``sgie.scoring.matching``): there is
+    by the evaluation harness (``sgie.scoring.official`` and ``sgie.scoring.matching``): there is
     one implementation of matching in SGIE. The measures, per layer:
 
     * entities -- SemEval ``strict`` F1 (same span, same type) and overlap F1 (the SemEval
@@ -70,7 +70,7 @@ def _semeval(result: JSON, *keys: str) -> JSONObject:
 def counts(docs: Mapping[str, DocAnnotations]) -> JSONObject:
     """Numbers of items per layer and type (entities by label, proposals by type/status,
     attributions by source type and quote type)."""
-    ents = Counter(e.label for d in docs.values() for e in d.entities or ())
+    ents = Counter[str](e.label for d in docs.values() for e in d.entities or ())
     props = [p for d in docs.values() for p in d.proposals or ()]
     atts = [a for d in docs.values() for a in d.attributions or ()]
     return {

@@ -26,7 +26,8 @@ What it does
     the document (via ``Span``), labels, from_name, attribute values and their target label,
     relation labels and endpoint labels, dangling relations, missing attributes, unlinked
     CONDITION/PARTICIPANT/SOURCE/CONTENT regions, exact duplicate regions, overlapping entity
-    regions (the entity layer is flat), relations duplicated.
+    regions (the entity layer is flat), relations duplicated, ``nested_in`` links that form a
+    cycle (an attribution nested in itself, a10 <-> a11; ``sgie.nesting``).
 
 What it does not do
     No server calls, no file I/O, no normalization of whole exports (``sgie.annotations.store``).
@@ -34,18 +35,28 @@ What it does not do
 
 from __future__ import annotations
 
+import typing
 from dataclasses import dataclass
+from typing import TypeVar
 
 from sgie import schema
 from sgie.errors import InputError, quote
+from sgie.nesting import nesting_cycle
 from sgie.records import (
     JSON,
     Argument,
     Attribution,
     DocAnnotations,
     Entity,
+    EntityLabel,
     JSONObject,
     Proposal,
+    ProposalPolarity,
+    ProposalStatus,
+    ProposalType,
+    QuoteType,
+    Role,
+    SourceType,
     expect_int,
     expect_list,
     expect_object,
@@ -199,6 +210,24 @@ def _check_structure(regions: dict[str, Region], links: list[Link]) -> None:
         seen_links.add(link)
 
 
+V = TypeVar("V", bound=str)
+_LABELS: tuple[EntityLabel, ...] = typing.get_args(EntityLabel)
+_ROLES: tuple[Role, ...] = typing.get_args(Role)
+_TYPES: tuple[ProposalType, ...] = typing.get_args(ProposalType)
+_STATUSES: tuple[ProposalStatus, ...] = typing.get_args(ProposalStatus)
+_POLARITIES: tuple[ProposalPolarity, ...] = typing.get_args(ProposalPolarity)
+_QUOTE_TYPES: tuple[QuoteType, ...] = typing.get_args(QuoteType)
+_SOURCE_TYPES: tuple[SourceType, ...] = typing.get_args(SourceType)
+
+
+def _member(value: str, values: tuple[V, ...], what: str) -> V:
+    """``value`` as a member of a closed value set (checked against the schema before)."""
+    for v in values:
+        if v == value:
+            return v
+    raise InputError(f"{what} must be one of {list(values)} (got {quote(value)})")
+
+
 def results_to_doc(results: JSON, doc_id: str, text: str) -> DocAnnotations:
     """One Label Studio annotation result list as typed, validated records."""
     regions, attributes, links = parse_results(results, text)
@@ -218,7 +247,7 @@ def results_to_doc(results: JSON, doc_id: str, text: str) -> DocAnnotations:
         return value
 
     entities = tuple(
-        Entity.at(r.id, r.span, r.label)
+        Entity.at(r.id, r.span, _member(r.label, _LABELS, "entity label"))
         for r in sorted(regions.values(), key=lambda r: (r.span, r.id))
         if r.layer == "entity"
     )
@@ -230,10 +259,11 @@ def results_to_doc(results: JSON, doc_id: str, text: str) -> DocAnnotations:
         for link in outgoing.get(r.id, []):
             target = regions[link.to_id]
             entity_id = target.id if target.layer == "entity" else None
-            args.append(Argument.at(link.label, target.span, entity_id))
+            args.append(Argument.at(_member(link.label, _ROLES, "role"), target.span, entity_id))
         proposals.append(Proposal.at(
-            r.id, r.span, required(r.id, "proposal_type"), required(r.id, "proposal_status"),
-            required(r.id, "proposal_polarity"),
+            r.id, r.span, _member(required(r.id, "proposal_type"), _TYPES, "proposal_type"),
+            _member(required(r.id, "proposal_status"), _STATUSES, "proposal_status"),
+            _member(required(r.id, "proposal_polarity"), _POLARITIES, "proposal_polarity"),
             tuple(sorted(args, key=lambda a: (schema.ROLE_NAMES.index(a.role), a.span))),
         ))  # fmt: skip
     cue_parts = {lk.to_id: lk.from_id for lk in links if lk.label == "cue"}
@@ -266,8 +296,12 @@ def results_to_doc(results: JSON, doc_id: str, text: str) -> DocAnnotations:
                              "relation (got none)")  # fmt: skip
         attributions.append(Attribution(
             r.id, tuple(sorted([r.span, *by["cue"]])), tuple(by["source"]), tuple(by["content"]),
-            required(r.id, "quote_type"), required(r.id, "source_type"), parent,
+            _member(required(r.id, "quote_type"), _QUOTE_TYPES, "quote_type"),
+            _member(required(r.id, "source_type"), _SOURCE_TYPES, "source_type"), parent,
         ))  # fmt: skip
+    cycle = nesting_cycle({a.id: a.parent_id for a in attributions})
+    if cycle is not None:
+        raise InputError(f"'nested_in' relations must not form a cycle (got {' -> '.join(cycle)})")
     for r in regions.values():
         if r.label in (schema.CONDITION, schema.PARTICIPANT, schema.SOURCE, schema.CONTENT):
             if not incoming.get(r.id):

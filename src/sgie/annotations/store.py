@@ -26,6 +26,7 @@ What it does not do
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -136,7 +137,7 @@ def normalize_result(items: Sequence[JSON]) -> list[JSONObject]:
 
 
 def normalize_task(
-    task: Mapping[str, JSON], annotator_of: Mapping[str | int, str] | None = None
+    task: Mapping[str, JSON], annotator_of: Mapping[JSON, str] | None = None
 ) -> Task:
     """A task from a Label Studio JSON export (or from this store) in normalized form.
 
@@ -179,8 +180,14 @@ def normalize_task(
     return {"data": dict(data), "annotations": annotations, "predictions": predictions}
 
 
-def dumps_export(tasks: Sequence[Task]) -> str:
-    ordered = sorted(tasks, key=lambda t: str(t["data"]["doc_id"]))
+def _doc_id(task: Mapping[str, object]) -> str:
+    data = task["data"]
+    return str(data["doc_id"]) if isinstance(data, dict) else ""
+
+
+def dumps_export(tasks: Sequence[Task] | Sequence[JSONObject]) -> str:
+    """The export file's text: tasks by document id, sorted keys, two-space indent."""
+    ordered = sorted(tasks, key=_doc_id)
     return json.dumps(ordered, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
@@ -220,9 +227,24 @@ def _records(
         raise InputError(f"task {quote(doc_id)} {who}: {err.message}", file=source) from None
 
 
+def check_raw_file(corpus: Corpus, doc_id: str) -> None:
+    """``InputError`` naming the raw file if its sha256 is not the pinned one (so that a changed
+    corpus file is not blamed on the export)."""
+    record = corpus.by_id()[doc_id].record
+    path = corpus.root / record.source_file
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    if digest != record.sha256:
+        raise InputError(f"'sha256' of the raw file of document {quote(doc_id)} must be {record.sha256} "
+                         f"(got {digest}): the corpus file changed, not the export",
+                         file=str(path))  # fmt: skip
+
+
 def validate_tasks(tasks: Sequence[JSON], corpus: Corpus, source: str = EXPORT_FILE) -> Store:
     """Validate normalized tasks against the corpus; ``InputError`` names task and annotator."""
     docs = corpus.by_id()
+    if not tasks:
+        raise InputError("export must hold a task per annotated document (got [], which would "
+                         "delete every annotation)", file=source)  # fmt: skip
     by_annotator: dict[str, dict[str, DocAnnotations]] = {}
     by_model: dict[str, dict[str, DocAnnotations]] = {}
     seen: set[str] = set()
@@ -240,6 +262,7 @@ def validate_tasks(tasks: Sequence[JSON], corpus: Corpus, source: str = EXPORT_F
             raise InputError(f"'[{t}].data.doc_id' must be unique (got {quote(doc_id)} again)", file=source)
         seen.add(doc_id)
         if data["text"] != docs[doc_id].text:
+            check_raw_file(corpus, doc_id)
             raise InputError(f"'[{t}].data.text' of {quote(doc_id)} must equal the corpus text",
                              file=source)  # fmt: skip
         names = [a["completed_by"] for a in norm["annotations"]]
@@ -262,11 +285,15 @@ def validate_tasks(tasks: Sequence[JSON], corpus: Corpus, source: str = EXPORT_F
     return Store(tuple(normalized), by_annotator, by_model)
 
 
+def store_path(annotations_dir: Path | str | None = None) -> Path:
+    """Where the export of ``annotations_dir`` (default: the repository's) lives."""
+    return (Path(annotations_dir) if annotations_dir else default_annotations_dir()) / EXPORT_FILE
+
+
 def load_store(annotations_dir: Path | str | None = None, corpus: Corpus | None = None) -> Store:
     """The committed export, validated. An absent export is an empty store."""
-    folder = Path(annotations_dir) if annotations_dir else default_annotations_dir()
     corpus = corpus or load_corpus(default_corpus_dir())
-    path = folder / EXPORT_FILE
+    path = store_path(annotations_dir)
     if not path.is_file():
         return Store((), {}, {})
     return validate_tasks(expect_list(read_json(path), "export"), corpus, display_name(path))

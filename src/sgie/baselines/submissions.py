@@ -63,7 +63,7 @@ class _System(NamedTuple):
     description: str
     type: str
     url: str | None
-    layers: list[str]
+    layers: Sequence[str]
     ranked: bool
     provenance: str
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from sgie.annotations.store import default_annotations_dir, load_store
-from sgie.atomic import write_text_atomic
+from sgie.annotations.store import default_annotations_dir, load_store, store_path
+from sgie.atomic import write_texts_together
 from sgie.corpus.manifest import default_corpus_dir, load_corpus
 from sgie.errors import InputError
 
@@ -27,7 +27,8 @@ def cmd_agreement(args: argparse.Namespace) -> int:
     corpus = load_corpus(default_corpus_dir())
     store = load_store(folder, corpus)
     if not store.annotations:
-        raise InputError("no annotations committed yet (annotations/export.json is absent)")
+        raise InputError("the export must exist and hold annotations (got none)",
+                         file=str(store_path(folder)))  # fmt: skip
     report = agreement_report(store, corpus)
     files = {folder / "agreement.json": dumps_json(report), folder / "AGREEMENT.md": render_markdown(report)}
     if args.check:
@@ -36,7 +37,7 @@ def cmd_agreement(args: argparse.Namespace) -> int:
         for p in stale:
             print(f"stale: {p} (run `sgie agreement`)")
         return 1 if stale else 0
-    for path, text in files.items():
-        write_text_atomic(path, text)
+    write_texts_together(files)  # both or neither
+    for path in files:
         print(f"wrote {path}")
     return 0

@@ -13,8 +13,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from sgie.annotations.store import load_store
-from sgie.atomic import write_text_atomic
+from sgie.annotations.store import load_store, store_path
+from sgie.atomic import write_texts_together
 from sgie.corpus.manifest import default_corpus_dir, load_corpus
 from sgie.errors import InputError
 
@@ -47,9 +47,8 @@ def _write_or_check(files: dict[Path, str], check: bool, command: str) -> int:
         for path in old:
             print(f"stale: {path} (run `{command}`)")
         return 1 if old else 0
-    for path, text in files.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_text_atomic(path, text)
+    write_texts_together(files)  # all or none
+    for path in files:
         print(f"wrote {path}")
     return 0
 
@@ -62,7 +61,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     corpus = load_corpus(default_corpus_dir())
     store = load_store(corpus=corpus)
     if not store.annotations:
-        raise InputError("no annotations committed yet (annotations/export.json is absent)")
+        raise InputError("the export must exist and hold annotations (got none)", file=str(store_path()))
     try:
         files = build_files(root, corpus, store, spacy=args.spacy, spacy_model=args.spacy_model)
     except ModelUnavailable as err:

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from sgie.corpus.manifest import default_corpus_dir, load_corpus
+from sgie.errors import InputError
 from sgie.leaderboard.bootstrap import RESAMPLES, SEED, Settings
 from sgie.leaderboard.build import analyse, check_outputs, render_outputs, write_outputs
 from sgie.leaderboard.clusters import UNITS
@@ -57,8 +58,28 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.set_defaults(func=cmd_leaderboard)
 
 
+def _no_submissions(submissions_dir: Path, out_dir: Path, check: bool) -> int:
+    """No submission: fine for a fresh repository, but a leaderboard left in ``out_dir`` would
+    list systems that are gone (``--check``: exit 1; writing: refused, nothing deleted)."""
+    left = check_outputs(out_dir, {})
+    if check:
+        for problem in left:
+            print(f"stale: {problem}")
+        return 1 if left else 0
+    if left:
+        raise InputError(f"submissions folder {submissions_dir} must hold a submission while "
+                         f"{out_dir} holds a leaderboard (got none; {len(left)} generated files "
+                         f"would be left stale): restore the submissions or delete those files")  # fmt: skip
+    print(f"no submissions in {submissions_dir}: nothing to do (see eval/README.md)", file=sys.stderr)
+    return 0
+
+
 def cmd_leaderboard(args: argparse.Namespace) -> int:
     started = time.perf_counter()
+    if args.resamples < 1:
+        raise InputError(f"'--resamples' must be >= 1 (got {args.resamples})")
+    if args.seed < 0:
+        raise InputError(f"'--seed' must be >= 0 (got {args.seed})")
     eval_dir = default_eval_dir()
     submissions_dir = args.submissions or eval_dir / "submissions"
     out_dir = args.output or eval_dir
@@ -72,8 +93,7 @@ def cmd_leaderboard(args: argparse.Namespace) -> int:
         print(f"{len(subs)} valid submission(s) in {submissions_dir}")
         return 0
     if not subs:
-        print(f"no submissions in {submissions_dir}: nothing to do (see eval/README.md)", file=sys.stderr)
-        return 0
+        return _no_submissions(submissions_dir, out_dir, args.check)
     lb = analyse(gold, subs, Settings(resamples=args.resamples, seed=args.seed), args.unit)
     outputs = render_outputs(lb)
     seconds = time.perf_counter() - started

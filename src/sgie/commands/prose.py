@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from sgie.atomic import write_text_atomic
+from sgie.atomic import write_texts_together
 from sgie.corpus.manifest import default_corpus_dir
 from sgie.prose import stale_files
 
@@ -20,10 +20,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def cmd_prose(args: argparse.Namespace) -> int:
     root = args.root or default_corpus_dir().parent
     stale = stale_files(root)
-    for path, text in stale.items():
-        if args.check:
-            print(f"stale numbers: {path} (run `sgie prose`)")
-        else:
-            write_text_atomic(path, text)
-            print(f"updated {path}")
+    if not args.check:
+        write_texts_together({Path(p): t for p, t in stale.items()})  # all or none
+    for path in stale:
+        print(f"stale numbers: {path} (run `sgie prose`)" if args.check else f"updated {path}")
     return 1 if (stale and args.check) else 0

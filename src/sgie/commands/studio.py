@@ -19,11 +19,15 @@ import sys
 import time
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING
 
 from sgie.annotations.store import ANNOTATORS, EXPORT_FILE, default_annotations_dir
 from sgie.atomic import write_text_atomic
 from sgie.corpus.manifest import default_corpus_dir, load_corpus
-from sgie.errors import InputError
+from sgie.errors import InputError, ServiceError
+
+if TYPE_CHECKING:
+    from label_studio_sdk.client import LabelStudio
 
 DEFAULT_PROJECT = "SGIE"
 
@@ -130,7 +134,7 @@ def cmd_config(args: argparse.Namespace) -> int:
     return 0
 
 
-def _do_push(args: argparse.Namespace, client: object) -> None:
+def _do_push(args: argparse.Namespace, client: LabelStudio) -> None:
     from sgie.studio.push import push
 
     summary = push(
@@ -182,7 +186,14 @@ def _raise_stop(signum: int, frame: FrameType | None) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from sgie.studio.client import ServerAddress, clear_state, connect, resolve_server, write_state
+    from sgie.studio.client import (
+        ServerAddress,
+        clear_state,
+        connect,
+        resolve_server,
+        state_path,
+        write_state,
+    )
     from sgie.studio.server import TEMPLATE_MARKER, StudioServer, label_studio_version, template_dir
 
     if args.url:  # an existing server: check it (and push), nothing to start or stop
@@ -193,6 +204,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             _do_push(args, client)
         return 0
 
+    state_path()  # the cache folder must be outside the repository: refused before starting
     token = args.token or os.environ.get("SGIE_STUDIO_TOKEN")
     password = os.environ.get("SGIE_STUDIO_PASSWORD")
     server = StudioServer(port=args.port or None, data_dir=args.data_dir, token=token,
@@ -205,13 +217,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
             print(f"(first start: migrating a database once, about a minute; cached in "
                   f"{template_dir()})", flush=True)  # fmt: skip
         with server:
-            write_state(server.url, str(server.token), int(server.pid or 0))
+            pid = int(server.pid or 0)
+            write_state(server.url, str(server.token), pid)
             try:
                 if args.push:
                     _do_push(args, connect(ServerAddress(server.url, str(server.token), "serve")))
                 where = (f"{server.data_dir} (kept)" if args.data_dir
                          else f"{server.data_dir} (removed on exit: pull before stopping)")  # fmt: skip
-                print(f"Label Studio is running at {server.url} (pid {server.pid})")
+                print(f"Label Studio is running at {server.url} (pid {pid})")
                 print(f"  log in as:  {server.username}"
                       + ("" if password else f"  password: {server.password}"))  # fmt: skip
                 print("  API token:  " + ("(from $SGIE_STUDIO_TOKEN)" if token else str(server.token)))
@@ -221,10 +234,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
                 while server.running():
                     time.sleep(0.5)
                 server.stop(keep_log=True)
-                raise InputError(f"label-studio (pid {server.pid}) exited on its own "
-                                 f"(log: {server.log_path})")  # fmt: skip
+                raise ServiceError(f"label-studio (pid {pid}) exited on its own "
+                                   f"(log: {server.log_path})")  # fmt: skip
             finally:
-                clear_state(int(server.pid or 0))
+                clear_state(pid)
     except (KeyboardInterrupt, _Stop):
         print("stopped Label Studio", flush=True)
         return 0

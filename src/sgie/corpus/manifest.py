@@ -199,9 +199,13 @@ def parse_record(value: JSON) -> DocumentRecord:
 
 
 def read_raw(path: Path) -> str:
-    """A raw file as text, exactly (no newline translation)."""
-    with open(path, encoding="utf-8", newline="") as fh:
-        return fh.read()
+    """A raw file as text, exactly (no newline translation); not UTF-8: ``InputError``."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:  # a corrupted raw file: say which one
+        raise InputError(f"raw file must be UTF-8 (got byte 0x{data[err.start]:02x} at offset "
+                         f"{err.start}): the corpus file changed", file=str(path)) from None  # fmt: skip
 
 
 def load_records(corpus_dir: Path) -> tuple[DocumentRecord, ...]:

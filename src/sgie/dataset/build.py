@@ -12,10 +12,10 @@ What it does
       (``sgie.dataset.card``);
     * ``croissant.json`` (``sgie.dataset.croissant``).
 
-    Everything is generated into a staging folder inside ``out_root`` first (each file via
-    ``sgie.atomic``); only when all files exist are they moved into place with ``os.replace``
-    (same file system), and Parquet files under ``data/`` that the build no longer produces
-    are removed. A failure before the move leaves ``out_root`` untouched.
+    Everything is generated in memory first; then all files are replaced together, and Parquet
+    files under ``data/`` that the build no longer produces removed, as one unit
+    (``sgie.atomic.replace_together``): a failure while generating or writing leaves the
+    previous files of ``out_root`` intact (a write error is one ``ServiceError`` line).
 
     ``check(repo_root)`` builds into a temporary folder and lists the files of ``repo_root``
     that differ from the fresh build (or are missing, or are stale Parquet files), plus the
@@ -29,15 +29,13 @@ What it does not do
 from __future__ import annotations
 
 import hashlib
-import os
-import shutil
 import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from sgie.annotations.store import load_store
-from sgie.atomic import write_bytes_atomic, write_text_atomic
+from sgie.atomic import replace_together
 from sgie.corpus.manifest import SPLITS, load_corpus
 from sgie.dataset import croissant as croissant_mod
 from sgie.dataset.card import CardData, SplitStats, data_path, render_readme
@@ -105,14 +103,11 @@ def build(
     store = load_store(Path(annotations_dir) if annotations_dir else repo_root / "annotations", corpus)
     rows = build_rows(corpus, store)
     hashes = content_hashes(corpus, store)
-    out_root.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".sgie-build-", dir=out_root))
-    try:
-        stats: dict[str, dict[str, SplitStats]] = {}
-        sha: dict[str, str] = {}
-        produced: list[str] = []
+    stats: dict[str, dict[str, SplitStats]] = {}
+    sha: dict[str, str] = {}
+    outputs: dict[str, bytes] = {}
+    with tempfile.TemporaryDirectory(prefix="sgie-build-") as scratch:
         for config in CONFIG_LIST:
-            features = config.features
             for split in SPLITS:
                 path = data_path(config.name, split)
                 split_rows = rows.by_config[config.name][split]
@@ -120,31 +115,28 @@ def build(
                     stats.setdefault(config.name, {})[split] = SplitStats(0, 0, 0)
                     progress(f"skipped {path}: 0 rows (an empty split has no file and is not declared)")
                     continue
-                data = to_parquet(split_rows, features)
-                write_bytes_atomic(staging / path, data)
+                data = outputs[path] = to_parquet(split_rows, config.features)
+                measured = Path(scratch) / "measure.parquet"  # num_bytes reads a path (see parquet)
+                measured.write_bytes(data)
                 stats.setdefault(config.name, {})[split] = SplitStats(
-                    len(split_rows), num_bytes(staging / path), len(data))
+                    len(split_rows), num_bytes(measured), len(data))
                 sha[path] = hashlib.sha256(data).hexdigest()
-                produced.append(path)
-                progress(f"wrote {path}: {len(split_rows)} rows")
-        card = CardData(DATASET_VERSION, hashes, stats, rows)
-        write_text_atomic(staging / README, render_readme(_read_text(repo_root / README), card))
-        progress(f"wrote {README}: front matter and generated regions")
-        write_text_atomic(staging / CROISSANT, croissant_mod.dumps(croissant_mod.croissant(card, sha)))
-        progress(f"wrote {CROISSANT}: Croissant 1.0 with the RAI fields")
-        produced += [README, CROISSANT]
-        for rel in produced:
-            target = out_root / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(staging / rel, target)
-        for rel in _stale(out_root, set(produced)):
-            (out_root / rel).unlink()
-            folder = (out_root / rel).parent
-            if folder != out_root / DATA_DIR and not any(folder.iterdir()):
-                folder.rmdir()
-            progress(f"removed {rel}: no longer built")
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+                progress(f"built {path}: {len(split_rows)} rows")
+    card = CardData(DATASET_VERSION, hashes, stats, rows)
+    outputs[README] = render_readme(_read_text(repo_root / README), card).encode("utf-8")
+    progress(f"built {README}: front matter and generated regions")
+    outputs[CROISSANT] = croissant_mod.dumps(croissant_mod.croissant(card, sha)).encode("utf-8")
+    progress(f"built {CROISSANT}: Croissant 1.0 with the RAI fields")
+    produced = list(outputs)
+    stale = _stale(out_root, set(produced))
+    replace_together({out_root / rel: data for rel, data in outputs.items()},
+                     [out_root / rel for rel in stale])  # fmt: skip
+    progress(f"wrote {len(outputs)} files together")
+    for rel in stale:
+        folder = (out_root / rel).parent
+        if folder != out_root / DATA_DIR and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+        progress(f"removed {rel}: no longer built")
     problems = changelog_problems(_read_text(repo_root / CHANGELOG_FILE), hashes)
     return BuildResult(out_root, tuple(produced), stats, rows, hashes, DATASET_VERSION, tuple(problems))
 

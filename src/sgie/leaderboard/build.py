@@ -2,14 +2,15 @@
 
 What it does
     ``analyse(gold, submissions, settings, unit)`` scores each submission with the official
-    scorer (``sgie.scoring.evaluate``), splits the test set into resampling clusters
+    scorer (``sgie.scoring.official``), splits the test set into resampling clusters
     (``sgie.leaderboard.clusters``), draws the shared resamples once and computes every
     system's headline intervals and every pair's paired tests (``sgie.leaderboard.bootstrap``),
     then ranks the ranked systems per metric and marks statistically tied neighbours
     (``sgie.leaderboard.ranking``). ``render_outputs`` turns the ``Leaderboard`` into the
     generated files (relative path -> bytes): ``LEADERBOARD.md``, ``results/<system>.json``,
-    ``leaderboard.png``. ``write_outputs`` publishes them only after all are computed (each
-    written atomically; result files of removed submissions are deleted); ``check_outputs``
+    ``leaderboard.png``. ``write_outputs`` publishes them only after all are computed, as one
+    unit (``sgie.atomic.replace_together``; result files of removed submissions are deleted in
+    the same unit); ``check_outputs``
     lists what a regeneration would change (text files byte for byte; the PNG by the hash of
     the plotted data it embeds, since PNG bytes depend on the matplotlib/FreeType build).
 
@@ -27,15 +28,16 @@ from pathlib import Path
 
 import numpy as np
 
-from sgie.atomic import write_bytes_atomic
+from sgie.atomic import replace_together
 from sgie.leaderboard.bootstrap import Comparison, Interval, Settings, compare, draw, system_intervals
 from sgie.leaderboard.clusters import Clusters, System, build_clusters
 from sgie.leaderboard.headline import LAYERS, METRICS, Counts, official_f1, vector
 from sgie.leaderboard.ranking import rank, ties
 from sgie.leaderboard.submissions import Submission
 from sgie.records import JSON, JSONObject
-from sgie.scoring.evaluate import Result, evaluate
 from sgie.scoring.gold import GoldSet
+from sgie.scoring.official import evaluate
+from sgie.scoring.result import Result
 
 LEADERBOARD_FILE = "LEADERBOARD.md"
 PLOT_FILE = "leaderboard.png"
@@ -149,7 +151,8 @@ def analyse(
     }  # fmt: skip
     systems = [System(s.id, s.predictions.docs, s.predictions.ungrounded) for s in subs]
     clusters = build_clusters(gold.docs, gold.texts, systems, unit,
-                              {k: r.per_document for k, r in results.items()})
+                              {k: r.per_document for k, r in results.items()},
+                              {k: r.layers for k, r in results.items()})
     strata = list(clusters.sizes().values())
     draws = draw(strata, settings)
     vectors: dict[str, dict[str, Counts | None]] = {}
@@ -179,8 +182,8 @@ def analyse(
     for m in METRICS:
         points = {s.id: _interval_point(intervals[s.id][m]) for s in subs if s.info.ranked}
         ranked = rank(points)
-        for k, place in ranked:
-            ranks[k][m] = place
+        for system_id, place in ranked:
+            ranks[system_id][m] = place
 
         def p_value(x: str, y: str, m: str = m) -> float | None:
             c = comparisons[(x, y)][m]
@@ -215,38 +218,58 @@ def _stale(out_dir: Path, outputs: Mapping[str, bytes]) -> list[Path]:
 
 
 def write_outputs(out_dir: Path, outputs: Mapping[str, bytes]) -> list[Path]:
-    """Write every output (atomically each) and delete stale result files; the paths written.
-    Files already holding the content are left alone, and so is a plot of the same data (its
-    bytes may differ under another matplotlib/FreeType build; see ``check_outputs``)."""
-    from sgie.leaderboard.plot import png_data_hash
-
-    written = []
+    """Replace every changed output and delete stale result files, all together
+    (``sgie.atomic.replace_together``: a failure leaves the previous set intact); the paths of
+    the outputs. Files already holding the content are left alone, and so is a valid plot of
+    the same data (its bytes may differ under another matplotlib/FreeType build; see
+    ``check_outputs``)."""
+    changed = {}
     for rel, data in outputs.items():
         path = out_dir / rel
         old = path.read_bytes() if path.is_file() else None
-        same = old == data or (rel == PLOT_FILE and old is not None
-                               and png_data_hash(old) == png_data_hash(data))  # fmt: skip
-        if not same:
-            write_bytes_atomic(path, data)
-        written.append(path)
-    for p in _stale(out_dir, outputs):
-        p.unlink()
-    return written
+        if old != data and not (rel == PLOT_FILE and old is not None and _same_plot(old, data)):
+            changed[path] = data
+    replace_together(changed, _stale(out_dir, outputs))
+    return [out_dir / rel for rel in outputs]
+
+
+def _valid_png(png: bytes) -> bool:
+    """Whether ``png`` decodes completely (a file truncated after its header chunks -- which
+    still hold the data hash -- does not)."""
+    import io
+
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(png)) as image:
+            image.load()
+    except (OSError, ValueError, SyntaxError):
+        return False
+    return True
+
+
+def _same_plot(old: bytes, new: bytes) -> bool:
+    """``old`` is a complete plot of the same data as ``new``."""
+    from sgie.leaderboard.plot import png_data_hash
+
+    return png_data_hash(old) == png_data_hash(new) and _valid_png(old)
 
 
 def check_outputs(out_dir: Path, outputs: Mapping[str, bytes]) -> list[str]:
-    """What regenerating would change in ``out_dir`` (empty: the committed files are current)."""
-    from sgie.leaderboard.plot import png_data_hash
-
+    """What regenerating would change in ``out_dir`` (empty: the committed files are current).
+    With no outputs at all (no submissions), every generated file present is stale."""
     problems = []
     for rel, data in outputs.items():
         path = out_dir / rel
         if not path.is_file():
             problems.append(f"{path}: missing")
         elif rel == PLOT_FILE:
-            if png_data_hash(path.read_bytes()) != png_data_hash(data):
-                problems.append(f"{path}: plots different data")
+            if not _same_plot(path.read_bytes(), data):
+                problems.append(f"{path}: plots different data or is not a complete PNG")
         elif path.read_bytes() != data:
             problems.append(f"{path}: differs from a regeneration")
     problems += [f"{p}: stale (no such submission)" for p in _stale(out_dir, outputs)]
+    if not outputs:
+        problems += [f"{out_dir / rel}: stale (no submissions)" for rel in (LEADERBOARD_FILE, PLOT_FILE)
+                     if (out_dir / rel).exists()]  # fmt: skip
     return problems

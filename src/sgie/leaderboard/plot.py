@@ -24,7 +24,7 @@ import struct
 from typing import TypedDict
 
 from sgie.leaderboard.build import Leaderboard
-from sgie.leaderboard.headline import HEADLINE, LAYERS, OVERALL
+from sgie.leaderboard.headline import HEADLINE, LAYERS, OVERALL, attempted
 
 DATA_KEY = "sgie-data-sha256"
 PLOT_VERSION = 2  # part of the hash: bump when the drawing changes
@@ -49,16 +49,14 @@ def plot_data(lb: Leaderboard) -> list[PlotRow]:
         cells: dict[str, Cell] = {}
         for m in PANELS:
             i = e.intervals.get(m)
-            attempted = (all(e.submission.attempts(k) for k in LAYERS) if m == OVERALL
-                         else e.submission.attempts(m))  # fmt: skip
-            if not attempted:
+            if not attempted(e.submission.attempts, m):
                 cells[m] = "not attempted"
             elif i is None or i.point is None:
                 cells[m] = "n/a"
             else:
                 cells[m] = [round(i.point, 6), *(None if x is None else round(x, 6) for x in (i.low, i.high))]
         info = e.submission.info
-        label = info.name
+        label = info.name.replace("$", r"\$")  # literal: no mathtext
         if not info.ranked:
             mark = "ceiling" if info.type == "annotator" else "unranked"
             label += "" if mark in label.lower() else f" ({mark})"

@@ -7,7 +7,8 @@ What it does
     overall table as plain text for the terminal. Conventions (same as ``sgie evaluate``):
     percentages with one decimal; ``—`` = layer not attempted (never 0); ``n/a`` = undefined
     (e.g. no gold items); rows with ``ranked: false`` are shown first and marked ``ceiling``
-    (annotators) or ``unranked``, without a rank.
+    (annotators) or ``unranked``, without a rank. System names are escaped (``md_text``): a
+    name cannot break a table, start a heading or inject HTML.
 
 What it does not do
     No statistics (``sgie.leaderboard.build``); no file writing.
@@ -15,27 +16,24 @@ What it does not do
 
 from __future__ import annotations
 
+import html
+import re
+
 from sgie.leaderboard.build import PLOT_FILE, RESULTS_DIR, Entry, Leaderboard
-from sgie.leaderboard.headline import HEADLINE, LAYERS, OVERALL
+from sgie.leaderboard.headline import HEADLINE, LAYERS, OVERALL, TITLES, attempted
+from sgie.scoring.layers import LAYERS as LAYER_DECLARATIONS
+from sgie.scoring.layers import OVERALL as OVERALL_METRIC
 
 NOT_ATTEMPTED = "—"
 UNDEFINED = "n/a"
-TITLES = {"entities": "Entities", "proposals": "Proposals", "attributions": "Attributions",
-          OVERALL: "Overall"}  # fmt: skip
 
 
 def pct(x: float | None) -> str:
     return UNDEFINED if x is None else f"{100 * x:.1f}"
 
 
-def _attempted(e: Entry, metric: str) -> bool:
-    if metric == OVERALL:
-        return all(e.submission.attempts(k) for k in LAYERS)
-    return e.submission.attempts(metric)
-
-
 def f1_cell(e: Entry, metric: str, ci: bool = True) -> str:
-    if not _attempted(e, metric):
+    if not attempted(e.submission.attempts, metric):
         return NOT_ATTEMPTED
     i = e.intervals.get(metric)
     if i is None or i.point is None:
@@ -54,15 +52,25 @@ def rank_cell(e: Entry, metric: str) -> str:
 
 
 def tied_cell(lb: Leaderboard, e: Entry, metric: str) -> str:
-    return ", ".join(f"{lb.entry(k).submission.info.name} (p={p:.2f})" for k, p in e.ties.get(metric, ()))
+    return ", ".join(f"{md_text(lb.entry(k).submission.info.name)} (p={p:.2f})"
+                     for k, p in e.ties.get(metric, ()))  # fmt: skip
 
 
-def _esc(text: str) -> str:
-    return text.replace("|", "\\|")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+_MARKDOWN = re.compile(r"([\\`*_\[\]|#!~])")
+
+
+def md_text(text: str) -> str:
+    """``text`` (a system name from system.json) as literal inline Markdown: line breaks and
+    other control characters become one space (no new rows, headings or paragraphs), Markdown
+    punctuation is backslash-escaped (``|`` cannot end a table cell) and ``&<>`` become HTML
+    entities (no raw HTML)."""
+    text = _CONTROL.sub(" ", text)
+    return html.escape(_MARKDOWN.sub(r"\\\1", text), quote=False)
 
 
 def _system_cell(e: Entry) -> str:
-    return f"[{_esc(e.submission.info.name)}](submissions/{e.id}/system.json)"
+    return f"[{md_text(e.submission.info.name)}](submissions/{e.id}/system.json)"
 
 
 def _prf_cells(e: Entry, layer: str) -> list[str]:
@@ -136,12 +144,10 @@ def _method(lb: Leaderboard) -> list[str]:
     return [
         "## Method",
         "",
-        "Headline metrics (the official scorer, `sgie evaluate`; definitions in `sgie.scoring.evaluate`):",
+        "Headline metrics (the official scorer, `sgie evaluate`; definitions in `sgie.scoring.official`):",
         "",
-        f"* entities: **{HEADLINE['entities']}** (SemEval-2013 strict: same boundaries and type);",
-        f"* proposals: **{HEADLINE['proposals']}** (one-to-one; a prediction overlapping a gold proposal);",
-        f"* attributions: **{HEADLINE['attributions']}** (cue, source and content spans all overlap);",
-        f"* overall: **{HEADLINE[OVERALL]}**, for systems attempting all three.",
+        *(f"* {x.name}: **{x.headline}** ({x.headline_note});" for x in LAYER_DECLARATIONS),
+        f"* {OVERALL}: **{HEADLINE[OVERALL]}**, {OVERALL_METRIC.headline_note}.",
         "",
         "Statistics (`sgie.leaderboard.bootstrap`): each resample draws clusters with replacement and "
         "sums their counts, so every metric is recomputed exactly as the scorer computes it; the "

@@ -12,7 +12,7 @@ What it does
       (``false`` for rows shown but not ranked: annotators, who are the ceiling, must be
       ``false``), ``provenance`` (how the predictions were made, with model/package versions);
     * ``predictions.jsonl`` -- predictions for the **test** split in the prediction format of
-      ``sgie.scoring.evaluate`` (read by ``sgie.scoring.predictions``, so every check of
+      ``sgie.scoring.official`` (read by ``sgie.scoring.predictions``, so every check of
       ``sgie evaluate`` applies), covering every test document, with exactly the layers that
       ``system.json`` declares;
     * optionally ``predictions.<split>.jsonl`` for ``train`` / ``validation``, checked the same
@@ -42,15 +42,15 @@ from sgie.atomic import write_text_atomic
 from sgie.errors import InputError, quote
 from sgie.records import JSON, JSONObject
 from sgie.safeio import display_name, read_json
-from sgie.scoring.evaluate import LAYERS
 from sgie.scoring.gold import GoldSet
+from sgie.scoring.layers import LAYER_NAMES as LAYERS
 from sgie.scoring.predictions import PredictionSet, read_predictions
 
 SCHEMA_FILE = "eval/system.schema.json"
 SYSTEM_FILE = "system.json"
 PREDICTIONS_FILE = "predictions.jsonl"
 SYSTEM_TYPES: tuple[str, ...] = ("rules", "off-the-shelf model", "annotator", "trivial", "llm", "other")
-SYSTEM_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+SYSTEM_ID = re.compile(r"[a-z0-9][a-z0-9._-]*")  # used with fullmatch: no trailing newline
 OTHER_SPLITS: tuple[str, ...] = ("train", "validation")
 
 
@@ -146,9 +146,16 @@ def parse_system(value: JSON, source: str = SYSTEM_FILE) -> SystemInfo:
     )  # fmt: skip
 
 
+def _regular_file(path: Path, what: str) -> None:
+    """``InputError`` unless ``path`` is a regular file (a FIFO would block, a folder fail)."""
+    if path.is_file():
+        return
+    found = "no such file" if not path.exists() else "a folder" if path.is_dir() else "not a regular file"
+    raise InputError(f"submission must have {what} as a regular file (got {found})", file=str(path))
+
+
 def read_system(path: Path) -> SystemInfo:
-    if not path.exists():
-        raise InputError(f"submission must have a {SYSTEM_FILE} (got no such file)", file=display_name(path))
+    _regular_file(path, SYSTEM_FILE)
     return parse_system(read_json(path), display_name(path))
 
 
@@ -193,14 +200,12 @@ def load_submission(
     folder: Path, gold: GoldSet, split_texts: Mapping[str, Mapping[str, str]] | None = None
 ) -> Submission:
     """One submission folder, validated (see the module docstring)."""
-    if not SYSTEM_ID.match(folder.name):
+    if not SYSTEM_ID.fullmatch(folder.name):
         raise InputError(f"submission folder name must match {SYSTEM_ID.pattern} (got {quote(folder.name)})",
                          file=str(folder))  # fmt: skip
     info = read_system(folder / SYSTEM_FILE)
     test_file = folder / PREDICTIONS_FILE
-    if not test_file.is_file():
-        raise InputError(f"submission must have {PREDICTIONS_FILE} (test split predictions)",
-                         file=str(folder))
+    _regular_file(test_file, f"{PREDICTIONS_FILE} (test split predictions)")
     predictions = _check_predictions(test_file, gold.texts, info, "test")
     for path in sorted(folder.glob("predictions.*.jsonl")):
         split = path.name[len("predictions.") : -len(".jsonl")]
@@ -208,6 +213,7 @@ def load_submission(
             raise InputError(f"file name must be {PREDICTIONS_FILE} (test) or predictions.<split>.jsonl "
                              f"with split in {list(OTHER_SPLITS)} (got {quote(path.name)})",
                              file=str(path))  # fmt: skip
+        _regular_file(path, path.name)
         if split_texts is not None:
             _check_predictions(path, split_texts[split], info, split)
     return Submission(folder.name, info, predictions, folder)

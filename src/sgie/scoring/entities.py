@@ -55,7 +55,8 @@ from sgie.scoring.counts import (
     semeval_json,
 )
 from sgie.scoring.matching import overlapping_pairs
-from sgie.scoring.semeval import SCHEMES, Scheme, entity_candidates, match_entities
+from sgie.scoring.outcomes import ItemOutcome, ItemRef, Mismatch, OutcomeKind
+from sgie.scoring.semeval import SCHEMES, Outcome, Scheme, entity_candidates, match_entities
 
 _ZERO = SemEvalCounts()
 _LABELS = schema.ENTITY_LABELS
@@ -73,9 +74,17 @@ def _fives(values: Sequence[int]) -> Iterator[tuple[int, ...]]:
     return zip(*[it] * _FIELDS, strict=False)
 
 
+def _f1_of(block: JSON) -> float | None:
+    """The ``f1`` of a metric block."""
+    assert isinstance(block, dict)
+    f1 = block["f1"]
+    assert f1 is None or isinstance(f1, float)
+    return f1
+
+
 def _scheme_json(micro: JSONObject, per_type: dict[str, JSON]) -> JSONObject:
     """A scheme's JSON block from its micro block and its per-type blocks (both fresh)."""
-    macro = macro_f1(c["f1"] for c in per_type.values())  # type: ignore[index,misc]
+    macro = macro_f1(_f1_of(c) for c in per_type.values())
     micro["macro_f1"] = macro
     if macro is None:
         reason: dict[str, JSON] = dict(micro["reason"])  # type: ignore[arg-type]
@@ -155,7 +164,7 @@ class EntityCounts:
 
     def counts_json(self) -> JSONObject:
         """The raw counts of ``to_json()`` without the derived values: exactly
-        ``sgie.scoring.report.counts_only(self.to_json())`` (a result's ``per_document`` entry)."""
+        ``sgie.scoring.result.counts_only(self.to_json())`` (a result's ``per_document`` entry)."""
         groups = _fives(self.values)
         out: JSONObject = {}
         for name in _NAMES:
@@ -174,7 +183,8 @@ def _by_label(
 ) -> dict[str, tuple[list[Entity], list[Entity], list[tuple[int, int]]]]:
     """Per label: its gold and predicted entities (in their order: what
     ``[e for e in items if e.label == label]`` gives) and the overlapping pairs among them."""
-    out = {label: ([], [], []) for label in _LABELS}
+    out: dict[str, tuple[list[Entity], list[Entity], list[tuple[int, int]]]] = {
+        label: ([], [], []) for label in _LABELS}
     local: dict[int, int] = {}
     local_pred: dict[int, int] = {}
     for i, e in enumerate(gold):
@@ -188,7 +198,7 @@ def _by_label(
     for g, p in candidates:
         if gold[g].label == pred[p].label:
             out[gold[g].label][2].append((local[g], local_pred[p]))
-    return out  # type: ignore[return-value]
+    return out
 
 
 def _scheme_counts(
@@ -322,8 +332,8 @@ def _uncontested(
     n_pairs = len(same_labels) + len(other_labels) + bounds_only + neither
     kinds = {(True, True): len(same_labels), (False, True): len(other_labels), (True, False): bounds_only,
              (False, False): neither}  # fmt: skip
-    n_gold = Counter([e.label for e in gold])
-    n_pred = Counter([e.label for e in pred])
+    n_gold: Counter[str] = Counter([e.label for e in gold])
+    n_pred: Counter[str] = Counter([e.label for e in pred])
     if ungrounded:  # spurious, as unmatched predictions
         n_pred.update([e.label for e in ungrounded])
     by_label = Counter(same_labels)
@@ -368,3 +378,41 @@ _EMPTY = EntityCounts((0,) * _SIZE)
 def empty_entity_counts() -> EntityCounts:
     """The zero of ``EntityCounts`` (for summing)."""
     return _EMPTY
+
+
+_KINDS: dict[Outcome, OutcomeKind] = {Outcome.CORRECT: "correct", Outcome.INCORRECT: "incorrect",
+                                      Outcome.PARTIAL: "partial"}  # fmt: skip
+
+
+def _ref(e: Entity) -> ItemRef:
+    return ItemRef(e.id, e.label, (e.span,))
+
+
+def entity_outcomes(
+    gold: Sequence[Entity], pred: Sequence[Entity], ungrounded: Sequence[Entity] = ()
+) -> tuple[ItemOutcome, ...]:
+    """Every gold and predicted entity's outcome under each scheme (``sgie.scoring.outcomes``),
+    from the optimal matching of each scheme (``match_entities``; micro): the counts of
+    ``score_entities`` are their tally."""
+    candidates = entity_candidates(gold, pred)
+    out: list[ItemOutcome] = []
+    for scheme in SCHEMES:
+        alignment, _ = match_entities(gold, pred, scheme, candidates)
+        pred_of = alignment.pred_of
+        for i, g in enumerate(gold):
+            j = pred_of.get(i)
+            if j is None:
+                out.append(ItemOutcome(scheme.name, "missed", _ref(g), None))
+                continue
+            p = pred[j]
+            errors: list[Mismatch] = []
+            if (g.start, g.end) != (p.start, p.end):
+                errors.append("boundary")
+            if g.label != p.label:
+                errors.append("type")
+            kind = _KINDS[scheme.outcome(g, p)]
+            out.append(ItemOutcome(scheme.name, kind, _ref(g), _ref(p), tuple(errors)))
+        out += [ItemOutcome(scheme.name, "spurious", None, _ref(pred[j])) for j in alignment.unmatched_pred]
+        out += [ItemOutcome(scheme.name, "spurious", None, ItemRef(e.id, e.label, ()), ("ungrounded",))
+                for e in ungrounded]  # fmt: skip
+    return tuple(out)

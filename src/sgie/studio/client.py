@@ -5,9 +5,13 @@ What it does
     ``SGIE_STUDIO_URL``/``SGIE_STUDIO_TOKEN`` environment variables, else the state file that a
     running ``sgie studio serve`` leaves in the cache folder (``server.json``, mode 0600, never
     in the repository; ignored when its process is gone). ``connect`` returns a checked
-    ``LabelStudio`` client (one line ``InputError`` when the server is unreachable or the token
-    is refused). Helpers: the project with a title, organization members by email, creating the
-    annotator accounts ``annotator-<name>@sgie.invalid`` so ``completed_by`` can name them.
+    ``LabelStudio`` client (one line: ``ServiceError`` when the server is unreachable,
+    ``InputError`` when the token is refused); ``api_errors`` turns what the SDK raises into the
+    same one-line errors (a server that dies mid-request is a ``ServiceError``). The state file
+    is refused inside the repository (it holds the token). Helpers: the project with a title,
+    organization members by email, creating the annotator accounts
+    ``annotator-<name>@sgie.invalid`` so ``completed_by`` can name them; ``server_id`` reads
+    the id of an SDK object (typed by the ``Identified`` protocol).
 
 What it does not do
     No starting of servers (``sgie.studio.server``); no task or export logic.
@@ -29,12 +33,14 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
+from label_studio_sdk._extensions.pager_ext import SyncPagerExt
 from label_studio_sdk.client import LabelStudio
-from label_studio_sdk.types import Project
+from label_studio_sdk.types import AllRolesProjectList
 
 from sgie.annotations.store import ANNOTATORS, annotator_email
-from sgie.errors import InputError
+from sgie.errors import InputError, ServiceError
 from sgie.studio.server import cache_root, check_token, generate_password
 
 URL_ENV = "SGIE_STUDIO_URL"
@@ -48,8 +54,9 @@ def state_path() -> Path:
 
 
 def write_state(url: str, token: str, pid: int) -> Path:
-    """Record a running ``sgie studio serve`` for push/pull in other terminals (mode 0600)."""
-    path = state_path()
+    """Record a running ``sgie studio serve`` for push/pull in other terminals (mode 0600;
+    refused inside the repository, where the token could be committed)."""
+    path = state_path()  # cache_root refuses a folder inside the repository
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".server.{os.getpid()}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -130,12 +137,20 @@ def connect(address: ServerAddress) -> LabelStudio:
     try:
         client.users.whoami()
     except ApiError as err:
+        if (err.status_code or 0) >= 500:
+            raise ServiceError(f"Label Studio at {address.url} failed (HTTP {err.status_code}: "
+                               f"{_summary(err.body)})") from None  # fmt: skip
         raise InputError(f"Label Studio at {address.url} refused the token from {address.source} "
                          f"(HTTP {err.status_code})") from None  # fmt: skip
     except Exception as err:  # httpx connection errors and the like
-        raise InputError(f"Label Studio at {address.url} must be reachable "
-                         f"(got {type(err).__name__}: {err})") from None  # fmt: skip
+        raise ServiceError(f"Label Studio at {address.url} must be reachable "
+                           f"(got {_cause(err)})") from None  # fmt: skip
     return client
+
+
+def _cause(err: BaseException) -> str:
+    lines = str(err).strip().splitlines()
+    return f"{type(err).__name__}: {lines[0] if lines else 'no details'}"[:300]
 
 
 def _summary(body: object) -> str:
@@ -149,14 +164,36 @@ def _summary(body: object) -> str:
 
 @contextlib.contextmanager
 def api_errors(what: str) -> Iterator[None]:
-    """Turn an SDK ``ApiError`` raised while doing ``what`` into a one-line ``InputError``."""
+    """Turn what the SDK raises while doing ``what`` into one line: a refused request (HTTP
+    4xx) is an ``InputError``; a server error (5xx), a dropped connection or a timeout (the
+    server died, the download was cut) a ``ServiceError``."""
+    import httpx
     from label_studio_sdk.core.api_error import ApiError
 
     try:
         yield
     except ApiError as err:
-        raise InputError(f"Label Studio refused to {what} (HTTP {err.status_code}: "
-                         f"{_summary(err.body)})") from None  # fmt: skip
+        status = err.status_code or 0
+        kind = ServiceError if status >= 500 or status == 0 else InputError
+        raise kind(f"Label Studio refused to {what} (HTTP {err.status_code}: "
+                   f"{_summary(err.body)})") from None  # fmt: skip
+    except (httpx.HTTPError, httpx.StreamError) as err:
+        raise ServiceError(f"Label Studio stopped answering while trying to {what} "
+                           f"({_cause(err)})") from None  # fmt: skip
+
+
+class Identified(Protocol):
+    """An SDK object with a server id (projects, users, export snapshots)."""
+
+    @property
+    def id(self) -> int | None: ...
+
+
+def server_id(thing: Identified, what: str) -> int:
+    """``thing.id``; a ``ServiceError`` if the server did not send one."""
+    if thing.id is None:
+        raise ServiceError(f"Label Studio must return an id for the {what} (got none)")
+    return thing.id
 
 
 def organization_id(client: LabelStudio) -> int:
@@ -169,10 +206,9 @@ def organization_id(client: LabelStudio) -> int:
 def member_emails(client: LabelStudio) -> dict[int, str]:
     """Organization members: user id -> email (one large page; paging is broken in the SDK)."""
     pager = client.organizations.members.list(id=organization_id(client), page_size=PAGE_SIZE)
-    items = getattr(pager, "items", None)
-    if items is None:
-        items = list(pager)
-    return {m.user.id: m.user.email for m in items if m.user is not None}
+    items = pager.items if pager.items is not None else list(pager)
+    return {m.user.id: m.user.email for m in items
+            if m.user is not None and m.user.id is not None and m.user.email is not None}  # fmt: skip
 
 
 def ensure_annotators(client: LabelStudio) -> dict[str, int]:
@@ -184,16 +220,15 @@ def ensure_annotators(client: LabelStudio) -> dict[str, int]:
         if email not in by_email:
             user = client.users.create(username=f"annotator-{name}", email=email,
                                        password=generate_password())  # fmt: skip
-            by_email[email] = user.id
+            by_email[email] = server_id(user, f"new user {email}")
         ids[name] = by_email[email]
     return ids
 
 
-def find_project(client: LabelStudio, title: str) -> Project | None:
+def find_project(client: LabelStudio, title: str) -> AllRolesProjectList | None:
     """The one project called ``title``, or None; two such projects are an error."""
-    pager = client.projects.list(page_size=PAGE_SIZE)
-    items = getattr(pager, "items", None)
-    projects = [p for p in (items if items is not None else pager) if p.title == title]
+    pager: SyncPagerExt[AllRolesProjectList] = client.projects.list(page_size=PAGE_SIZE)
+    projects = [p for p in (pager.items if pager.items is not None else pager) if p.title == title]
     if len(projects) > 1:
         raise InputError(f"project title {title!r} must be unique on the server "
                          f"(got ids {[p.id for p in projects]})")  # fmt: skip

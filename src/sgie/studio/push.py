@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from label_studio_sdk.client import LabelStudio
+from label_studio_sdk.types import ImportApiRequest
 
 from sgie.annotations.convert import doc_to_results
 from sgie.annotations.store import (
@@ -44,13 +45,15 @@ from sgie.annotations.store import (
     load_store,
     normalize_result,
     task_data,
+    task_json,
     validate_tasks,
 )
 from sgie.corpus.manifest import Corpus
-from sgie.errors import InputError
-from sgie.records import DocAnnotations, JSONObject
+from sgie.errors import InputError, ServiceError
+from sgie.records import JSON, DocAnnotations, JSONObject
 from sgie.scoring.predictions import read_predictions
-from sgie.studio.client import api_errors, ensure_annotators, find_project
+from sgie.studio.client import api_errors, ensure_annotators, find_project, server_id
+from sgie.studio.jsonview import obj, objs
 
 CONFIG_FILE = "labeling_config.xml"
 
@@ -89,41 +92,50 @@ def build_tasks(
     ``committed`` are normalized store tasks; ``predictions`` (doc id -> records) are added
     under ``model_version``, replacing a committed prediction of the same version.
     """
-    by_id = {str(t["data"]["doc_id"]): t for t in committed}  # type: ignore[index]
+    by_id = {str(obj(t.get("data")).get("doc_id")): t for t in committed}
     unknown = sorted(set(by_id) - {d.id for d in corpus.documents})
     if unknown:
         raise InputError(f"committed tasks must be corpus documents (got {unknown})")
-    tasks: list[JSONObject] = []
+    tasks: list[JSON] = []
     for doc in corpus.documents:
         old = by_id.get(doc.id, {})
-        preds = [p for p in old.get("predictions", [])  # type: ignore[union-attr]
-                 if predictions is None or doc.id not in predictions
-                 or p["model_version"] != model_version]  # type: ignore[index]  # fmt: skip
+        replaced = predictions is not None and doc.id in predictions
+        preds: list[JSONObject] = [p for p in objs(old.get("predictions"))
+                                   if not (replaced and p.get("model_version") == model_version)]  # fmt: skip
         if predictions and doc.id in predictions:
-            preds.append({"model_version": model_version,
-                          "result": normalize_result(doc_to_results(predictions[doc.id]))})  # type: ignore[arg-type]  # fmt: skip
-        tasks.append({"data": task_data(doc), "annotations": list(old.get("annotations", [])),  # type: ignore[arg-type]
-                      "predictions": sorted(preds, key=lambda p: str(p["model_version"]))})  # fmt: skip
-    store = validate_tasks(tasks, corpus, "the tasks to push")  # type: ignore[arg-type]
-    return list(store.tasks)
+            result: list[JSON] = [*doc_to_results(predictions[doc.id])]
+            preds.append({"model_version": model_version, "result": [*normalize_result(result)]})
+        preds.sort(key=lambda p: str(p.get("model_version")))
+        tasks.append({"data": task_data(doc), "annotations": [*objs(old.get("annotations"))],
+                      "predictions": [*preds]})  # fmt: skip
+    store = validate_tasks(tasks, corpus, "the tasks to push")
+    return [task_json(t) for t in store.tasks]
 
 
 def import_payload(tasks: list[JSONObject], user_ids: dict[str, int]) -> list[JSONObject]:
     """Label Studio import objects: explicit ``ground_truth``, ``completed_by`` as user id."""
-    payload = []
+    payload: list[JSONObject] = []
     for task in tasks:
-        payload.append({
-            "data": task["data"],
-            "annotations": [{
-                "completed_by": user_ids[str(a["completed_by"])],
-                "ground_truth": a["completed_by"] == GOLD,
-                "was_cancelled": False,
-                "result": a["result"],
-            } for a in task["annotations"]],  # type: ignore[union-attr,index]
-            "predictions": [{"model_version": p["model_version"], "result": p["result"]}
-                            for p in task["predictions"]],  # type: ignore[union-attr,index]  # fmt: skip
-        })  # fmt: skip
+        annotations: list[JSON] = [{
+            "completed_by": user_ids[str(a.get("completed_by"))],
+            "ground_truth": a.get("completed_by") == GOLD,
+            "was_cancelled": False,
+            "result": a.get("result"),
+        } for a in objs(task.get("annotations"))]  # fmt: skip
+        predictions: list[JSON] = [{"model_version": p.get("model_version"), "result": p.get("result")}
+                                   for p in objs(task.get("predictions"))]  # fmt: skip
+        payload.append({"data": task.get("data"), "annotations": annotations, "predictions": predictions})
     return payload
+
+
+def _counts(payload: list[JSONObject]) -> tuple[int, int, int]:
+    """(tasks, annotations, predictions) in an import payload."""
+    return (len(payload), sum(len(objs(t.get("annotations"))) for t in payload),
+            sum(len(objs(t.get("predictions"))) for t in payload))  # fmt: skip
+
+
+def _int(value: object) -> int:
+    return value if isinstance(value, int) else 0
 
 
 def push(
@@ -148,38 +160,43 @@ def push(
     if predictions_file is not None:
         predictions = read_predictions_file(predictions_file, corpus.texts())
         model_version = model_version or predictions_file.stem
-    tasks = build_tasks(corpus, list(store.tasks), predictions, model_version or "")
+    tasks = build_tasks(corpus, [task_json(t) for t in store.tasks], predictions, model_version or "")
 
     with api_errors(f"create or update project {project_title!r}"):
-        project = find_project(client, project_title)
-        created = project is None
+        found = find_project(client, project_title)
+        created = found is None
         replaced = 0
-        if project is None:
-            project = client.projects.create(title=project_title, label_config=label_config,
-                                             description="SGIE: corpus and annotations, pushed by "
-                                             "`sgie studio push`; pull with `sgie studio pull`.")  # fmt: skip
+        if found is None:
+            project_id = server_id(client.projects.create(
+                title=project_title, label_config=label_config,
+                description="SGIE: corpus and annotations, pushed by `sgie studio push`; pull "
+                "with `sgie studio pull`."), f"new project {project_title!r}")  # fmt: skip
         else:
-            replaced = int(client.projects.get(id=project.id).task_number or 0)
+            project_id = server_id(found, f"project {project_title!r}")
+            replaced = client.projects.get(id=project_id).task_number or 0
             if replaced and not replace:
                 raise InputError(f"project {project_title!r} already has {replaced} tasks: pull "
                                  f"them first (`sgie studio pull`) or pass --replace to delete "
                                  f"them and import afresh")  # fmt: skip
             if replaced:
-                client.tasks.delete_all_tasks(id=project.id)
-            client.projects.update(id=project.id, label_config=label_config)
+                client.tasks.delete_all_tasks(id=project_id)
+            client.projects.update(id=project_id, label_config=label_config)
     with api_errors("create the annotator accounts"):
         user_ids = ensure_annotators(client)
     payload = import_payload(tasks, user_ids)
+    want = _counts(payload)
     with api_errors(f"import {len(payload)} tasks into project {project_title!r}"):
-        response = client.projects.import_tasks(id=project.id, request=payload)
-    want = (len(payload), sum(len(t["annotations"]) for t in payload),
-            sum(len(t["predictions"]) for t in payload))  # fmt: skip
-    got = (response.task_count, response.annotation_count, response.prediction_count or 0)
-    if tuple(int(x or 0) for x in got) != want:
-        raise InputError(f"Label Studio must import {want[0]} tasks, {want[1]} annotations and "
-                         f"{want[2]} predictions (got {got})")  # fmt: skip
+        response = client.projects.import_tasks(
+            id=project_id, request=[ImportApiRequest.model_construct(None, **task) for task in payload])
+    # the community server answers "prediction_count" (the SDK's model names "predictions_count")
+    extra: dict[str, object] = dict(response.model_extra or {})
+    got = (_int(response.task_count), _int(response.annotation_count),
+           _int(response.predictions_count or extra.get("prediction_count")))  # fmt: skip
+    if got != want:
+        raise ServiceError(f"Label Studio must import {want[0]} tasks, {want[1]} annotations and "
+                           f"{want[2]} predictions (got {got})")  # fmt: skip
     if predictions is not None:
         with api_errors(f"show model_version {model_version!r} as pre-annotations"):
-            client.projects.update(id=project.id, model_version=model_version,
+            client.projects.update(id=project_id, model_version=model_version,
                                    show_collab_predictions=True)  # fmt: skip
-    return PushSummary(int(project.id), project_title, created, *want, replaced)
+    return PushSummary(project_id, project_title, created, *want, replaced)

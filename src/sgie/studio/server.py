@@ -23,7 +23,12 @@ What it does
       empty data dir, cached under ``~/.cache/sgie/label-studio-template/<version>``, or
       ``$SGIE_STUDIO_CACHE``): a fresh server then answers in about 3-5 s instead of ~30 s;
     * stopped by its own PID only: SIGTERM, then SIGKILL after ``stop_timeout``. On Linux the
-      child also gets SIGTERM if the process that started it dies (``PR_SET_PDEATHSIG``).
+      child also gets SIGTERM if the process that started it dies (``PR_SET_PDEATHSIG``);
+    * nothing left behind: the server's ``TMPDIR`` (where it writes every export, ``tmp*.json``)
+      is inside the temporary folder, which is removed on stop and on a start interrupted by
+      Ctrl-C; a start that fails, or a server that dies, leaves only its log there. A requested
+      port that is already in use is refused before starting (label-studio would move to
+      PORT+1 silently). The cache folder is refused inside the repository.
 
 What it does not do
     No projects, tasks or exports (``sgie.studio.push`` / ``pull``); no discovery of a server
@@ -53,9 +58,10 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 from types import TracebackType
+from typing import BinaryIO
 
 from sgie.corpus.manifest import default_corpus_dir
-from sgie.errors import InputError
+from sgie.errors import InputError, ServiceError
 
 ADMIN_EMAIL = "admin@sgie.invalid"
 HOST = "127.0.0.1"
@@ -98,12 +104,18 @@ def require_installed() -> str:
     return exe
 
 
+CACHE_ENV = "SGIE_STUDIO_CACHE"
+
+
 def cache_root() -> Path:
-    """``$SGIE_STUDIO_CACHE``, else ``$XDG_CACHE_HOME/sgie``, else ``~/.cache/sgie``."""
-    if os.environ.get("SGIE_STUDIO_CACHE"):
-        return Path(os.environ["SGIE_STUDIO_CACHE"])
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "sgie"
+    """``$SGIE_STUDIO_CACHE``, else ``$XDG_CACHE_HOME/sgie``, else ``~/.cache/sgie``; refused
+    inside the repository (the server state there holds the API token)."""
+    if os.environ.get(CACHE_ENV):
+        root = Path(os.environ[CACHE_ENV])
+    else:
+        root = Path(os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")) / "sgie"
+    ensure_outside_repo(root, f"the sgie cache folder (${CACHE_ENV}, else $XDG_CACHE_HOME/sgie)")
+    return root
 
 
 def repo_root() -> Path:
@@ -132,6 +144,17 @@ def check_token(token: str) -> str:
         raise InputError(f"the API token must be 6 to 40 characters without spaces "
                          f"(got {len(token)} characters)")  # fmt: skip
     return token
+
+
+def port_in_use(port: int) -> bool:
+    """Whether something already listens on ``HOST:port`` (label-studio would silently move to
+    ``port + 1`` while we poll ``port``)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        try:
+            s.bind((HOST, port))
+        except OSError:
+            return True
+    return False
 
 
 def free_port() -> int:
@@ -212,8 +235,10 @@ def ensure_template(timeout: float = 300.0) -> Path | None:
     work = Path(tempfile.mkdtemp(prefix=".build-", dir=target.parent))
     try:
         (work / "home").mkdir()
+        (work / "tmp").mkdir()
         data = work / "data"
         env = _minimal_env(work / "home")
+        env["TMPDIR"] = str(work / "tmp")
         env["LABEL_STUDIO_BASE_DATA_DIR"] = str(data)
         done = subprocess.run(
             [exe, "user", "--username", "template@sgie.invalid"], env=env, cwd=work,
@@ -267,8 +292,9 @@ class StudioServer:
         self.port: int | None = None
         self.template_used = False
         self._proc: subprocess.Popen[bytes] | None = None
-        self._log = None
-        self._keep_root = False
+        self._pid: int | None = None
+        self._log: BinaryIO | None = None
+        self._keep_log = False
 
     # -- properties ---------------------------------------------------------------------------
     @property
@@ -279,7 +305,8 @@ class StudioServer:
 
     @property
     def pid(self) -> int | None:
-        return self._proc.pid if self._proc else None
+        """The process id of the last launched label-studio (kept after it stopped)."""
+        return self._pid
 
     def running(self) -> bool:
         return self._proc is not None and self._proc.poll() is None
@@ -325,6 +352,7 @@ class StudioServer:
         assert self.root is not None and self.data_dir is not None
         env = _minimal_env(self.root / "home")
         env.update({
+            "TMPDIR": str(self.root / "tmp"),  # its exports (tmp*.json) go away with the folder
             "LABEL_STUDIO_BASE_DATA_DIR": str(self.data_dir),
             "LABEL_STUDIO_DATABASE_NAME": str(self.data_dir / DATABASE_FILE),
             "LABEL_STUDIO_USERNAME": self.username,
@@ -345,11 +373,12 @@ class StudioServer:
             stderr=subprocess.STDOUT, start_new_session=True,
             preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
         )  # fmt: skip
+        self._pid = self._proc.pid
         self.port = port
         deadline = time.monotonic() + self.startup_timeout
         while time.monotonic() < deadline:
             if self._proc.poll() is not None:
-                raise InputError(f"label-studio exited with status {self._proc.returncode} before "
+                raise ServiceError(f"label-studio exited with status {self._proc.returncode} before "
                                  f"answering (last log line: {_tail(self.log_path)!r}; "
                                  f"log: {self.log_path})")  # fmt: skip
             status, _ = _http_status(f"{self.url}/health")
@@ -359,7 +388,7 @@ class StudioServer:
                     return True
                 return False  # something else holds the port: ours moved to PORT+1
             time.sleep(0.25)
-        raise InputError(f"label-studio did not answer on {self.url}/health within "
+        raise ServiceError(f"label-studio did not answer on {self.url}/health within "
                          f"{self.startup_timeout:.0f} s (log: {self.log_path})")  # fmt: skip
 
     def start(self) -> StudioServer:
@@ -370,7 +399,12 @@ class StudioServer:
         try:
             ensure_outside_repo(self.root, "the server's temporary folder (TMPDIR)")
             (self.root / "home").mkdir()
+            (self.root / "tmp").mkdir()
             self.log_path = self.root / "label-studio.log"
+            if self.requested_port and port_in_use(self.requested_port):
+                raise InputError(f"port {self.requested_port} on {HOST} must be free (got one in use "
+                                 f"by another process; label-studio would silently move to "
+                                 f"{self.requested_port + 1}): pick another --port or omit it")  # fmt: skip
             self._prepare_data_dir()
             for attempt in range(3):
                 port = self.requested_port if (self.requested_port and attempt == 0) else free_port()
@@ -379,10 +413,11 @@ class StudioServer:
                 self._terminate()
                 if self.requested_port:
                     raise InputError(f"port {port} on {HOST} is taken by another server")
-            raise InputError(f"could not start label-studio on a free port (log: {self.log_path})")
-        except BaseException:
+            raise ServiceError(f"could not start label-studio on a free port (log: {self.log_path})")
+        except BaseException as err:
+            # a start that failed on its own keeps its log (only); Ctrl-C or SIGTERM keeps nothing
             launched = self.log_path is not None and self.log_path.is_file()
-            self.stop(keep_log=launched)  # keep the folder only if there is a log to read
+            self.stop(keep_log=launched and isinstance(err, (InputError, ServiceError)))
             raise
 
     # -- tear-down ----------------------------------------------------------------------------
@@ -400,14 +435,24 @@ class StudioServer:
             self._log = None
 
     def stop(self, keep_log: bool = False) -> None:
-        """Stop the process (SIGTERM, then SIGKILL) and remove the temporary folder.
+        """Stop the process (SIGTERM, then SIGKILL) and remove the temporary folder (database,
+        secret key, home, the server's temporary exports).
 
-        With ``keep_log`` (a failed start) the folder stays so the log can be read.
+        With ``keep_log`` (a failed start, a server that died) only the log stays in it.
         """
         self._terminate()
-        self._keep_root = self._keep_root or keep_log
-        if self.root is not None and not self._keep_root:
-            shutil.rmtree(self.root, ignore_errors=True)
+        self._keep_log = self._keep_log or keep_log
+        root, log = self.root, self.log_path
+        if root is None:
+            return
+        if self._keep_log and log is not None and log.is_file():
+            for child in root.iterdir():
+                if child.is_dir():
+                    shutil.rmtree(child, ignore_errors=True)
+                elif child != log:
+                    child.unlink()
+        else:
+            shutil.rmtree(root, ignore_errors=True)
             self.root = None
 
     def __enter__(self) -> StudioServer:
