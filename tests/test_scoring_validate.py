@@ -132,9 +132,9 @@ ATTRIBUTION = {"cue": [{"start": 0, "end": 2, "text": "US"}], "source": [],
 
 @pytest.mark.parametrize(("parents", "message"), [
     ({"a": "a"}, r"'attributions\[0\].parent_id' must name another attribution of the document \(got 'a'\)"),
-    ({"a": "b", "b": "a"}, r"'attributions\[0\].parent_id' must not nest an attribution in itself "
+    ({"a": "b", "b": "a"}, r"'attributions\[0\].parent_id' must not form a cycle "
                            r"\(got the cycle \"'a' -> 'b' -> 'a'\"\)"),
-    ({"a": None, "b": "c", "c": "d", "d": "b"}, r"'attributions\[1\].parent_id' must not nest"),
+    ({"a": None, "b": "c", "c": "d", "d": "b"}, r"'attributions\[1\].parent_id' must not form a cycle"),
 ])  # fmt: skip
 def test_nesting_cycles_and_self_nesting_are_errors(parents: dict, message: str) -> None:
     """An attribution nested in itself, directly or through others, is rejected."""

@@ -52,6 +52,7 @@ import msgspec
 from msgspec import UNSET
 
 from sgie.errors import InputError, quote
+from sgie.nesting import nesting_cycle
 from sgie.records import (
     JSON,
     Argument,
@@ -332,19 +333,12 @@ def check(doc: DocAnnotations, text: str, placeholders: Mapping[str, str] | None
 
 
 def _no_cycles(parents: Mapping[str, str | None], order: list[str]) -> None:
-    """No attribution is nested, through its parents, in itself."""
-    done: set[str] = set()
-    for i, start in enumerate(order):
-        chain: list[str] = []
-        node: str | None = start
-        while node is not None and node not in done:
-            if node in chain:
-                loop = " -> ".join(map(quote, [*chain[chain.index(node):], node]))
-                raise InputError(f"'attributions[{i}].parent_id' must not nest an attribution in "
-                                 f"itself (got the cycle {quote(loop)})")  # fmt: skip
-            chain.append(node)
-            node = parents.get(node)
-        done.update(chain)
+    """No attribution is nested, through its parents, in itself (the rule of ``sgie.nesting``)."""
+    cycle = nesting_cycle(parents)
+    if cycle is not None:
+        loop = " -> ".join(map(quote, cycle))
+        raise InputError(f"'attributions[{order.index(cycle[0])}].parent_id' must not form a cycle "
+                         f"(got the cycle {quote(loop)})")  # fmt: skip
 
 
 # --------------------------------------------------------------------------------------------
