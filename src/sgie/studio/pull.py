@@ -67,7 +67,7 @@ from sgie.atomic import write_text_atomic
 from sgie.corpus.manifest import Corpus
 from sgie.errors import InputError, ServiceError, quote
 from sgie.records import JSON, JSONObject
-from sgie.safeio import read_text
+from sgie.safeio import loads, read_text
 from sgie.studio.client import api_errors, find_project, member_emails, server_id
 from sgie.studio.jsonview import obj, objs
 
@@ -198,14 +198,12 @@ def lost_regions(old: RegionCounts, new: RegionCounts) -> list[str]:
 
 def existing_tasks(path: Path) -> list[JSON] | None:
     """The tasks of the file that would be replaced (None: no file). Unreadable: InputError."""
-    try:
-        text = read_text(path)
-    except FileNotFoundError:
+    if not path.exists():
         return None
     try:
-        tasks: JSON = json.loads(text)
-    except json.JSONDecodeError as err:
-        raise InputError(f"the existing file must be a JSON export to be replaced ({err.msg}); "
+        tasks = loads(read_text(path), "file")
+    except InputError as err:
+        raise InputError(f"the existing file must be a JSON export to be replaced ({err.message}); "
                          f"pass --force to replace it anyway", file=str(path)) from None  # fmt: skip
     if not isinstance(tasks, list):
         raise InputError("the existing file must be a JSON list to be replaced; pass --force to "
