@@ -2,7 +2,7 @@
 
 What it does
     Immutable records for one document's annotations -- ``Entity``, ``Proposal`` (with
-    ``Argument``), ``Attribution`` -- gathered in ``DocAnnotations``, plus ``parse_doc`` /
+    ``Argument``), ``Attribution`` -- gathered in ``DocAnnotations``, and
     ``DocAnnotations.to_json`` for the JSON shape shared by the dataset's ``documents`` config,
     prediction files and gold files:
 

@@ -10,7 +10,7 @@ What it does
     ``holds(doc_text, start, end, text)`` is the rule itself as a predicate (``all_hold`` for
     many spans at once); the annotation
     records (``sgie.records``), which carry their span's fields flat in their JSON shape, and
-    the fast reader of JSON Lines files (``sgie.scoring.decode``) check their spans with it.
+    the validator of records (``sgie.scoring.validate``) check their spans with it.
 
     ``Span`` is a frozen ``msgspec.Struct`` (immutable, ordered, hashable, like a frozen
     dataclass; decoded straight from JSON, with ``__post_init__`` checks run on decoding too).
