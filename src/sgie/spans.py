@@ -38,7 +38,9 @@ def holds(doc_text: str, start: int, end: int, text: str) -> bool:
     return 0 <= start < end <= len(doc_text) and doc_text[start:end] == text
 
 
-class _HasSpan(Protocol):
+class HasSpan(Protocol):
+    """Anything with a span's three fields (a ``Span``, or a record holding them flat)."""
+
     @property
     def start(self) -> int: ...
     @property
@@ -47,7 +49,7 @@ class _HasSpan(Protocol):
     def text(self) -> str: ...
 
 
-def all_hold(doc_text: str, items: Iterable[_HasSpan]) -> bool:
+def all_hold(doc_text: str, items: Iterable[HasSpan]) -> bool:
     """``holds`` for every item with ``start``, ``end``, ``text`` (a ``Span`` or a record), in
     one loop (the same rule, written out for speed: millions of spans in a large file)."""
     n = len(doc_text)

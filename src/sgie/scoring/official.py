@@ -154,7 +154,7 @@ from collections.abc import Callable, Mapping
 from sgie.errors import InputError
 from sgie.records import LAYER_NAMES, DocAnnotations
 from sgie.scoring.grounding import NOTHING_UNGROUNDED, Ungrounded, UngroundedText
-from sgie.scoring.layers import ATTRIBUTIONS, ENTITIES, PROPOSALS
+from sgie.scoring.layers import ATTRIBUTIONS, ENTITIES, LAYERS, PROPOSALS
 from sgie.scoring.outcomes import DocumentOutcomes
 from sgie.scoring.predictions import LayerPresence
 from sgie.scoring.result import DocumentCounts, LayerStatus, Result
@@ -205,13 +205,10 @@ def document_outcomes(
 ) -> DocumentOutcomes:
     """Per-item outcomes of one document (``sgie.scoring.outcomes``; layers not scored are
     ``None``)."""
-    e, p, a = ENTITIES, PROPOSALS, ATTRIBUTIONS
-    return DocumentOutcomes(
-        gold.doc_id,
-        e.outcomes(gold, pred, text, ungrounded) if layers[e.name].scored else None,
-        p.outcomes(gold, pred, text, ungrounded) if layers[p.name].scored else None,
-        a.outcomes(gold, pred, text, ungrounded) if layers[a.name].scored else None,
-    )
+    return DocumentOutcomes(gold.doc_id, *(
+        layer.outcomes(gold, pred, text, ungrounded) if layers[layer.name].scored else None
+        for layer in LAYERS
+    ))  # fmt: skip
 
 
 def nothing_predicted(doc_id: str, layers: Mapping[str, LayerStatus]) -> DocAnnotations:
