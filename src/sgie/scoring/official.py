@@ -257,9 +257,10 @@ def evaluate_sources(
         if doc_id in predictions:
             pred, lost, where = predictions.get(doc_id, text)
             prediction_presence.see(pred, where)
-            ungrounded.extend(lost.spans)
-            for k in LAYER_NAMES:
-                items[k] += lost.items(k)
+            if lost is not NOTHING_UNGROUNDED:
+                ungrounded.extend(lost.spans)
+                for k in LAYER_NAMES:
+                    items[k] += lost.items(k)
         else:
             missing.append(doc_id)
             pred, lost = nothing_predicted(doc_id, layers), NOTHING_UNGROUNDED

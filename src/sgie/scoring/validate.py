@@ -309,8 +309,7 @@ def _spans(doc: DocAnnotations) -> Iterable[tuple[str, Span | Entity | Argument 
 
 
 def _unique(layer: str, ids: list[str]) -> None:
-    if len(set(ids)) == len(ids):
-        return
+    """Name the first repeated id of a layer."""
     seen: set[str] = set()
     for i, ident in enumerate(ids):
         if ident in seen:
@@ -324,9 +323,18 @@ def check(doc: DocAnnotations, text: str, placeholders: Mapping[str, str] | None
     whose offsets are not checked."""
     _check_spans(doc, text, placeholders or {})
     entities, proposals, attributions = doc.entities or (), doc.proposals or (), doc.attributions or ()
-    _unique("entities", [e.id for e in entities])
-    _unique("proposals", [p.id for p in proposals])
-    _unique("attributions", [a.id for a in attributions])
+    for layer, items in (("entities", entities), ("proposals", proposals), ("attributions", attributions)):
+        if len(items) > 1 and len({x.id for x in items}) != len(items):
+            _unique(layer, [x.id for x in items])
+    if proposals:
+        _check_arguments(entities, proposals, placeholders or {})
+    if attributions:
+        _check_nesting(attributions)
+
+
+def _check_arguments(entities: tuple[Entity, ...], proposals: tuple[Proposal, ...],
+                     placeholders: Mapping[str, str]) -> None:  # fmt: skip
+    """An argument's ``entity_id`` names an entity of the document whose span it has."""
     by_id = {e.id: (i, e) for i, e in enumerate(entities)}
     for i, p in enumerate(proposals):
         for j, a in enumerate(p.arguments):
@@ -338,10 +346,15 @@ def check(doc: DocAnnotations, text: str, placeholders: Mapping[str, str] | None
                                  f"{show(a.entity_id)})")  # fmt: skip
             k, e = by_id[a.entity_id]
             if (e.start, e.end) != (a.start, a.end) and not (
-                placeholders and f"entities[{k}]" in placeholders and path in placeholders
+                f"entities[{k}]" in placeholders and path in placeholders
             ):
                 raise InputError(f"'{path}' must have the span of entity {show(a.entity_id)} "
                                  f"{e.start}..{e.end} (got {a.start}..{a.end})")  # fmt: skip
+
+
+def _check_nesting(attributions: tuple[Attribution, ...]) -> None:
+    """At least one cue and one content span; ``parent_id`` names another attribution; no
+    attribution nested in itself through its parents."""
     parents = {t.id: t.parent_id for t in attributions}
     for i, t in enumerate(attributions):
         if not t.cue:
@@ -351,7 +364,8 @@ def check(doc: DocAnnotations, text: str, placeholders: Mapping[str, str] | None
         if t.parent_id is not None and (t.parent_id not in parents or t.parent_id == t.id):
             raise InputError(f"'attributions[{i}].parent_id' must name another attribution of the "
                              f"document (got {show(t.parent_id)})")  # fmt: skip
-    _no_cycles(parents, [t.id for t in attributions])
+    if any(t.parent_id is not None for t in attributions):
+        _no_cycles(parents, [t.id for t in attributions])
 
 
 def _no_cycles(parents: Mapping[str, str | None], order: list[str]) -> None:
