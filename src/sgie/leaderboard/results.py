@@ -66,7 +66,7 @@ def _score(entry: Entry, metric: str) -> JSONObject:
         out["scored"] = status.scored
         counts = entry.result.total.layer(metric)
         if counts is not None:
-            c = layer(metric).headline_counts(counts)  # type: ignore[arg-type]
+            c = layer(metric).headline_block(counts)
             out["precision"], out["recall"] = c.precision, c.recall
     out["f1"] = None if i is None else i.point
     out["ci_low"] = None if i is None else _r(i.low)
