@@ -133,7 +133,7 @@ PROPOSALS: Layer[ProposalCounts] = Layer(
     score=lambda g, p, text, u: score_proposals(_proposals(g), _proposals(p), u.proposals,
                                                 _lost_arguments(u)),  # fmt: skip
     outcomes=lambda g, p, text, u: proposal_outcomes(_proposals(g), _proposals(p), u.proposals,
-                                                     _lost_arguments(u)),  # fmt: skip
+                                                     _lost_arguments(u), u.argument_of),  # fmt: skip
     headline_counts=lambda c: c.spans["overlap"],
     counts_type=ProposalCounts,
 )
