@@ -6,8 +6,8 @@ What it does
     type ``kind`` into an ``InputError`` naming the field, what was expected and what was found
     (``'entities[0].start' must be an integer (got string '0')``): unknown and missing fields,
     values outside a ``Literal`` set (listing the allowed values, read from the type), wrong
-    types, bounds and lengths. ``show(value)`` quotes a value cut to about 80 characters, so a
-    huge bad value gives a short message.
+    types, bounds and lengths. Values are quoted by ``sgie.spans.quote`` (cut to about 80
+    characters: a huge bad value gives a short message).
 
 What it does not do
     No validation of its own (``sgie.scoring.validate``), no file or line (callers add them).
@@ -22,6 +22,7 @@ import msgspec
 
 from sgie.errors import InputError
 from sgie.records import JSON
+from sgie.spans import quote as show
 
 _AT = re.compile(r"^(?P<message>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.S)
 _TOKEN = re.compile(r"\.([^.\[\]]+)|\[(\d+)\]")
@@ -29,14 +30,6 @@ _NAMES = {"int": "integer", "str": "string", "bool": "boolean", "float": "number
           "object": "object", "array": "array", "null": "null"}  # fmt: skip
 _ARTICLES = {"integer": "an integer", "string": "a string", "array": "an array",
              "object": "an object", "boolean": "a boolean", "number": "a number"}  # fmt: skip
-
-
-def show(value: JSON, limit: int = 80) -> str:
-    """``repr(value)``, cut to about ``limit`` characters (a bad value may be huge)."""
-    if isinstance(value, str) and len(value) > limit:
-        return repr(value[:limit]) + f"... ({len(value)} characters)"
-    text = repr(value)
-    return text if len(text) <= limit else text[:limit] + "..."
 
 
 def _tokens(path: str) -> list[str | int]:

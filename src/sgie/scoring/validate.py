@@ -68,8 +68,9 @@ from sgie.scoring.grounding import (
     split,
 )
 from sgie.scoring.jsonl import parse_line
-from sgie.scoring.messages import explain, show
+from sgie.scoring.messages import explain
 from sgie.spans import Span, all_hold
+from sgie.spans import quote as show
 
 W = TypeVar("W", wire.Prediction, wire.Document)
 
