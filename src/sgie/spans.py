@@ -10,7 +10,7 @@ What it does
     ``holds(doc_text, start, end, text)`` is the rule itself as a predicate (``all_hold`` for
     many spans at once); the annotation
     records (``sgie.records``), which carry their span's fields flat in their JSON shape, and
-    the fast reader of JSON Lines files (``sgie.scoring.decode``) check their spans with it.
+    the validator of records (``sgie.scoring.validate``) check their spans with it.
 
     ``Span`` is a frozen ``msgspec.Struct`` (immutable, ordered, hashable, like a frozen
     dataclass; decoded straight from JSON, with ``__post_init__`` checks run on decoding too).
@@ -38,7 +38,9 @@ def holds(doc_text: str, start: int, end: int, text: str) -> bool:
     return 0 <= start < end <= len(doc_text) and doc_text[start:end] == text
 
 
-class _HasSpan(Protocol):
+class HasSpan(Protocol):
+    """Anything with a span's three fields (a ``Span``, or a record holding them flat)."""
+
     @property
     def start(self) -> int: ...
     @property
@@ -47,7 +49,7 @@ class _HasSpan(Protocol):
     def text(self) -> str: ...
 
 
-def all_hold(doc_text: str, items: Iterable[_HasSpan]) -> bool:
+def all_hold(doc_text: str, items: Iterable[HasSpan]) -> bool:
     """``holds`` for every item with ``start``, ``end``, ``text`` (a ``Span`` or a record), in
     one loop (the same rule, written out for speed: millions of spans in a large file)."""
     n = len(doc_text)
@@ -75,10 +77,10 @@ class Span(msgspec.Struct, frozen=True, order=True, forbid_unknown_fields=True, 
         if self.start < 0:
             raise InputError(f"'start' must be >= 0 (got {quote(self.start)})")
         if self.end <= self.start:
-            raise InputError(f"'end' must be > start={self.start} (got {quote(self.end)})")
+            raise InputError(f"'end' must be > start={quote(self.start)} (got {quote(self.end)})")
         if len(self.text) != self.end - self.start:
             raise InputError(
-                f"'text' must have end-start={self.end - self.start} characters "
+                f"'text' must have end-start={quote(self.end - self.start)} characters "
                 f"(got {len(self.text)}: {quote(self.text)})"
             )
 
@@ -122,7 +124,7 @@ class Span(msgspec.Struct, frozen=True, order=True, forbid_unknown_fields=True, 
             if field and not err.message.startswith(f"'{prefix}"):
                 return InputError(f"'{prefix}" + err.message[1:])
             return err
-        raise ValueError(f"the span {start}..{end} {text!r} holds")
+        raise ValueError(f"the span {start}..{end} {quote(text)} holds")
 
     def overlaps(self, other: Span) -> bool:
         """True if the two ranges share at least one code point."""

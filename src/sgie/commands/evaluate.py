@@ -13,12 +13,12 @@ import sys
 import tempfile
 from pathlib import Path
 
+from sgie.annotations.gold import load_gold
 from sgie.atomic import write_text_atomic
 from sgie.corpus.manifest import SPLITS, default_corpus_dir
 from sgie.errors import InputError, quote
 from sgie.safeio import check_not_inputs
 from sgie.scoring.extractors import load_extractor, run_extractor
-from sgie.scoring.gold import load_gold
 from sgie.scoring.official import evaluate_sources
 from sgie.scoring.report import PerDocumentWriter, format_table, write_result_json
 from sgie.scoring.sources import (

@@ -48,6 +48,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sgie.leaderboard.headline import LAYERS, OVERALL, Counts, Floats, f1
+from sgie.scoring.layers import OVERALL as OVERALL_METRIC
 
 RESAMPLES = 10_000
 SEED = 2012
@@ -138,7 +139,7 @@ def system_intervals(
         v = vectors.get(layer)
         out[layer] = None if v is None else interval(f1(draws.weights @ v), _point(v), settings)
     layers = [i for k in LAYERS if (i := out[k]) is not None]
-    if len(layers) == len(LAYERS):
+    if OVERALL_METRIC.attempted(lambda k: out[k] is not None):
         samples = layers[0].samples
         for i in layers[1:]:
             samples = samples + i.samples

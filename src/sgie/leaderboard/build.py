@@ -6,16 +6,11 @@ What it does
     (``sgie.leaderboard.clusters``), draws the shared resamples once and computes every
     system's headline intervals and every pair's paired tests (``sgie.leaderboard.bootstrap``),
     then ranks the ranked systems per metric and marks statistically tied neighbours
-    (``sgie.leaderboard.ranking``). ``render_outputs`` turns the ``Leaderboard`` into the
-    generated files (relative path -> bytes): ``LEADERBOARD.md``, ``results/<system>.json``,
-    ``leaderboard.png``. ``write_outputs`` publishes them only after all are computed, as one
-    unit (``sgie.atomic.replace_together``; result files of removed submissions are deleted in
-    the same unit); ``check_outputs``
-    lists what a regeneration would change (text files byte for byte; the PNG by the hash of
-    the plotted data it embeds, since PNG bytes depend on the matplotlib/FreeType build).
+    (``sgie.leaderboard.ranking``), and returns a ``Leaderboard`` (``sgie.leaderboard.model``).
 
 What it does not do
-    No argument parsing or printing (``sgie.commands.leaderboard``).
+    No files (``sgie.leaderboard.outputs``), no argument parsing or printing
+    (``sgie.commands.leaderboard``).
 """
 
 from __future__ import annotations
@@ -23,41 +18,17 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
-from sgie.atomic import replace_together
 from sgie.leaderboard.bootstrap import Comparison, Interval, Settings, compare, draw, system_intervals
-from sgie.leaderboard.clusters import Clusters, System, build_clusters
+from sgie.leaderboard.clusters import System, build_clusters
 from sgie.leaderboard.headline import LAYERS, METRICS, Counts, official_f1, vector
+from sgie.leaderboard.model import Dataset, Entry, Leaderboard, interval_point
 from sgie.leaderboard.ranking import rank, ties
 from sgie.leaderboard.submissions import Submission
-from sgie.records import JSON, JSONObject
 from sgie.scoring.gold import GoldSet
 from sgie.scoring.official import evaluate
-from sgie.scoring.result import Result
-
-LEADERBOARD_FILE = "LEADERBOARD.md"
-PLOT_FILE = "leaderboard.png"
-RESULTS_DIR = "results"
-
-
-@dataclass(frozen=True)
-class Dataset:
-    """What was scored against: dataset version, split, documents and a hash of their gold."""
-
-    version: str
-    split: str
-    documents: tuple[str, ...]
-    gold_sha256: str
-    gold_source: str
-
-    def to_json(self) -> JSONObject:
-        documents: list[JSON] = [*self.documents]
-        return {"version": self.version, "split": self.split, "documents": documents,
-                "gold_sha256": self.gold_sha256, "gold": self.gold_source}  # fmt: skip
 
 
 def dataset_version() -> str:
@@ -81,55 +52,6 @@ def gold_sha256(gold: GoldSet) -> str:
 
 def describe_dataset(gold: GoldSet, split: str = "test") -> Dataset:
     return Dataset(dataset_version(), split, tuple(sorted(gold.docs)), gold_sha256(gold), gold.source)
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One system on the leaderboard."""
-
-    submission: Submission
-    result: Result
-    intervals: Mapping[str, Interval | None]  # metric -> interval (None: not attempted/scored)
-    ranks: Mapping[str, int | None]
-    ties: Mapping[str, Sequence[tuple[str, float]]]
-
-    @property
-    def id(self) -> str:
-        return self.submission.id
-
-
-@dataclass(frozen=True)
-class Leaderboard:
-    entries: tuple[Entry, ...]  # by system id
-    comparisons: Mapping[tuple[str, str], Mapping[str, Comparison | None]]  # every ordered pair
-    settings: Settings
-    clusters: Clusters
-    dataset: Dataset
-
-    def entry(self, system_id: str) -> Entry:
-        return next(e for e in self.entries if e.id == system_id)
-
-    def order(self, metric: str) -> list[Entry]:
-        """Display order: unranked rows (the ceiling) first, then by rank, then the rest."""
-        unranked = [e for e in self.entries if not e.submission.info.ranked]
-        unranked.sort(key=lambda e: (-_point_or(e, metric, -1.0), e.id))
-        ranked = sorted((e for e in self.entries if e.ranks.get(metric) is not None),
-                        key=lambda e: (e.ranks[metric], e.id))  # fmt: skip
-        rest = [e for e in self.entries if e.submission.info.ranked and e.ranks.get(metric) is None]
-        return unranked + ranked + rest
-
-
-def _point(entry: Entry, metric: str) -> float | None:
-    return _interval_point(entry.intervals.get(metric))
-
-
-def _interval_point(interval: Interval | None) -> float | None:
-    return None if interval is None else interval.point
-
-
-def _point_or(entry: Entry, metric: str, default: float) -> float:
-    point = _point(entry, metric)
-    return default if point is None else point
 
 
 def analyse(
@@ -180,7 +102,7 @@ def analyse(
     ranks: dict[str, dict[str, int | None]] = {s.id: {} for s in subs}
     tied: dict[str, dict[str, list[tuple[str, float]]]] = {s.id: {} for s in subs}
     for m in METRICS:
-        points = {s.id: _interval_point(intervals[s.id][m]) for s in subs if s.info.ranked}
+        points = {s.id: interval_point(intervals[s.id][m]) for s in subs if s.info.ranked}
         ranked = rank(points)
         for system_id, place in ranked:
             ranks[system_id][m] = place
@@ -195,81 +117,3 @@ def analyse(
             tied[s.id][m] = marks.get(s.id, [])
     entries = tuple(Entry(s, results[s.id], intervals[s.id], ranks[s.id], tied[s.id]) for s in subs)
     return Leaderboard(entries, comparisons, settings, clusters, dataset)
-
-
-def render_outputs(lb: Leaderboard) -> dict[str, bytes]:
-    """Every generated file, relative path -> content."""
-    from sgie.leaderboard.plot import render_png
-    from sgie.leaderboard.render import render_markdown
-    from sgie.leaderboard.results import dumps_results
-
-    out = {LEADERBOARD_FILE: render_markdown(lb).encode("utf-8")}
-    for e in lb.entries:
-        out[f"{RESULTS_DIR}/{e.id}.json"] = dumps_results(lb, e).encode("utf-8")
-    out[PLOT_FILE] = render_png(lb)
-    return out
-
-
-def _stale(out_dir: Path, outputs: Mapping[str, bytes]) -> list[Path]:
-    folder = out_dir / RESULTS_DIR
-    if not folder.is_dir():
-        return []
-    return [p for p in sorted(folder.glob("*.json")) if f"{RESULTS_DIR}/{p.name}" not in outputs]
-
-
-def write_outputs(out_dir: Path, outputs: Mapping[str, bytes]) -> list[Path]:
-    """Replace every changed output and delete stale result files, all together
-    (``sgie.atomic.replace_together``: a failure leaves the previous set intact); the paths of
-    the outputs. Files already holding the content are left alone, and so is a valid plot of
-    the same data (its bytes may differ under another matplotlib/FreeType build; see
-    ``check_outputs``)."""
-    changed = {}
-    for rel, data in outputs.items():
-        path = out_dir / rel
-        old = path.read_bytes() if path.is_file() else None
-        if old != data and not (rel == PLOT_FILE and old is not None and _same_plot(old, data)):
-            changed[path] = data
-    replace_together(changed, _stale(out_dir, outputs))
-    return [out_dir / rel for rel in outputs]
-
-
-def _valid_png(png: bytes) -> bool:
-    """Whether ``png`` decodes completely (a file truncated after its header chunks -- which
-    still hold the data hash -- does not)."""
-    import io
-
-    from PIL import Image
-
-    try:
-        with Image.open(io.BytesIO(png)) as image:
-            image.load()
-    except (OSError, ValueError, SyntaxError):
-        return False
-    return True
-
-
-def _same_plot(old: bytes, new: bytes) -> bool:
-    """``old`` is a complete plot of the same data as ``new``."""
-    from sgie.leaderboard.plot import png_data_hash
-
-    return png_data_hash(old) == png_data_hash(new) and _valid_png(old)
-
-
-def check_outputs(out_dir: Path, outputs: Mapping[str, bytes]) -> list[str]:
-    """What regenerating would change in ``out_dir`` (empty: the committed files are current).
-    With no outputs at all (no submissions), every generated file present is stale."""
-    problems = []
-    for rel, data in outputs.items():
-        path = out_dir / rel
-        if not path.is_file():
-            problems.append(f"{path}: missing")
-        elif rel == PLOT_FILE:
-            if not _same_plot(path.read_bytes(), data):
-                problems.append(f"{path}: plots different data or is not a complete PNG")
-        elif path.read_bytes() != data:
-            problems.append(f"{path}: differs from a regeneration")
-    problems += [f"{p}: stale (no such submission)" for p in _stale(out_dir, outputs)]
-    if not outputs:
-        problems += [f"{out_dir / rel}: stale (no submissions)" for rel in (LEADERBOARD_FILE, PLOT_FILE)
-                     if (out_dir / rel).exists()]  # fmt: skip
-    return problems
