@@ -29,12 +29,13 @@ import numpy as np
 
 from sgie.atomic import write_bytes_atomic
 from sgie.leaderboard.bootstrap import Comparison, Interval, Settings, compare, draw, system_intervals
-from sgie.leaderboard.clusters import Clusters, System, build_clusters
-from sgie.leaderboard.headline import LAYERS, METRICS, official_f1, vector
+from sgie.leaderboard.clusters import Clusters, Ledger, build_clusters
+from sgie.leaderboard.headline import LAYERS, METRICS, ledger, official_f1, vector
 from sgie.leaderboard.ranking import rank, ties
 from sgie.leaderboard.submissions import Submission
-from sgie.scoring.evaluate import Result, evaluate
+from sgie.scoring.evaluate import Result, evaluate, nothing_predicted
 from sgie.scoring.gold import GoldSet
+from sgie.scoring.grounding import NOTHING_UNGROUNDED
 
 LEADERBOARD_FILE = "LEADERBOARD.md"
 PLOT_FILE = "leaderboard.png"
@@ -137,20 +138,14 @@ def analyse(
                        predictions_source=f"submissions/{s.id}/predictions.jsonl")
         for s in subs
     }  # fmt: skip
-    systems = [System(s.id, s.predictions.docs, s.predictions.ungrounded) for s in subs]
-    clusters = build_clusters(gold.docs, gold.texts, systems, unit,
-                              {k: r.per_document for k, r in results.items()})
-    strata = list(clusters.sizes().values())
-    draws = draw(strata, settings)
+    clusters = build_clusters(gold.docs, gold.texts, unit)
+    draws = draw(list(clusters.sizes().values()), settings)
     vectors: dict[str, dict[str, np.ndarray | None]] = {}
     intervals: dict[str, dict[str, Interval | None]] = {}
     for s in subs:
         r = results[s.id]
-        vectors[s.id] = {
-            k: np.array([vector(c, k) for c in clusters.counts[s.id]], dtype=np.int64).reshape(-1, 3)
-            if r.layers[k].scored else None
-            for k in LAYERS
-        }  # fmt: skip
+        vectors[s.id] = {k: clusters.vectors(_ledgers(gold, s, r, k)) if r.layers[k].scored else None
+                         for k in LAYERS}  # fmt: skip
         intervals[s.id] = system_intervals(vectors[s.id], draws, settings)
         for k in LAYERS:
             i = intervals[s.id][k]
@@ -183,6 +178,17 @@ def analyse(
             tied[s.id][m] = marks.get(s.id, [])
     entries = tuple(Entry(s, results[s.id], intervals[s.id], ranks[s.id], tied[s.id]) for s in subs)
     return Leaderboard(entries, comparisons, settings, clusters, dataset)
+
+
+def _ledgers(gold: GoldSet, sub: Submission, result: Result, layer: str) -> dict[str, Ledger]:
+    """Per document, the system's headline outcomes of ``layer``, checked against its counts."""
+    out = {}
+    for d, g in gold.docs.items():
+        pred = sub.predictions.docs.get(d) or nothing_predicted(d, result.layers)
+        out[d] = ledger(g, pred, sub.predictions.ungrounded.get(d, NOTHING_UNGROUNDED), layer)
+        if out[d].vector() != vector(result.per_document[d], layer):
+            raise RuntimeError(f"headline outcomes of {sub.id} in {d} do not add up to its counts")
+    return out
 
 
 def render_outputs(lb: Leaderboard) -> dict[str, bytes]:

@@ -31,6 +31,10 @@ What it does
     without gold items), vectorised with numpy so that a bootstrap of 10,000 resamples is a
     matrix product. On the full test set it equals the scorer's F1 bit for bit (tested).
 
+    ``ledger(gold, pred, ungrounded, layer)`` gives one document's headline outcomes (each gold
+    and predicted item with its position, and the matched pairs with their credit) for the
+    cluster counts of ``sgie.leaderboard.clusters``.
+
 What it does not do
     No resampling (``sgie.leaderboard.bootstrap``).
 """
@@ -39,7 +43,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from sgie.leaderboard.clusters import Ledger
+from sgie.records import Attribution, DocAnnotations
+from sgie.scoring.attributions import align_attributions, canonical
 from sgie.scoring.evaluate import LAYERS, DocumentCounts
+from sgie.scoring.grounding import Ungrounded
+from sgie.scoring.matching import OVERLAP
+from sgie.scoring.proposals import align_proposals, proposal_key
+from sgie.scoring.semeval import STRICT, Outcome, match_entities
 
 OVERALL = "overall"
 METRICS: tuple[str, ...] = (*LAYERS, OVERALL)
@@ -72,6 +83,29 @@ def vector(counts: DocumentCounts, layer: str) -> tuple[int, int, int]:
         assert a is not None
         c = a.whole["overlap"]
     return 2 * c.tp, c.predicted, c.gold
+
+
+def _start(a: Attribution) -> int:
+    return min(s.start for s in (*a.cue, *a.source, *a.content))
+
+
+def ledger(gold: DocAnnotations, pred: DocAnnotations, ungrounded: Ungrounded, layer: str) -> Ledger:
+    """One document's outcomes under ``layer``'s headline metric (the layer must be scored)."""
+    credit2 = {Outcome.CORRECT: 2, Outcome.PARTIAL: 1, Outcome.INCORRECT: 0}
+    lost: tuple[None, ...] = (None,) * len(getattr(ungrounded, layer))
+    if layer == "entities":
+        ge, pe = gold.entities or (), pred.entities or ()
+        alignment, _ = match_entities(ge, pe, STRICT)
+        pairs = tuple((g, p, credit2[STRICT.outcome(ge[g], pe[p])]) for g, p in alignment.pairs)
+        return Ledger(tuple(e.start for e in ge), (*(e.start for e in pe), *lost), pairs)
+    if layer == "proposals":
+        gp = sorted(gold.proposals or (), key=proposal_key)
+        pp = sorted(pred.proposals or (), key=proposal_key)
+        pairs = tuple((g, p, 2) for g, p in align_proposals(gp, pp, OVERLAP).pairs)
+        return Ledger(tuple(x.start for x in gp), (*(x.start for x in pp), *lost), pairs)
+    ga, pa = canonical(gold.attributions or ()), canonical(pred.attributions or ())
+    pairs = tuple((g, p, 2) for g, p in align_attributions(ga, pa, OVERLAP).pairs)
+    return Ledger(tuple(map(_start, ga)), (*map(_start, pa), *lost), pairs)
 
 
 def official_f1(counts: DocumentCounts, layer: str) -> float | None:

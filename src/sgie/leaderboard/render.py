@@ -100,7 +100,8 @@ def _intro(lb: Leaderboard) -> list[str]:
     s, d, c = lb.settings, lb.dataset, lb.clusters
     sizes = c.sizes()
     per_doc = ", ".join(f"{n} in {k}" for k, n in sizes.items())
-    unit = (f"paragraphs (non-blank lines, merged where an annotation spans several; {per_doc}), "
+    unit = (f"paragraphs (non-blank lines, merged where a gold annotation spans several; {per_doc}; "
+            "made from the gold alone, so no submission changes another's clusters), "
             "resampled within each document" if c.unit == "paragraph" else "documents")  # fmt: skip
     conf = f"{round(100 * s.confidence)}%"
     out = [

@@ -10,8 +10,8 @@ What it does
     * ``sgie_version``, ``schema_version``, ``scorer`` (the scoring module) -- what scored it;
     * ``dataset`` -- dataset version, split, documents, ``gold_sha256`` (sha256 of the
       canonical JSON of the scored gold records) and where the gold came from;
-    * ``bootstrap`` -- unit, clusters (in all and per document), resamples, seed, confidence,
-      alpha, the test methods, and documents not split into paragraphs (normally none);
+    * ``bootstrap`` -- unit, clusters (in all and per document; made from the gold alone, so the
+      same whoever else submitted), resamples, seed, confidence, alpha, the test methods;
     * ``scores`` -- per metric (``entities``, ``proposals``, ``attributions``, ``overall``):
       ``metric`` (its name), ``attempted``, ``f1`` (the scorer's value), ``precision`` /
       ``recall`` (layers only), ``ci_low`` / ``ci_high`` (95% percentile interval),
@@ -107,7 +107,7 @@ def system_results(lb: Leaderboard, entry: Entry) -> JSONObject:
             "unit": lb.clusters.unit,
             "clusters": len(lb.clusters.documents),
             "clusters_per_document": lb.clusters.sizes(),
-            "unsplit_documents": list(lb.clusters.unsplit),
+            "clusters_from": "gold" if lb.clusters.unit == "paragraph" else "documents",
             "resamples": s.resamples,
             "seed": s.seed,
             "rng": "numpy.random.default_rng (PCG64)",
