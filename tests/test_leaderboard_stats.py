@@ -152,7 +152,8 @@ def test_document_unit_uses_the_official_document_counts():
     assert clusters.documents == ("000", "004")
     official = score_documents(gold.docs, p.docs, gold.texts, ungrounded={})
     for layer in LAYERS:
-        assert [tuple(v) for v in vectors["s0"][layer]] == [vector(official[d], layer) for d in ("000", "004")]
+        expected = [vector(official[d], layer) for d in ("000", "004")]
+        assert [tuple(v) for v in vectors["s0"][layer]] == expected
 
 
 def test_f1_vector_formula_edge_cases():

@@ -73,7 +73,9 @@ def cmd_leaderboard(args: argparse.Namespace) -> int:
     if not subs:
         print(f"no submissions in {submissions_dir}: nothing to do (see eval/README.md)", file=sys.stderr)
         return 0
-    lb = analyse(gold, subs, Settings(resamples=args.resamples, seed=args.seed), args.unit)
+    validation = load_gold("validation", corpus.root) if args.gold is None else None
+    lb = analyse(gold, subs, Settings(resamples=args.resamples, seed=args.seed), args.unit,
+                 validation=validation)  # fmt: skip
     outputs = render_outputs(lb)
     seconds = time.perf_counter() - started
     if args.check:

@@ -30,7 +30,7 @@ import numpy as np
 from sgie.atomic import write_bytes_atomic
 from sgie.leaderboard.bootstrap import Comparison, Interval, Settings, compare, draw, system_intervals
 from sgie.leaderboard.clusters import Clusters, Ledger, build_clusters
-from sgie.leaderboard.headline import LAYERS, METRICS, ledger, official_f1, vector
+from sgie.leaderboard.headline import LAYERS, METRICS, headline_f1, ledger, official_f1, vector
 from sgie.leaderboard.ranking import rank, ties
 from sgie.leaderboard.submissions import Submission
 from sgie.scoring.evaluate import Result, evaluate, nothing_predicted
@@ -89,10 +89,16 @@ class Entry:
     intervals: Mapping[str, Interval | None]  # metric -> interval (None: not attempted/scored)
     ranks: Mapping[str, int | None]
     ties: Mapping[str, Sequence[tuple[str, float]]]
+    validation: Result | None = None  # the validation split, if the system has predictions for it
 
     @property
     def id(self) -> str:
         return self.submission.id
+
+    def validation_f1(self, metric: str) -> float | None:
+        """The headline of ``metric`` on the validation split (``None``: no predictions, layer
+        not scored, or undefined)."""
+        return None if self.validation is None else headline_f1(self.validation.total, metric)
 
 
 @dataclass(frozen=True)
@@ -127,8 +133,10 @@ def analyse(
     settings: Settings | None = None,
     unit: str = "paragraph",
     dataset: Dataset | None = None,
+    validation: GoldSet | None = None,
 ) -> Leaderboard:
-    """Score, bootstrap, rank and mark ties (see the module docstring)."""
+    """Score, bootstrap, rank and mark ties (see the module docstring); ``validation``: the
+    validation split's gold, to score the systems' validation predictions too (not ranked)."""
     settings = settings or Settings()
     dataset = dataset or describe_dataset(gold)
     subs = sorted(submissions, key=lambda s: s.id)
@@ -176,8 +184,17 @@ def analyse(
         for s in subs:
             ranks[s.id].setdefault(m, None)
             tied[s.id][m] = marks.get(s.id, [])
-    entries = tuple(Entry(s, results[s.id], intervals[s.id], ranks[s.id], tied[s.id]) for s in subs)
+    entries = tuple(Entry(s, results[s.id], intervals[s.id], ranks[s.id], tied[s.id], _validation(s, validation))
+                    for s in subs)  # fmt: skip
     return Leaderboard(entries, comparisons, settings, clusters, dataset)
+
+
+def _validation(sub: Submission, gold: GoldSet | None) -> Result | None:
+    p = sub.other_splits.get("validation")
+    if gold is None or p is None:
+        return None
+    return evaluate(gold.docs, p.docs, gold.texts, ungrounded=p.ungrounded, gold_source=gold.source,
+                    predictions_source=f"submissions/{sub.id}/predictions.validation.jsonl")  # fmt: skip
 
 
 def _ledgers(gold: GoldSet, sub: Submission, result: Result, layer: str) -> dict[str, Ledger]:

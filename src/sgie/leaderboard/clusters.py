@@ -172,7 +172,9 @@ class Clusters:
         return np.concatenate(blocks) if blocks else np.zeros((0, 3), dtype=np.int64)
 
 
-def build_clusters(gold: Mapping[str, DocAnnotations], texts: Mapping[str, str], unit: str = "paragraph") -> Clusters:
+def build_clusters(
+    gold: Mapping[str, DocAnnotations], texts: Mapping[str, str], unit: str = "paragraph"
+) -> Clusters:
     """The clusters of ``unit`` over the gold documents (see the module docstring)."""
     if unit not in UNITS:
         raise ValueError(f"unit must be one of {list(UNITS)} (got {unit!r})")

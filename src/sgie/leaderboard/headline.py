@@ -117,6 +117,16 @@ def official_f1(counts: DocumentCounts, layer: str) -> float | None:
     return counts.attributions.whole["overlap"].f1  # type: ignore[union-attr]
 
 
+def headline_f1(counts: DocumentCounts, metric: str) -> float | None:
+    """The headline of a layer, or the overall mean of the three (``None`` if a layer is not
+    scored or undefined), from summed counts."""
+    layers = LAYERS if metric == OVERALL else (metric,)
+    values = [official_f1(counts, k) if getattr(counts, k) is not None else None for k in layers]
+    if any(v is None for v in values):
+        return None
+    return sum(v for v in values if v is not None) / len(values)
+
+
 def f1(v: np.ndarray) -> np.ndarray:
     """F1 from summed vectors (last axis ``(2*credit, predicted, gold)``); NaN where undefined."""
     v = np.asarray(v)

@@ -17,6 +17,8 @@ What it does
       ``recall`` (layers only), ``ci_low`` / ``ci_high`` (95% percentile interval),
       ``undefined_resamples``, ``rank`` (``null`` if not ranked) and ``tied_with`` (adjacent
       ranked neighbours with paired bootstrap p >= alpha, with that p);
+    * ``validation`` -- ``null`` without ``predictions.validation.jsonl``; else the documents and
+      the headline F1 of each metric on the validation split (``f1``), not ranked;
     * ``comparisons`` -- against every other system, per metric: ``delta`` (this minus the
       other), ``p_bootstrap`` (paired bootstrap, two-sided), ``p_randomization`` (approximate
       randomization); ``null`` where one of the two has no value;
@@ -51,6 +53,11 @@ METHODS = {
 }
 
 
+VALIDATION_NOTE = ("the headline metrics on the validation split, scored like the test split; not "
+                   "ranked. Systems may have been developed on these documents: a validation score "
+                   "well above the test score shows fitting to them.")
+
+
 def _r(x: float | None) -> float | None:
     return None if x is None else round(x, 6)
 
@@ -81,6 +88,14 @@ def _score(entry: Entry, metric: str) -> JSONObject:
     out["rank"] = entry.ranks.get(metric)
     out["tied_with"] = [{"system": k, "p_bootstrap": _r(p)} for k, p in entry.ties.get(metric, ())]
     return out
+
+
+def _validation(entry: Entry) -> JSONObject | None:
+    v = entry.validation
+    if v is None:
+        return None
+    return {"split": "validation", "documents": sorted(v.per_document), "ranked": False,
+            "note": VALIDATION_NOTE, "f1": {m: entry.validation_f1(m) for m in METRICS}}  # fmt: skip
 
 
 def system_results(lb: Leaderboard, entry: Entry) -> JSONObject:
@@ -117,6 +132,7 @@ def system_results(lb: Leaderboard, entry: Entry) -> JSONObject:
             "module": bootstrap.__name__,
         },
         "scores": {m: _score(entry, m) for m in METRICS},
+        "validation": _validation(entry),
         "comparisons": comparisons,
         "evaluation": entry.result.to_json(),
     }
