@@ -184,8 +184,8 @@ def analyse(
         for s in subs:
             ranks[s.id].setdefault(m, None)
             tied[s.id][m] = marks.get(s.id, [])
-    entries = tuple(Entry(s, results[s.id], intervals[s.id], ranks[s.id], tied[s.id], _validation(s, validation))
-                    for s in subs)  # fmt: skip
+    entries = tuple(Entry(s, results[s.id], intervals[s.id], ranks[s.id], tied[s.id],
+                          _validation(s, validation)) for s in subs)  # fmt: skip
     return Leaderboard(entries, comparisons, settings, clusters, dataset)
 
 

@@ -100,13 +100,15 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
 
 def _overall_rows(lb: Leaderboard) -> list[list[str]]:
     return [[rank_cell(e, OVERALL), _system_cell(e), e.submission.info.type, f1_cell(e, OVERALL),
-             validation_cell(e, OVERALL), *(f1_cell(e, k, ci=False) for k in LAYERS), tied_cell(lb, e, OVERALL)]
+             validation_cell(e, OVERALL), *(f1_cell(e, k, ci=False) for k in LAYERS),
+             tied_cell(lb, e, OVERALL)]
             for e in lb.order(OVERALL)]  # fmt: skip
 
 
 def _layer_rows(lb: Leaderboard, layer: str) -> list[list[str]]:
     return [[rank_cell(e, layer), _system_cell(e), e.submission.info.type, *_prf_cells(e, layer),
-             f1_cell(e, layer), validation_cell(e, layer), tied_cell(lb, e, layer)] for e in lb.order(layer)]  # fmt: skip
+             f1_cell(e, layer), validation_cell(e, layer), tied_cell(lb, e, layer)]
+            for e in lb.order(layer)]  # fmt: skip
 
 
 def _intro(lb: Leaderboard) -> list[str]:
@@ -178,8 +180,8 @@ def _method(lb: Leaderboard) -> list[str]:
 def render_markdown(lb: Leaderboard) -> str:
     lines = _intro(lb)
     lines += [f"## Overall — {HEADLINE[OVERALL]}", ""]
-    header = ["rank", "system", "type", "overall F1 [95% CI]", "validation", *(TITLES[k].lower() for k in LAYERS),
-              "tied with"]  # fmt: skip
+    header = ["rank", "system", "type", "overall F1 [95% CI]", "validation",
+              *(TITLES[k].lower() for k in LAYERS), "tied with"]  # fmt: skip
     lines += _table(header, _overall_rows(lb)) + [""]
     for layer in LAYERS:
         lines += [f"## {TITLES[layer]} — {HEADLINE[layer]}", ""]
