@@ -18,28 +18,23 @@ What it does not do
 from __future__ import annotations
 
 from sgie.leaderboard.build import PLOT_FILE, RESULTS_DIR, Entry, Leaderboard
-from sgie.leaderboard.headline import HEADLINE, LAYERS, OVERALL
+from sgie.leaderboard.headline import HEADLINE, LAYERS, OVERALL, TITLES, attempted
+from sgie.scoring.layers import LAYERS as LAYER_DECLARATIONS
+from sgie.scoring.layers import OVERALL as OVERALL_METRIC
+from sgie.scoring.layers import layer as layer_declaration
 
 NOT_ATTEMPTED = "—"
 UNDEFINED = "n/a"
 NO_VALIDATION = "none"
 REFERENCE = "reference"
-TITLES = {"entities": "Entities", "proposals": "Proposals", "attributions": "Attributions",
-          OVERALL: "Overall"}  # fmt: skip
 
 
 def pct(x: float | None) -> str:
     return UNDEFINED if x is None else f"{100 * x:.1f}"
 
 
-def _attempted(e: Entry, metric: str) -> bool:
-    if metric == OVERALL:
-        return all(e.submission.attempts(k) for k in LAYERS)
-    return e.submission.attempts(metric)
-
-
 def f1_cell(e: Entry, metric: str, ci: bool = True) -> str:
-    if not _attempted(e, metric):
+    if not attempted(e.submission.attempts, metric):
         return NOT_ATTEMPTED
     i = e.intervals.get(metric)
     if i is None or i.point is None:
@@ -51,7 +46,7 @@ def f1_cell(e: Entry, metric: str, ci: bool = True) -> str:
 
 def validation_cell(e: Entry, metric: str) -> str:
     """The headline on the validation split: ``none`` without validation predictions."""
-    if not _attempted(e, metric):
+    if not attempted(e.submission.attempts, metric):
         return NOT_ATTEMPTED
     if e.validation is None:
         return NO_VALIDATION
@@ -79,17 +74,12 @@ def _system_cell(e: Entry) -> str:
 
 
 def _prf_cells(e: Entry, layer: str) -> list[str]:
-    counts = getattr(e.result.total, layer)
+    counts = e.result.total.layer(layer)
     if not e.submission.attempts(layer):
         return [NOT_ATTEMPTED, NOT_ATTEMPTED]
     if counts is None:
         return [UNDEFINED, UNDEFINED]
-    if layer == "entities":
-        c = counts["strict"].micro
-    elif layer == "proposals":
-        c = counts.spans["overlap"]
-    else:
-        c = counts.whole["overlap"]
+    c = layer_declaration(layer).headline_counts(counts)  # type: ignore[arg-type]
     return [pct(c.precision), pct(c.recall)]
 
 
@@ -158,12 +148,10 @@ def _method(lb: Leaderboard) -> list[str]:
     return [
         "## Method",
         "",
-        "Headline metrics (the official scorer, `sgie evaluate`; definitions in `sgie.scoring.evaluate`):",
+        "Headline metrics (the official scorer, `sgie evaluate`; definitions in `sgie.scoring.official`):",
         "",
-        f"* entities: **{HEADLINE['entities']}** (SemEval-2013 strict: same boundaries and type);",
-        f"* proposals: **{HEADLINE['proposals']}** (one-to-one; a prediction overlapping a gold proposal);",
-        f"* attributions: **{HEADLINE['attributions']}** (cue, source and content spans all overlap);",
-        f"* overall: **{HEADLINE[OVERALL]}**, for systems attempting all three.",
+        *(f"* {x.name}: **{x.headline}** ({x.headline_note});" for x in LAYER_DECLARATIONS),
+        f"* {OVERALL}: **{HEADLINE[OVERALL]}**, {OVERALL_METRIC.headline_note}.",
         "",
         "Statistics (`sgie.leaderboard.bootstrap`): each resample draws clusters with replacement and "
         "sums their counts, so every metric is recomputed exactly as the scorer computes it; the "
