@@ -20,15 +20,15 @@ FEW = Settings(resamples=300, seed=7)
 PROPERTY = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-def _vectors(clusters, gold, pred):
-    return {k: clusters.vectors({d: ledger(gold[d], pred[d], NOTHING_UNGROUNDED, k) for d in gold})
+def _vectors(clusters, texts, gold, pred):
+    return {k: clusters.vectors({d: ledger(gold[d], pred[d], texts[d], NOTHING_UNGROUNDED, k) for d in gold})
             for k in LAYERS}  # fmt: skip
 
 
 def _analyse(texts, gold, preds, unit="paragraph", s=FEW):
     clusters = build_clusters(gold, texts, unit)
     draws = draw(list(clusters.sizes().values()), s)
-    vectors = {f"s{i}": _vectors(clusters, gold, p) for i, p in enumerate(preds)}
+    vectors = {f"s{i}": _vectors(clusters, texts, gold, p) for i, p in enumerate(preds)}
     intervals = {k: system_intervals(v, draws, s) for k, v in vectors.items()}
     return clusters, draws, vectors, intervals
 
@@ -130,7 +130,7 @@ def test_more_resamples_change_the_interval_little():
         a, b = small[metric], large[metric]
         if a is not None and a.low is not None:
             assert abs(a.low - b.low) < 0.015 and abs(a.high - b.high) < 0.015
-            assert a.high - a.low > 0
+            assert a.high - a.low > 0 or a.point in (0.0, 1.0)
 
 
 def test_a_clear_difference_is_significant_and_the_test_is_symmetric():

@@ -203,7 +203,7 @@ def _ledgers(gold: GoldSet, sub: Submission, result: Result, layer: str) -> dict
     out = {}
     for d, g in gold.docs.items():
         pred = sub.predictions.docs.get(d) or nothing_predicted(d, result.layers)
-        out[d] = ledger(g, pred, sub.predictions.ungrounded.get(d, NOTHING_UNGROUNDED), layer)
+        out[d] = ledger(g, pred, gold.texts[d], sub.predictions.ungrounded.get(d, NOTHING_UNGROUNDED), layer)
         if out[d].vector() != vector(result.per_document[d], layer):
             raise RuntimeError(f"headline outcomes of {sub.id} in {d} do not add up to its counts")
     return out

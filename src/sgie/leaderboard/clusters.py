@@ -57,7 +57,7 @@ UNITS: tuple[str, ...] = ("paragraph", "document")
 class Ledger:
     """One layer's headline outcomes in one document, positioned: what clusters are summed from."""
 
-    gold: tuple[int, ...]  # start offset of each gold item (its first span)
+    gold: tuple[int | None, ...]  # start offset of each gold item (its earliest span)
     pred: tuple[int | None, ...]  # start offset of each predicted item; None: no position
     pairs: tuple[tuple[int, int, int], ...]  # (gold index, predicted index, 2 * credit)
 

@@ -26,20 +26,21 @@ What it does not do
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
 from sgie.leaderboard.clusters import Ledger
-from sgie.records import Attribution, DocAnnotations
-from sgie.scoring.attributions import align_attributions, canonical
+from sgie.records import DocAnnotations
+from sgie.scoring.attributions import source_content_outcomes
 from sgie.scoring.grounding import Ungrounded
 from sgie.scoring.layers import LAYER_NAMES, METRIC_NAMES, headline_of, layer, title_of
 from sgie.scoring.layers import OVERALL as OVERALL_METRIC
-from sgie.scoring.matching import OVERLAP
-from sgie.scoring.proposals import align_proposals, proposal_key
+from sgie.scoring.outcomes import ItemOutcome
+from sgie.scoring.proposals import classification_outcomes
 from sgie.scoring.result import DocumentCounts
 from sgie.scoring.semeval import STRICT, Outcome, match_entities
+from sgie.spans import Span
 
 LAYERS = LAYER_NAMES
 OVERALL: str = OVERALL_METRIC.name
@@ -56,27 +57,54 @@ def attempted(attempts: Callable[[str], bool], metric: str) -> bool:
     return OVERALL_METRIC.attempted(attempts) if metric == OVERALL else attempts(metric)
 
 
-def _start(a: Attribution) -> int:
-    return min(s.start for s in (*a.cue, *a.source, *a.content))
+CREDIT2: dict[str, int] = {"correct": 2, "partial": 1, "incorrect": 0}  # twice a pair's credit
 
 
-def ledger(gold: DocAnnotations, pred: DocAnnotations, ungrounded: Ungrounded, name: str) -> Ledger:
-    """One document's outcomes under ``layer``'s headline metric (the layer must be scored)."""
-    credit2 = {Outcome.CORRECT: 2, Outcome.PARTIAL: 1, Outcome.INCORRECT: 0}
-    lost: tuple[None, ...] = (None,) * len(getattr(ungrounded, name))
+def _first(spans: Sequence[Span]) -> int | None:
+    return min((s.start for s in spans), default=None)
+
+
+def ledger_of(outcomes: Iterable[ItemOutcome], scheme: str) -> Ledger:
+    """The positioned outcomes of one scheme (a headline's) in one document: each gold and
+    predicted item with the start of its earliest span (``None``: an ungrounded prediction),
+    and each pair with twice its credit."""
+    gold: list[int | None] = []
+    pred: list[int | None] = []
+    pairs = []
+    for o in outcomes:
+        if o.scheme != scheme:
+            continue
+        if o.gold is not None:
+            gold.append(_first(o.gold.spans))
+        if o.predicted is not None:
+            pred.append(_first(o.predicted.spans))
+        if o.gold is not None and o.predicted is not None:
+            pairs.append((len(gold) - 1, len(pred) - 1, CREDIT2[o.outcome]))
+    return Ledger(tuple(gold), tuple(pred), tuple(pairs))
+
+
+def headline_scheme(name: str) -> str:
+    """The outcome scheme of a layer's headline: its result path inside the layer, dotted."""
+    return ".".join(layer(name).row)
+
+
+def ledger(
+    gold: DocAnnotations, pred: DocAnnotations, text: str, ungrounded: Ungrounded, name: str
+) -> Ledger:
+    """One document's outcomes under ``name``'s headline metric (the layer must be scored)."""
     if name == "entities":
+        credit2 = {Outcome.CORRECT: 2, Outcome.PARTIAL: 1, Outcome.INCORRECT: 0}
         ge, pe = gold.entities or (), pred.entities or ()
         alignment, _ = match_entities(ge, pe, STRICT)
         pairs = tuple((g, p, credit2[STRICT.outcome(ge[g], pe[p])]) for g, p in alignment.pairs)
+        lost = (None,) * len(ungrounded.entities)
         return Ledger(tuple(e.start for e in ge), (*(e.start for e in pe), *lost), pairs)
     if name == "proposals":
-        gp = sorted(gold.proposals or (), key=proposal_key)
-        pp = sorted(pred.proposals or (), key=proposal_key)
-        pairs = tuple((g, p, 2) for g, p in align_proposals(gp, pp, OVERLAP).pairs)
-        return Ledger(tuple(x.start for x in gp), (*(x.start for x in pp), *lost), pairs)
-    ga, pa = canonical(gold.attributions or ()), canonical(pred.attributions or ())
-    pairs = tuple((g, p, 2) for g, p in align_attributions(ga, pa, OVERLAP).pairs)
-    return Ledger(tuple(map(_start, ga)), (*map(_start, pa), *lost), pairs)
+        found = classification_outcomes(gold.proposals or (), pred.proposals or (), ungrounded.proposals)
+    else:
+        found = source_content_outcomes(gold.attributions or (), pred.attributions or (), text,
+                                        ungrounded.attributions)  # fmt: skip
+    return ledger_of(found, headline_scheme(name))
 
 
 def vector(counts: DocumentCounts, name: str) -> tuple[int, int, int]:

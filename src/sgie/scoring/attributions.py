@@ -57,11 +57,12 @@ from sgie.scoring.matching import (
     align_tuples,
     ranges,
 )
-from sgie.scoring.outcomes import ItemOutcome
+from sgie.scoring.outcomes import ItemOutcome, ItemRef, Mismatch
 
 TOKEN_PATTERN = re.compile(r"\w+|[^\w\s]")
 ROLES: tuple[str, ...] = ("cue", "source", "content")
 ATTRIBUTES: tuple[str, ...] = ("quote_type", "source_type")
+CONTENT_DICE: tuple[int, int] = (1, 2)  # a content covers the gold content at token Dice >= 1/2
 
 
 def tokenize(text: str) -> tuple[tuple[int, int], ...]:
@@ -102,6 +103,7 @@ class AttributionCounts:
     whole: Mapping[str, PRF]  # "exact", "overlap"
     attributes: Mapping[str, Accuracy]  # "quote_type", "source_type"
     nesting: Mapping[str, PRF]  # "exact", "overlap"
+    source_content: PRF = PRF()  # same source, content token Dice >= 1/2 (the headline)
 
     def __add__(self, other: AttributionCounts) -> AttributionCounts:
         return AttributionCounts(
@@ -109,12 +111,14 @@ class AttributionCounts:
             add_maps(self.whole, other.whole),
             add_maps(self.attributes, other.attributes),
             add_maps(self.nesting, other.nesting),
+            self.source_content + other.source_content,
         )
 
     def to_json(self) -> JSONObject:
         return {
             "roles": {k: v.to_json() for k, v in self.roles.items()},
             "whole": {k: v.to_json() for k, v in self.whole.items()},
+            "source_content": self.source_content.to_json(),
             "attributes": {k: v.to_json() for k, v in self.attributes.items()},
             "nesting": {k: v.to_json() for k, v in self.nesting.items()},
         }
@@ -153,6 +157,29 @@ def align_attributions(
     """Whole-attribution one-to-one alignment: cue, source and content all match."""
     return align_tuples(
         [_regions(a) for a in gold], [_regions(a) for a in pred], match,
+        prefer=lambda g, p: _agreement(gold[g], pred[p]), prefer_max=len(ATTRIBUTES),
+    )  # fmt: skip
+
+
+def content_covers(gold_tokens: frozenset[int], pred_tokens: frozenset[int]) -> bool:
+    """Whether a predicted content covers a gold content well: token Dice
+    ``2 |G & P| / (|G| + |P|) >= CONTENT_DICE`` (exact integer arithmetic)."""
+    num, den = CONTENT_DICE
+    return 2 * len(gold_tokens & pred_tokens) * den >= num * (len(gold_tokens) + len(pred_tokens))
+
+
+def align_source_content(
+    gold: Sequence[Attribution], pred: Sequence[Attribution], tokens: Sequence[tuple[int, int]]
+) -> Alignment:
+    """Who said what: one-to-one alignment of attributions whose sources overlap (or are both
+    absent) and whose contents overlap with token Dice >= ``CONTENT_DICE`` (``content_covers``);
+    ties go to the pairing agreeing on more attributes."""
+    g_tok = [region_tokens(tokens, a.content) for a in gold]
+    p_tok = [region_tokens(tokens, a.content) for a in pred]
+    return align(
+        [a.content for a in gold], [a.content for a in pred], OVERLAP,
+        compatible=lambda g, p: OVERLAP(gold[g].source, pred[p].source)
+        and content_covers(g_tok[g], p_tok[p]),
         prefer=lambda g, p: _agreement(gold[g], pred[p]), prefer_max=len(ATTRIBUTES),
     )  # fmt: skip
 
@@ -228,6 +255,7 @@ def score_attributions(
     return AttributionCounts(
         frozen_map(roles.items()), frozen_map(whole.items()),
         frozen_map(attributes.items()), frozen_map(nesting.items()),
+        align_source_content(gold, pred, tokens).prf + PRF(fp=n_lost),
     )  # fmt: skip
 
 
@@ -244,3 +272,41 @@ def attribution_outcomes(
 ) -> tuple[ItemOutcome, ...]:
     """Every gold and predicted attribution's outcome under each scheme."""
     raise NotImplementedError("filled in the READY commit")
+
+
+def _ref(a: Attribution, lost: bool = False) -> ItemRef:
+    return ItemRef(a.id, a.quote_type, () if lost else (*a.cue, *a.source, *a.content))
+
+
+def _differences(g: Attribution, p: Attribution) -> tuple[Mismatch, ...]:
+    out: list[Mismatch] = []
+    if not OVERLAP(g.cue, p.cue):
+        out.append("cue")
+    if ranges(g.source) != ranges(p.source):
+        out.append("source")
+    if ranges(g.content) != ranges(p.content):
+        out.append("content")
+    out += [a for a in ("quote_type", "source_type") if getattr(g, a) != getattr(p, a)]  # type: ignore[misc]
+    return tuple(out)
+
+
+def source_content_outcomes(
+    gold: Sequence[Attribution], pred: Sequence[Attribution], text: str,
+    ungrounded: Sequence[Attribution] = (),
+) -> tuple[ItemOutcome, ...]:
+    """Each gold and predicted attribution's outcome under the ``source_content`` scheme: a
+    pair (``correct``; ``errors``: a cue that does not overlap, source or content boundaries,
+    attributes that differ), a ``missed`` gold attribution or a ``spurious`` prediction
+    (ungrounded ones last)."""
+    gold = canonical(gold)
+    pred = canonical(pred)
+    alignment = align_source_content(gold, pred, tokenize(text))
+    pred_of = alignment.pred_of
+    out = [ItemOutcome("source_content", "correct", _ref(a), _ref(pred[pred_of[g]]),
+                       _differences(a, pred[pred_of[g]]))
+           if g in pred_of else ItemOutcome("source_content", "missed", _ref(a), None)
+           for g, a in enumerate(gold)]  # fmt: skip
+    out += [ItemOutcome("source_content", "spurious", None, _ref(pred[p])) for p in alignment.unmatched_pred]
+    out += [ItemOutcome("source_content", "spurious", None, _ref(a, lost=True), ("ungrounded",))
+            for a in ungrounded]  # fmt: skip
+    return tuple(out)

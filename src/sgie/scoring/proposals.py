@@ -35,9 +35,10 @@ from sgie import schema
 from sgie.records import Argument, JSONObject, Proposal
 from sgie.scoring.counts import PRF, Accuracy, add_maps, frozen_map
 from sgie.scoring.matching import EXACT, OVERLAP, SPAN_MATCHES, Alignment, SpanMatch, align
-from sgie.scoring.outcomes import ItemOutcome
+from sgie.scoring.outcomes import ItemOutcome, ItemRef, Mismatch
 
 ATTRIBUTES: tuple[str, ...] = ("type", "status", "polarity")
+CLASSIFIED: tuple[str, ...] = ("type", "status")  # what proposal classification requires
 
 
 @dataclass(frozen=True)
@@ -77,17 +78,20 @@ class ProposalCounts:
     spans: Mapping[str, PRF]  # "exact", "overlap"
     attributes: Mapping[str, AttributeCounts]  # "type", "status", "polarity"
     arguments: Mapping[str, RoleCounts]  # "exact", "overlap"
+    classification: PRF = PRF()  # overlap, same type and same status (the headline)
 
     def __add__(self, other: ProposalCounts) -> ProposalCounts:
         return ProposalCounts(
             add_maps(self.spans, other.spans),
             add_maps(self.attributes, other.attributes),
             add_maps(self.arguments, other.arguments),
+            self.classification + other.classification,
         )
 
     def to_json(self) -> JSONObject:
         return {
             "spans": {k: v.to_json() for k, v in self.spans.items()},
+            "classification": self.classification.to_json(),
             "attributes": {k: v.to_json() for k, v in self.attributes.items()},
             "arguments": {k: v.to_json() for k, v in self.arguments.items()},
         }
@@ -120,6 +124,16 @@ def align_proposals(
     attributes (and then on the arguments)."""
     return align(
         [(p.span,) for p in gold], [(p.span,) for p in pred], match,
+        prefer=lambda g, p: _agreement(gold[g], pred[p]), prefer_max=len(ATTRIBUTES) + 1,
+    )  # fmt: skip
+
+
+def align_classification(gold: Sequence[Proposal], pred: Sequence[Proposal]) -> Alignment:
+    """Proposal classification: one-to-one alignment of overlapping proposal spans that agree
+    on ``type`` and ``status`` (ties: more attributes, then the arguments, agree)."""
+    return align(
+        [(p.span,) for p in gold], [(p.span,) for p in pred], OVERLAP,
+        compatible=lambda g, p: all(getattr(gold[g], a) == getattr(pred[p], a) for a in CLASSIFIED),
         prefer=lambda g, p: _agreement(gold[g], pred[p]), prefer_max=len(ATTRIBUTES) + 1,
     )  # fmt: skip
 
@@ -184,7 +198,8 @@ def score_proposals(
         arguments[m.name] = RoleCounts(frozen_map(per_role.items()))
 
     return ProposalCounts(
-        frozen_map(spans.items()), frozen_map(attributes.items()), frozen_map(arguments.items())
+        frozen_map(spans.items()), frozen_map(attributes.items()), frozen_map(arguments.items()),
+        align_classification(gold, pred).prf + PRF(fp=n_lost),
     )
 
 
@@ -201,3 +216,36 @@ def proposal_outcomes(
 ) -> tuple[ItemOutcome, ...]:
     """Every gold and predicted proposal's and argument's outcome under each scheme."""
     raise NotImplementedError("filled in the READY commit")
+
+
+def _ref(p: Proposal, lost: bool = False) -> ItemRef:
+    return ItemRef(p.id, p.type, () if lost else (p.span,))
+
+
+def classification_outcomes(
+    gold: Sequence[Proposal], pred: Sequence[Proposal], ungrounded_proposals: Sequence[Proposal] = ()
+) -> tuple[ItemOutcome, ...]:
+    """Each gold and predicted proposal's outcome under the ``classification`` scheme: a pair
+    (``correct``; ``errors`` name the span boundary, polarity or arguments if they differ), a
+    ``missed`` gold proposal or a ``spurious`` prediction (ungrounded ones last)."""
+    gold = sorted(gold, key=proposal_key)
+    pred = sorted(pred, key=proposal_key)
+    alignment = align_classification(gold, pred)
+    pred_of = alignment.pred_of
+    out = []
+    for g, item in enumerate(gold):
+        if g not in pred_of:
+            out.append(ItemOutcome("classification", "missed", _ref(item), None))
+            continue
+        p = pred[pred_of[g]]
+        same_args = sorted(map(_argument_key, item.arguments)) == sorted(map(_argument_key, p.arguments))
+        errors: tuple[Mismatch, ...] = (
+            *(("boundary",) if (item.start, item.end) != (p.start, p.end) else ()),
+            *(("polarity",) if item.polarity != p.polarity else ()),
+            *(() if same_args else ("arguments",)),
+        )
+        out.append(ItemOutcome("classification", "correct", _ref(item), _ref(p), errors))
+    out += [ItemOutcome("classification", "spurious", None, _ref(pred[p])) for p in alignment.unmatched_pred]
+    out += [ItemOutcome("classification", "spurious", None, _ref(p, lost=True), ("ungrounded",))
+            for p in ungrounded_proposals]  # fmt: skip
+    return tuple(out)

@@ -130,6 +130,7 @@ def format_table(result: Result) -> str:
                     lines.append(_semeval_row(f"  {label}", c))
         elif name == "proposals" and t.proposals is not None:
             p = t.proposals
+            lines.append(_prf_row(_star("proposals", ("classification",), "type + status"), p.classification))
             for m, c in p.spans.items():
                 lines.append(_prf_row(_star("proposals", ("spans", m), f"span {m}"), c))
             for attr, a in p.attributes.items():
@@ -141,6 +142,8 @@ def format_table(result: Result) -> str:
                     lines.append(_prf_row(f"  {role}", c))
         elif name == "attributions" and t.attributions is not None:
             a = t.attributions
+            lines.append(_prf_row(_star("attributions", ("source_content",), "source + content"),
+                                  a.source_content))  # fmt: skip
             for m in ("overlap", "exact"):
                 lines.append(_prf_row(_star("attributions", ("whole", m), f"whole attribution {m}"),
                                       a.whole[m]))  # fmt: skip
