@@ -83,6 +83,16 @@ def _prf_cells(e: Entry, layer: str) -> list[str]:
     return [pct(c.precision), pct(c.recall)]
 
 
+def _secondary_cells(e: Entry, layer: str) -> list[str]:
+    decl = layer_declaration(layer)
+    if not e.submission.attempts(layer):
+        return [NOT_ATTEMPTED] * len(decl.secondary)
+    counts = e.result.total.layer(layer)
+    if counts is None:
+        return [UNDEFINED] * len(decl.secondary)
+    return [pct(v) for v in decl.secondary_values(counts)]  # type: ignore[arg-type]
+
+
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     return lines + ["| " + " | ".join(r) + " |" for r in rows]
@@ -97,8 +107,8 @@ def _overall_rows(lb: Leaderboard) -> list[list[str]]:
 
 def _layer_rows(lb: Leaderboard, layer: str) -> list[list[str]]:
     return [[rank_cell(e, layer), _system_cell(e), e.submission.info.type, *_prf_cells(e, layer),
-             f1_cell(e, layer), validation_cell(e, layer), tied_cell(lb, e, layer)]
-            for e in lb.order(layer)]  # fmt: skip
+             f1_cell(e, layer), validation_cell(e, layer), *_secondary_cells(e, layer),
+             tied_cell(lb, e, layer)] for e in lb.order(layer)]  # fmt: skip
 
 
 def _intro(lb: Leaderboard) -> list[str]:
@@ -153,6 +163,12 @@ def _method(lb: Leaderboard) -> list[str]:
         *(f"* {x.name}: **{x.headline}** ({x.headline_note});" for x in LAYER_DECLARATIONS),
         f"* {OVERALL}: **{HEADLINE[OVERALL]}**, {OVERALL_METRIC.headline_note}.",
         "",
+        "They follow SemEval-2013 Task 9.1 (entities, strict), ACE 2005 event extraction "
+        "(trigger and argument classification) and PARC 3.0 / PolNeAR attribution practice; the "
+        "definitions and the reasons are in [eval/README.md](README.md#headline-metrics). Lenient "
+        "scores (entity type F1, proposal span overlap F1, whole-attribution overlap F1) and "
+        "proposal argument F1 are shown beside the headline, not ranked.",
+        "",
         "Statistics (`sgie.leaderboard.bootstrap`): each resample draws clusters with replacement and "
         "sums their counts, so every metric is recomputed exactly as the scorer computes it; the "
         f"interval is the {round(100 * s.confidence)}% percentile interval. Two systems are compared on the "
@@ -173,7 +189,8 @@ def render_markdown(lb: Leaderboard) -> str:
     lines += _table(header, _overall_rows(lb)) + [""]
     for layer in LAYERS:
         lines += [f"## {TITLES[layer]} — {HEADLINE[layer]}", ""]
-        header = ["rank", "system", "type", "P", "R", "F1 [95% CI]", "validation F1", "tied with"]
+        secondary = [label for label, _ in layer_declaration(layer).secondary]
+        header = ["rank", "system", "type", "P", "R", "F1 [95% CI]", "validation F1", *secondary, "tied with"]
         lines += _table(header, _layer_rows(lb, layer)) + [""]
     lines += _method(lb)
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -14,7 +14,8 @@ What it does
       same whoever else submitted), resamples, seed, confidence, alpha, the test methods;
     * ``scores`` -- per metric (``entities``, ``proposals``, ``attributions``, ``overall``):
       ``metric`` (its name), ``attempted``, ``f1`` (the scorer's value), ``precision`` /
-      ``recall`` (layers only), ``ci_low`` / ``ci_high`` (95% percentile interval),
+      ``recall`` and ``secondary`` (the lenient scores shown beside the headline, by result
+      path; layers only), ``ci_low`` / ``ci_high`` (95% percentile interval),
       ``undefined_resamples``, ``rank`` (``null`` if not ranked) and ``tied_with`` (adjacent
       ranked neighbours with paired bootstrap p >= alpha, with that p);
     * ``validation`` -- ``null`` without ``predictions.validation.jsonl``; else the documents and
@@ -73,8 +74,11 @@ def _score(entry: Entry, metric: str) -> JSONObject:
         out["scored"] = status.scored
         counts = entry.result.total.layer(metric)
         if counts is not None:
-            c = layer(metric).headline_counts(counts)  # type: ignore[arg-type]
+            decl = layer(metric)
+            c = decl.headline_counts(counts)  # type: ignore[arg-type]
             out["precision"], out["recall"] = c.precision, c.recall
+            values = decl.secondary_values(counts)  # type: ignore[arg-type]
+            out["secondary"] = {".".join(path): v for (_, path), v in zip(decl.secondary, values)}
     out["f1"] = None if i is None else i.point
     out["ci_low"] = None if i is None else _r(i.low)
     out["ci_high"] = None if i is None else _r(i.high)

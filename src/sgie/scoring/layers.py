@@ -165,7 +165,7 @@ PROPOSALS: Layer[ProposalCounts] = Layer(
     title="Proposals",
     headline="classification F1",
     headline_note="ACE-style classification: a prediction counts if it overlaps a gold proposal "
-    "with the same type and the same status, one-to-one",
+    "with the same type and the same status; one-to-one",
     result_path=("proposals", "classification", "f1"),
     score=lambda g, p, text, u: score_proposals(_proposals(g), _proposals(p), u.proposals,
                                                 _lost_arguments(u)),  # fmt: skip
@@ -179,8 +179,8 @@ ATTRIBUTIONS: Layer[AttributionCounts] = Layer(
     name="attributions",
     title="Attributions",
     headline="source-and-content F1",
-    headline_note="who said what: a prediction counts if its source overlaps the gold source (or "
-    "both have none) and its content covers the gold content with token Dice >= 0.5, one-to-one",
+    headline_note="who said what: a prediction counts if its source overlaps the gold source, or "
+    "both have none, and its content covers the gold content with token Dice >= 0.5; one-to-one",
     result_path=("attributions", "source_content", "f1"),
     score=lambda g, p, text, u: score_attributions(_attributions(g), _attributions(p), text,
                                                    u.attributions),  # fmt: skip
