@@ -52,7 +52,7 @@ def test_table_is_the_default(capsys):
     """Without --json a human-readable table is printed."""
     assert main(["evaluate", "--gold", str(GOLD), "--predictions", str(PREDICTIONS)]) == 0
     out = capsys.readouterr().out
-    for heading in ("Entities", "Proposals", "Attributions", "whole attribution overlap *",
+    for heading in ("Entities", "Proposals", "Attributions", "source + content *",
                     "per type (strict)", "'Ankara'"):  # fmt: skip
         assert heading in out
 
