@@ -136,12 +136,12 @@ def system_intervals(
     for layer in LAYERS:
         v = vectors.get(layer)
         out[layer] = None if v is None else interval(f1(draws.weights @ v), _point(v), settings)
-    layers = [out[k] for k in LAYERS]
-    if all(i is not None for i in layers):
-        points = [i.point for i in layers]  # type: ignore[union-attr]
-        samples = sum(i.samples for i in layers) / 3  # type: ignore[union-attr]
-        point = None if None in points else sum(points) / 3  # type: ignore[operator]
-        out[OVERALL] = interval(np.asarray(samples), point, settings)
+    layers = [i for k in LAYERS if (i := out[k]) is not None]
+    if len(layers) == len(LAYERS):
+        points = [i.point for i in layers]
+        samples = np.sum([i.samples for i in layers], axis=0) / 3
+        point = None if any(p is None for p in points) else sum(p for p in points if p is not None) / 3
+        out[OVERALL] = interval(samples, point, settings)
     else:
         out[OVERALL] = None
     return out

@@ -116,16 +116,19 @@ class Leaderboard:
     def order(self, metric: str) -> list[Entry]:
         """Display order: unranked rows (the ceiling) first, then by rank, then the rest."""
         unranked = [e for e in self.entries if not e.submission.info.ranked]
-        unranked.sort(key=lambda e: (-(_point(e, metric) if _point(e, metric) is not None else -1), e.id))
+        unranked.sort(key=lambda e: (-(_point(e, metric) or -1.0), e.id))
         ranked = sorted((e for e in self.entries if e.ranks.get(metric) is not None),
                         key=lambda e: (e.ranks[metric], e.id))  # fmt: skip
         rest = [e for e in self.entries if e.submission.info.ranked and e.ranks.get(metric) is None]
         return unranked + ranked + rest
 
 
+def _point_of(interval: Interval | None) -> float | None:
+    return None if interval is None else interval.point
+
+
 def _point(entry: Entry, metric: str) -> float | None:
-    i = entry.intervals.get(metric)
-    return None if i is None else i.point
+    return _point_of(entry.intervals.get(metric))
 
 
 def analyse(
@@ -157,12 +160,12 @@ def analyse(
                          for k in LAYERS}  # fmt: skip
         intervals[s.id] = system_intervals(vectors[s.id], draws, settings)
         for k in LAYERS:
-            i = intervals[s.id][k]
-            if i is not None and i.point != official_f1(r.total, k):
-                raise RuntimeError(f"headline {k} of {s.id}: {i.point} != scorer {official_f1(r.total, k)}")
+            got = intervals[s.id][k]
+            if got is not None and got.point != official_f1(r.total, k):
+                raise RuntimeError(f"headline {k} of {s.id}: {got.point} != scorer {official_f1(r.total, k)}")
     comparisons: dict[tuple[str, str], Mapping[str, Comparison | None]] = {}
-    for i, a in enumerate(subs):
-        for b in subs[i + 1 :]:
+    for n, a in enumerate(subs):
+        for b in subs[n + 1 :]:
             c = compare(vectors[a.id], vectors[b.id], intervals[a.id], intervals[b.id], draws)
             comparisons[(a.id, b.id)] = c
             comparisons[(b.id, a.id)] = {m: None if x is None else Comparison(-x.delta, x.p_bootstrap,
@@ -171,11 +174,10 @@ def analyse(
     ranks: dict[str, dict[str, int | None]] = {s.id: {} for s in subs}
     tied: dict[str, dict[str, list[tuple[str, float]]]] = {s.id: {} for s in subs}
     for m in METRICS:
-        points = {s.id: (intervals[s.id][m].point if intervals[s.id][m] is not None else None)  # type: ignore[union-attr]
-                  for s in subs if s.info.ranked}  # fmt: skip
+        points = {s.id: _point_of(intervals[s.id][m]) for s in subs if s.info.ranked}
         ranked = rank(points)
-        for k, r in ranked:
-            ranks[k][m] = r
+        for system_id, place in ranked:
+            ranks[system_id][m] = place
 
         def p_value(x: str, y: str, m: str = m) -> float | None:
             c = comparisons[(x, y)][m]

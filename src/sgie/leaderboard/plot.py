@@ -37,7 +37,7 @@ def plot_data(lb: Leaderboard) -> list[dict]:
     """What is plotted: per system (display order) and panel, (point, low, high) or a note."""
     rows = []
     for e in lb.order(OVERALL):
-        cells = {}
+        cells: dict[str, str | list[float | None]] = {}
         for m in PANELS:
             i = e.intervals.get(m)
             if not attempted(e.submission.attempts, m):

@@ -40,7 +40,7 @@ from sgie import schema
 from sgie.leaderboard import bootstrap
 from sgie.leaderboard.build import Entry, Leaderboard
 from sgie.leaderboard.headline import HEADLINE, METRICS, OVERALL, RESULT_PATH, attempted
-from sgie.records import JSONObject
+from sgie.records import JSON, JSONObject
 from sgie.scoring.layers import layer
 
 SCORER = "sgie.scoring.official"
@@ -88,12 +88,18 @@ def _score(entry: Entry, metric: str) -> JSONObject:
     return out
 
 
+def _sizes(lb: Leaderboard) -> JSONObject:
+    return {d: n for d, n in lb.clusters.sizes().items()}
+
+
 def _validation(entry: Entry) -> JSONObject | None:
     v = entry.validation
     if v is None:
         return None
-    return {"split": "validation", "documents": sorted(v.per_document), "ranked": False,
-            "note": VALIDATION_NOTE, "f1": {m: entry.validation_f1(m) for m in METRICS}}  # fmt: skip
+    f1: JSONObject = {m: entry.validation_f1(m) for m in METRICS}
+    documents: list[JSON] = [d for d in sorted(v.per_document)]
+    return {"split": "validation", "documents": documents, "ranked": False, "note": VALIDATION_NOTE,
+            "f1": f1}  # fmt: skip
 
 
 def system_results(lb: Leaderboard, entry: Entry) -> JSONObject:
@@ -119,7 +125,7 @@ def system_results(lb: Leaderboard, entry: Entry) -> JSONObject:
         "bootstrap": {
             "unit": lb.clusters.unit,
             "clusters": len(lb.clusters.documents),
-            "clusters_per_document": lb.clusters.sizes(),
+            "clusters_per_document": _sizes(lb),
             "clusters_from": "gold" if lb.clusters.unit == "paragraph" else "documents",
             "resamples": s.resamples,
             "seed": s.seed,
