@@ -5,7 +5,8 @@ What it does
     split with the official scorer and publishes, generated and never hand-edited,
     ``eval/LEADERBOARD.md``, ``eval/results/<system>.json`` and ``eval/leaderboard.png``.
     Modules, in data-flow order: ``submissions`` (``system.json`` schema, strict loading) ->
-    ``clusters`` (documents or paragraphs as resampling units, with exact per-unit counts) ->
+    ``clusters`` (documents or paragraphs as resampling units, made from the gold alone, with
+    exact per-unit counts) ->
     ``headline`` (the headline metric of each layer as count vectors) -> ``bootstrap``
     (shared resamples, percentile intervals, paired bootstrap and approximate randomization
     p-values) -> ``ranking`` (ranks, statistical ties) -> ``build`` (orchestration, writing,

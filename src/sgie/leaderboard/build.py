@@ -1,12 +1,14 @@
 """The leaderboard computation: score every submission, bootstrap, rank, mark ties, write.
 
 What it does
-    ``analyse(gold, submissions, settings, unit)`` scores each submission with the official
-    scorer (``sgie.scoring.official``), splits the test set into resampling clusters
-    (``sgie.leaderboard.clusters``), draws the shared resamples once and computes every
+    ``analyse(gold, submissions, settings, unit, validation=...)`` scores each submission once
+    with the official scorer (``sgie.scoring.official``), splits the test set into resampling
+    clusters made from the gold alone (``sgie.leaderboard.clusters``) and sums each system's
+    per-item headline outcomes per cluster, draws the shared resamples once and computes every
     system's headline intervals and every pair's paired tests (``sgie.leaderboard.bootstrap``),
     then ranks the ranked systems per metric and marks statistically tied neighbours
-    (``sgie.leaderboard.ranking``). ``render_outputs`` turns the ``Leaderboard`` into the
+    (``sgie.leaderboard.ranking``). With ``validation`` (the validation split's gold), systems
+    with validation predictions are scored on it too (``Entry.validation``; not ranked). ``render_outputs`` turns the ``Leaderboard`` into the
     generated files (relative path -> bytes): ``LEADERBOARD.md``, ``results/<system>.json``,
     ``leaderboard.png``. ``write_outputs`` publishes them only after all are computed (each
     written atomically; result files of removed submissions are deleted); ``check_outputs``

@@ -2,11 +2,10 @@
 
 What it does
     One headline F1 per layer, as declared in ``sgie.scoring.layers`` (``Layer.headline``,
-    ``Layer.result_path``; read there: entities strict micro-F1, proposals span overlap F1,
-    attributions whole-attribution overlap F1, and ``overall``, the mean of the three for
-    systems that attempt all three). The proposal's type, status and arguments and the
-    attribution's roles are reported in full in each system's results file (``evaluation``),
-    not ranked.
+    ``Layer.result_path``; read there, with the reasons: entities strict micro-F1, proposals
+    classification F1, attributions source-and-content F1, and ``overall``, the mean of the
+    three for systems that attempt all three). Lenient scores (``Layer.secondary``) and
+    everything else are reported in each system's results file, not ranked.
 
     ``vector(counts, layer)`` reduces a ``DocumentCounts`` to three integers
     ``(2 * credit, predicted, gold)`` (``Layer.vector``); vectors add up, and ``f1(vectors)``
