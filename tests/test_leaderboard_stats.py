@@ -13,7 +13,7 @@ from sgie.leaderboard.bootstrap import Settings, compare, draw, paired_bootstrap
 from sgie.leaderboard.clusters import Ledger, build_clusters, gold_item_spans, paragraph_partition
 from sgie.leaderboard.headline import LAYERS, METRICS, f1, ledger, official_f1, vector
 from sgie.leaderboard.ranking import rank, ties
-from sgie.scoring import read_gold, read_predictions, score_documents, total
+from sgie.scoring import evaluate, read_gold, read_predictions
 from sgie.scoring.grounding import NOTHING_UNGROUNDED
 
 FEW = Settings(resamples=300, seed=7)
@@ -40,7 +40,7 @@ def test_paragraph_clusters_add_up_to_the_document_counts(corpus):
     texts, gold, preds = corpus
     clusters, _, vectors, _ = _analyse(texts, gold, preds)
     for i, p in enumerate(preds):
-        official = score_documents(gold, p, texts)
+        official = evaluate(gold, p, texts).per_document
         for layer in LAYERS:
             v = vectors[f"s{i}"][layer]
             for d in gold:
@@ -68,7 +68,7 @@ def test_headline_point_is_the_scorers_f1_and_inside_its_interval(corpus):
     """The point estimate equals the scorer's F1 bit for bit and lies in its percentile CI."""
     texts, gold, preds = corpus
     clusters, _, _, intervals = _analyse(texts, gold, preds)
-    whole = total(score_documents(gold, preds[0], texts).values())
+    whole = evaluate(gold, preds[0], texts).total
     for layer in LAYERS:
         i = intervals["s0"][layer]
         assert i.point == official_f1(whole, layer)
@@ -150,7 +150,7 @@ def test_document_unit_uses_the_official_document_counts():
     gold, p = _sample()
     clusters, _, vectors, _ = _analyse(gold.texts, gold.docs, [p.docs], unit="document")
     assert clusters.documents == ("000", "004")
-    official = score_documents(gold.docs, p.docs, gold.texts, ungrounded={})
+    official = evaluate(gold.docs, p.docs, gold.texts, ungrounded={}).per_document
     for layer in LAYERS:
         expected = [vector(official[d], layer) for d in ("000", "004")]
         assert [tuple(v) for v in vectors["s0"][layer]] == expected

@@ -8,12 +8,13 @@ What it does
     system's headline intervals and every pair's paired tests (``sgie.leaderboard.bootstrap``),
     then ranks the ranked systems per metric and marks statistically tied neighbours
     (``sgie.leaderboard.ranking``). With ``validation`` (the validation split's gold), systems
-    with validation predictions are scored on it too (``Entry.validation``; not ranked). ``render_outputs`` turns the ``Leaderboard`` into the
-    generated files (relative path -> bytes): ``LEADERBOARD.md``, ``results/<system>.json``,
-    ``leaderboard.png``. ``write_outputs`` publishes them only after all are computed (each
-    written atomically; result files of removed submissions are deleted); ``check_outputs``
-    lists what a regeneration would change (text files byte for byte; the PNG by the hash of
-    the plotted data it embeds, since PNG bytes depend on the matplotlib/FreeType build).
+    with validation predictions are scored on it too (``Entry.validation``; not ranked).
+    ``render_outputs`` turns the ``Leaderboard`` into the generated files (relative path ->
+    bytes): ``LEADERBOARD.md``, ``results/<system>.json``, ``leaderboard.png``.
+    ``write_outputs`` publishes them only after all are computed (each written atomically;
+    result files of removed submissions are deleted); ``check_outputs`` lists what a
+    regeneration would change (text files byte for byte; the PNG by the hash of the plotted
+    data it embeds, since PNG bytes depend on the matplotlib/FreeType build).
 
 What it does not do
     No argument parsing or printing (``sgie.commands.leaderboard``).
