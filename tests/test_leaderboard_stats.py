@@ -11,18 +11,18 @@ from strategies import system_corpora
 
 from sgie.leaderboard.bootstrap import Settings, compare, draw, paired_bootstrap_p, system_intervals
 from sgie.leaderboard.clusters import Ledger, build_clusters, gold_item_spans, paragraph_partition
-from sgie.leaderboard.headline import LAYERS, METRICS, f1, ledger, official_f1, vector
+from sgie.leaderboard.headline import LAYERS, METRICS, f1, headline_scheme, ledger_of, official_f1, vector
 from sgie.leaderboard.ranking import rank, ties
 from sgie.scoring import evaluate, read_gold, read_predictions
-from sgie.scoring.grounding import NOTHING_UNGROUNDED
 
 FEW = Settings(resamples=300, seed=7)
 PROPERTY = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def _vectors(clusters, texts, gold, pred):
-    return {k: clusters.vectors({d: ledger(gold[d], pred[d], texts[d], NOTHING_UNGROUNDED, k) for d in gold})
-            for k in LAYERS}  # fmt: skip
+    result = evaluate(gold, pred, texts, outcomes=True)
+    return {k: clusters.vectors({d: ledger_of(result.outcomes[d].layer(k) or (), headline_scheme(k))
+                                 for d in gold}) for k in LAYERS}  # fmt: skip
 
 
 def _analyse(texts, gold, preds, unit="paragraph", s=FEW):

@@ -9,13 +9,9 @@ from msgspec.structs import replace
 from strategies import doc_annotations, paragraph_texts, perturbed
 
 from sgie.records import Attribution, Proposal
-from sgie.scoring.attributions import (
-    content_covers,
-    score_attributions,
-    source_content_outcomes,
-)
+from sgie.scoring.attributions import attribution_outcomes, content_covers, score_attributions
 from sgie.scoring.layers import layer
-from sgie.scoring.proposals import classification_outcomes, score_proposals
+from sgie.scoring.proposals import proposal_outcomes, score_proposals
 from sgie.spans import Span
 
 TEXT = "Paris offered troops for Ukraine. Berlin said it would not send any soldiers at all."
@@ -84,11 +80,12 @@ def test_outcomes_tally_to_the_counts_and_gold_scores_one(case):
         pred.attributions or (),
     )
     cases = [
-        (classification_outcomes(gp, pp), score_proposals(gp, pp).classification),
-        (source_content_outcomes(ga, pa, text), score_attributions(ga, pa, text).source_content),
+        (proposal_outcomes(gp, pp), "classification", score_proposals(gp, pp).classification),
+        (attribution_outcomes(ga, pa, text), "source_content",
+         score_attributions(ga, pa, text).source_content),
     ]
-    for outcomes, counts in cases:
-        kinds = [o.outcome for o in outcomes]
+    for outcomes, scheme, counts in cases:
+        kinds = [o.outcome for o in outcomes if o.scheme == scheme]
         assert (kinds.count("correct"), kinds.count("spurious"), kinds.count("missed")) == (
             counts.tp,
             counts.fp,

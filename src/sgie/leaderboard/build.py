@@ -33,12 +33,19 @@ import numpy as np
 from sgie.atomic import write_bytes_atomic
 from sgie.leaderboard.bootstrap import Comparison, Interval, Settings, compare, draw, system_intervals
 from sgie.leaderboard.clusters import Clusters, Ledger, build_clusters
-from sgie.leaderboard.headline import LAYERS, METRICS, headline_f1, ledger, official_f1, vector
+from sgie.leaderboard.headline import (
+    LAYERS,
+    METRICS,
+    headline_f1,
+    headline_scheme,
+    ledger_of,
+    official_f1,
+    vector,
+)
 from sgie.leaderboard.ranking import rank, ties
 from sgie.leaderboard.submissions import Submission
 from sgie.scoring.gold import GoldSet
-from sgie.scoring.grounding import NOTHING_UNGROUNDED
-from sgie.scoring.official import evaluate, nothing_predicted
+from sgie.scoring.official import evaluate
 from sgie.scoring.result import Result
 
 LEADERBOARD_FILE = "LEADERBOARD.md"
@@ -149,7 +156,7 @@ def analyse(
     subs = sorted(submissions, key=lambda s: s.id)
     results = {
         s.id: evaluate(gold.docs, s.predictions.docs, gold.texts, ungrounded=s.predictions.ungrounded,
-                       gold_source=dataset.gold_source,
+                       outcomes=True, gold_source=dataset.gold_source,
                        predictions_source=f"submissions/{s.id}/predictions.jsonl")
         for s in subs
     }  # fmt: skip
@@ -159,7 +166,7 @@ def analyse(
     intervals: dict[str, dict[str, Interval | None]] = {}
     for s in subs:
         r = results[s.id]
-        vectors[s.id] = {k: clusters.vectors(_ledgers(gold, s, r, k)) if r.layers[k].scored else None
+        vectors[s.id] = {k: clusters.vectors(_ledgers(s.id, r, k)) if r.layers[k].scored else None
                          for k in LAYERS}  # fmt: skip
         intervals[s.id] = system_intervals(vectors[s.id], draws, settings)
         for k in LAYERS:
@@ -203,14 +210,15 @@ def _validation(sub: Submission, gold: GoldSet | None) -> Result | None:
                     predictions_source=f"submissions/{sub.id}/predictions.validation.jsonl")  # fmt: skip
 
 
-def _ledgers(gold: GoldSet, sub: Submission, result: Result, layer: str) -> dict[str, Ledger]:
-    """Per document, the system's headline outcomes of ``layer``, checked against its counts."""
+def _ledgers(system_id: str, result: Result, layer: str) -> dict[str, Ledger]:
+    """Per document, the system's headline outcomes of ``layer`` from its one scoring pass,
+    checked against its counts."""
+    scheme = headline_scheme(layer)
     out = {}
-    for d, g in gold.docs.items():
-        pred = sub.predictions.docs.get(d) or nothing_predicted(d, result.layers)
-        out[d] = ledger(g, pred, gold.texts[d], sub.predictions.ungrounded.get(d, NOTHING_UNGROUNDED), layer)
-        if out[d].vector() != vector(result.per_document[d], layer):
-            raise RuntimeError(f"headline outcomes of {sub.id} in {d} do not add up to its counts")
+    for d, counts in result.per_document.items():
+        out[d] = ledger_of(result.outcomes[d].layer(layer) or (), scheme)
+        if out[d].vector() != vector(counts, layer):
+            raise RuntimeError(f"headline outcomes of {system_id} in {d} do not add up to its counts")
     return out
 
 

@@ -15,8 +15,9 @@ What it does
     a bootstrap of 10,000 resamples is a matrix product. On the full test set it equals the
     scorer's F1 bit for bit (tested).
 
-    ``ledger(gold, pred, ungrounded, layer)`` gives one document's headline outcomes (each gold
-    and predicted item with its position, and the matched pairs with their credit) for the
+    ``ledger_of(outcomes, headline_scheme(layer))`` turns one document's per-item outcomes (the
+    scorer's, ``Result.outcomes``: the one scoring pass) into its headline ``Ledger`` -- each
+    gold and predicted item with its position, each matched pair with its credit -- for the
     cluster counts of ``sgie.leaderboard.clusters``.
 
 What it does not do
@@ -30,15 +31,10 @@ from collections.abc import Callable, Iterable, Sequence
 import numpy as np
 
 from sgie.leaderboard.clusters import Ledger
-from sgie.records import DocAnnotations
-from sgie.scoring.attributions import source_content_outcomes
-from sgie.scoring.grounding import Ungrounded
 from sgie.scoring.layers import LAYER_NAMES, METRIC_NAMES, headline_of, layer, title_of
 from sgie.scoring.layers import OVERALL as OVERALL_METRIC
 from sgie.scoring.outcomes import ItemOutcome
-from sgie.scoring.proposals import classification_outcomes
 from sgie.scoring.result import DocumentCounts
-from sgie.scoring.semeval import STRICT, Outcome, match_entities
 from sgie.spans import Span
 
 LAYERS = LAYER_NAMES
@@ -85,25 +81,6 @@ def ledger_of(outcomes: Iterable[ItemOutcome], scheme: str) -> Ledger:
 def headline_scheme(name: str) -> str:
     """The outcome scheme of a layer's headline: its result path inside the layer, dotted."""
     return ".".join(layer(name).row)
-
-
-def ledger(
-    gold: DocAnnotations, pred: DocAnnotations, text: str, ungrounded: Ungrounded, name: str
-) -> Ledger:
-    """One document's outcomes under ``name``'s headline metric (the layer must be scored)."""
-    if name == "entities":
-        credit2 = {Outcome.CORRECT: 2, Outcome.PARTIAL: 1, Outcome.INCORRECT: 0}
-        ge, pe = gold.entities or (), pred.entities or ()
-        alignment, _ = match_entities(ge, pe, STRICT)
-        pairs = tuple((g, p, credit2[STRICT.outcome(ge[g], pe[p])]) for g, p in alignment.pairs)
-        lost = (None,) * len(ungrounded.entities)
-        return Ledger(tuple(e.start for e in ge), (*(e.start for e in pe), *lost), pairs)
-    if name == "proposals":
-        found = classification_outcomes(gold.proposals or (), pred.proposals or (), ungrounded.proposals)
-    else:
-        found = source_content_outcomes(gold.attributions or (), pred.attributions or (), text,
-                                        ungrounded.attributions)  # fmt: skip
-    return ledger_of(found, headline_scheme(name))
 
 
 def vector(counts: DocumentCounts, name: str) -> tuple[int, int, int]:

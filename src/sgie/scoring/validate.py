@@ -422,7 +422,11 @@ def parse_prediction(value: JSON, texts: Mapping[str, str]) -> tuple[DocAnnotati
 
 def parse_document(value: JSON, texts: Mapping[str, str] | None = None) -> tuple[DocAnnotations, str]:
     """``decode_document`` of a parsed JSON value; with ``texts``, the id must be one of them
-    and the record's text equal to it (an annotation pass file)."""
+    and the record's ``text``, which may then be left out, equal to it (an annotation pass
+    file)."""
+    doc_id = value.get("id") if isinstance(value, dict) else None
+    if texts is not None and isinstance(value, dict) and "text" not in value and isinstance(doc_id, str):
+        value = {**value, "text": _known(doc_id, texts)}
     record = convert(value, wire.Document)
     if texts is not None and _known(record.id, texts) != record.text:
         raise InputError(f"'text' must be the text of document {show(record.id)} (got another text)")
