@@ -10,13 +10,13 @@ import shutil
 from leaderboard_support import write_submission
 from msgspec.structs import replace
 
+from sgie.annotations.gold import load_gold
 from sgie.leaderboard.bootstrap import Settings
 from sgie.leaderboard.build import analyse
 from sgie.leaderboard.clusters import build_clusters
 from sgie.leaderboard.results import system_results
 from sgie.leaderboard.submissions import load_submissions
 from sgie.records import DocAnnotations
-from sgie.scoring import load_gold
 from sgie.spans import Span
 
 FEW = Settings(resamples=1000, seed=3)

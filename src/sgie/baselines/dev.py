@@ -25,12 +25,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from sgie.annotations.gold import load_gold
 from sgie.annotations.store import load_store
 from sgie.baselines.submissions import SPACY_ID, SPLIT_FILES, SUBMISSIONS
 from sgie.corpus.manifest import default_corpus_dir, load_corpus
 from sgie.errors import InputError
 from sgie.records import JSONObject
-from sgie.scoring.gold import load_gold
 from sgie.scoring.layers import LAYERS as LAYER_DECLARATIONS
 from sgie.scoring.official import evaluate
 from sgie.scoring.predictions import read_predictions

@@ -1,4 +1,4 @@
-"""The leaderboard computation: score every submission, bootstrap, rank, mark ties, write.
+"""The leaderboard computation: score every submission, bootstrap, rank, mark ties.
 
 What it does
     ``analyse(gold, submissions, settings, unit, validation=...)`` scores each submission once
@@ -7,17 +7,13 @@ What it does
     per-item headline outcomes per cluster, draws the shared resamples once and computes every
     system's headline intervals and every pair's paired tests (``sgie.leaderboard.bootstrap``),
     then ranks the ranked systems per metric and marks statistically tied neighbours
-    (``sgie.leaderboard.ranking``). With ``validation`` (the validation split's gold), systems
-    with validation predictions are scored on it too (``Entry.validation``; not ranked).
-    ``render_outputs`` turns the ``Leaderboard`` into the generated files (relative path ->
-    bytes): ``LEADERBOARD.md``, ``results/<system>.json``, ``leaderboard.png``.
-    ``write_outputs`` publishes them only after all are computed (each written atomically;
-    result files of removed submissions are deleted); ``check_outputs`` lists what a
-    regeneration would change (text files byte for byte; the PNG by the hash of the plotted
-    data it embeds, since PNG bytes depend on the matplotlib/FreeType build).
+    (``sgie.leaderboard.ranking``), and returns a ``Leaderboard`` (``sgie.leaderboard.model``).
+    With ``validation`` (the validation split's gold), systems with validation predictions are
+    scored on it too (``Entry.validation``; not ranked).
 
 What it does not do
-    No argument parsing or printing (``sgie.commands.leaderboard``).
+    No files (``sgie.leaderboard.outputs``), no argument parsing or printing
+    (``sgie.commands.leaderboard``).
 """
 
 from __future__ import annotations
@@ -25,47 +21,18 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
-from sgie.atomic import write_bytes_atomic
 from sgie.leaderboard.bootstrap import Comparison, Interval, Settings, compare, draw, system_intervals
-from sgie.leaderboard.clusters import Clusters, Ledger, build_clusters
-from sgie.leaderboard.headline import (
-    LAYERS,
-    METRICS,
-    headline_f1,
-    headline_scheme,
-    ledger_of,
-    official_f1,
-    vector,
-)
+from sgie.leaderboard.clusters import Ledger, build_clusters
+from sgie.leaderboard.headline import LAYERS, METRICS, headline_scheme, ledger_of, official_f1, vector
+from sgie.leaderboard.model import Dataset, Entry, Leaderboard, point_of
 from sgie.leaderboard.ranking import rank, ties
 from sgie.leaderboard.submissions import Submission
 from sgie.scoring.gold import GoldSet
 from sgie.scoring.official import evaluate
 from sgie.scoring.result import Result
-
-LEADERBOARD_FILE = "LEADERBOARD.md"
-PLOT_FILE = "leaderboard.png"
-RESULTS_DIR = "results"
-
-
-@dataclass(frozen=True)
-class Dataset:
-    """What was scored against: dataset version, split, documents and a hash of their gold."""
-
-    version: str
-    split: str
-    documents: tuple[str, ...]
-    gold_sha256: str
-    gold_source: str
-
-    def to_json(self) -> dict:
-        return {"version": self.version, "split": self.split, "documents": list(self.documents),
-                "gold_sha256": self.gold_sha256, "gold": self.gold_source}  # fmt: skip
 
 
 def dataset_version() -> str:
@@ -89,56 +56,6 @@ def gold_sha256(gold: GoldSet) -> str:
 
 def describe_dataset(gold: GoldSet, split: str = "test") -> Dataset:
     return Dataset(dataset_version(), split, tuple(sorted(gold.docs)), gold_sha256(gold), gold.source)
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One system on the leaderboard."""
-
-    submission: Submission
-    result: Result
-    intervals: Mapping[str, Interval | None]  # metric -> interval (None: not attempted/scored)
-    ranks: Mapping[str, int | None]
-    ties: Mapping[str, Sequence[tuple[str, float]]]
-    validation: Result | None = None  # the validation split, if the system has predictions for it
-
-    @property
-    def id(self) -> str:
-        return self.submission.id
-
-    def validation_f1(self, metric: str) -> float | None:
-        """The headline of ``metric`` on the validation split (``None``: no predictions, layer
-        not scored, or undefined)."""
-        return None if self.validation is None else headline_f1(self.validation.total, metric)
-
-
-@dataclass(frozen=True)
-class Leaderboard:
-    entries: tuple[Entry, ...]  # by system id
-    comparisons: Mapping[tuple[str, str], Mapping[str, Comparison | None]]  # every ordered pair
-    settings: Settings
-    clusters: Clusters
-    dataset: Dataset
-
-    def entry(self, system_id: str) -> Entry:
-        return next(e for e in self.entries if e.id == system_id)
-
-    def order(self, metric: str) -> list[Entry]:
-        """Display order: unranked rows (the ceiling) first, then by rank, then the rest."""
-        unranked = [e for e in self.entries if not e.submission.info.ranked]
-        unranked.sort(key=lambda e: (-(_point(e, metric) or -1.0), e.id))
-        ranked = sorted((e for e in self.entries if e.ranks.get(metric) is not None),
-                        key=lambda e: (e.ranks[metric], e.id))  # fmt: skip
-        rest = [e for e in self.entries if e.submission.info.ranked and e.ranks.get(metric) is None]
-        return unranked + ranked + rest
-
-
-def _point_of(interval: Interval | None) -> float | None:
-    return None if interval is None else interval.point
-
-
-def _point(entry: Entry, metric: str) -> float | None:
-    return _point_of(entry.intervals.get(metric))
 
 
 def analyse(
@@ -184,7 +101,7 @@ def analyse(
     ranks: dict[str, dict[str, int | None]] = {s.id: {} for s in subs}
     tied: dict[str, dict[str, list[tuple[str, float]]]] = {s.id: {} for s in subs}
     for m in METRICS:
-        points = {s.id: _point_of(intervals[s.id][m]) for s in subs if s.info.ranked}
+        points = {s.id: point_of(intervals[s.id][m]) for s in subs if s.info.ranked}
         ranked = rank(points)
         for system_id, place in ranked:
             ranks[system_id][m] = place
@@ -220,61 +137,3 @@ def _ledgers(system_id: str, result: Result, layer: str) -> dict[str, Ledger]:
         if out[d].vector() != vector(counts, layer):
             raise RuntimeError(f"headline outcomes of {system_id} in {d} do not add up to its counts")
     return out
-
-
-def render_outputs(lb: Leaderboard) -> dict[str, bytes]:
-    """Every generated file, relative path -> content."""
-    from sgie.leaderboard.plot import render_png
-    from sgie.leaderboard.render import render_markdown
-    from sgie.leaderboard.results import dumps_results
-
-    out = {LEADERBOARD_FILE: render_markdown(lb).encode("utf-8")}
-    for e in lb.entries:
-        out[f"{RESULTS_DIR}/{e.id}.json"] = dumps_results(lb, e).encode("utf-8")
-    out[PLOT_FILE] = render_png(lb)
-    return out
-
-
-def _stale(out_dir: Path, outputs: Mapping[str, bytes]) -> list[Path]:
-    folder = out_dir / RESULTS_DIR
-    if not folder.is_dir():
-        return []
-    return [p for p in sorted(folder.glob("*.json")) if f"{RESULTS_DIR}/{p.name}" not in outputs]
-
-
-def write_outputs(out_dir: Path, outputs: Mapping[str, bytes]) -> list[Path]:
-    """Write every output (atomically each) and delete stale result files; the paths written.
-    Files already holding the content are left alone, and so is a plot of the same data (its
-    bytes may differ under another matplotlib/FreeType build; see ``check_outputs``)."""
-    from sgie.leaderboard.plot import png_data_hash
-
-    written = []
-    for rel, data in outputs.items():
-        path = out_dir / rel
-        old = path.read_bytes() if path.is_file() else None
-        same = old == data or (rel == PLOT_FILE and old is not None
-                               and png_data_hash(old) == png_data_hash(data))  # fmt: skip
-        if not same:
-            write_bytes_atomic(path, data)
-        written.append(path)
-    for p in _stale(out_dir, outputs):
-        p.unlink()
-    return written
-
-
-def check_outputs(out_dir: Path, outputs: Mapping[str, bytes]) -> list[str]:
-    """What regenerating would change in ``out_dir`` (empty: the committed files are current)."""
-    from sgie.leaderboard.plot import png_data_hash
-
-    problems = []
-    for rel, data in outputs.items():
-        path = out_dir / rel
-        if not path.is_file():
-            problems.append(f"{path}: missing")
-        elif rel == PLOT_FILE:
-            if png_data_hash(path.read_bytes()) != png_data_hash(data):
-                problems.append(f"{path}: plots different data")
-        elif path.read_bytes() != data:
-            problems.append(f"{path}: differs from a regeneration")
-    problems += [f"{p}: stale (no such submission)" for p in _stale(out_dir, outputs)]
-    return problems

@@ -17,8 +17,8 @@ What it does not do
 
 from __future__ import annotations
 
-from sgie.leaderboard.build import PLOT_FILE, RESULTS_DIR, Entry, Leaderboard
 from sgie.leaderboard.headline import HEADLINE, LAYERS, OVERALL, TITLES, attempted
+from sgie.leaderboard.model import PLOT_FILE, RESULTS_DIR, Entry, Leaderboard
 from sgie.scoring.layers import LAYERS as LAYER_DECLARATIONS
 from sgie.scoring.layers import OVERALL as OVERALL_METRIC
 from sgie.scoring.layers import layer as layer_declaration

@@ -38,8 +38,8 @@ import json
 import sgie
 from sgie import schema
 from sgie.leaderboard import bootstrap
-from sgie.leaderboard.build import Entry, Leaderboard
 from sgie.leaderboard.headline import HEADLINE, METRICS, OVERALL, RESULT_PATH, attempted
+from sgie.leaderboard.model import Entry, Leaderboard
 from sgie.records import JSON, JSONObject
 from sgie.scoring.layers import layer
 

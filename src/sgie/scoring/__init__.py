@@ -24,7 +24,7 @@ What it does not do
 """
 
 from sgie.scoring.counts import PRF, Accuracy, SemEvalCounts
-from sgie.scoring.gold import GoldSet, load_gold, read_gold
+from sgie.scoring.gold import GoldSet, read_gold
 from sgie.scoring.official import evaluate, evaluate_sources, score_document
 from sgie.scoring.predictions import PredictionSet, read_predictions
 from sgie.scoring.result import DocumentCounts, LayerStatus, Result, total
@@ -40,7 +40,6 @@ __all__ = [
     "SemEvalCounts",
     "evaluate",
     "evaluate_sources",
-    "load_gold",
     "read_gold",
     "read_predictions",
     "score_document",

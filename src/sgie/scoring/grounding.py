@@ -279,9 +279,8 @@ def split(doc: DocAnnotations, text: str, ungrounded: dict[str, str]) -> tuple[D
         attributions,
     )
     spans = tuple(UngroundedText(doc.doc_id, f"{p}.text", s) for p, s in ungrounded.items())
-    lost = Ungrounded(tuple(lost_entities), tuple(lost_proposals), tuple(lost_arguments),
-                      tuple(lost_attributions), spans)  # fmt: skip
-    return grounded, lost
+    return grounded, Ungrounded(tuple(lost_entities), tuple(lost_proposals), tuple(lost_arguments),
+                                tuple(lost_attributions), spans)  # fmt: skip
 
 
 def _split(

@@ -32,7 +32,7 @@ What it does not do
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from sgie import schema
@@ -193,6 +193,11 @@ def _role_counts(x: _Alignments, alignment: Alignment, lost_roles: Sequence[str]
     return RoleCounts(frozen_map(out.items()))
 
 
+def _same(x: _Alignments, attr: str) -> Callable[[int, int], bool]:
+    """Whether gold proposal ``g`` and predicted ``p`` have the same ``attr``."""
+    return lambda g, p: bool(getattr(x.gold[g], attr) == getattr(x.pred[p], attr))
+
+
 def score_proposals(
     gold: Sequence[Proposal],
     pred: Sequence[Proposal],
@@ -213,10 +218,8 @@ def score_proposals(
     attributes = {}
     for attr in ATTRIBUTES:
         agree = sum(getattr(x.gold[g], attr) == getattr(x.pred[p], attr) for g, p in matched.pairs)
-        typed = align(
-            [(p.span,) for p in x.gold], [(p.span,) for p in x.pred], OVERLAP,
-            compatible=lambda g, p, a=attr: getattr(x.gold[g], a) == getattr(x.pred[p], a),
-        )  # fmt: skip
+        typed = align([(p.span,) for p in x.gold], [(p.span,) for p in x.pred], OVERLAP,
+                      compatible=_same(x, attr))  # fmt: skip
         attributes[attr] = AttributeCounts(
             Accuracy(agree, len(matched.pairs)), typed.prf + PRF(fp=n_lost)
         )
