@@ -47,6 +47,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from sgie.leaderboard.headline import LAYERS, OVERALL, f1
+from sgie.scoring.layers import OVERALL as OVERALL_METRIC
 
 RESAMPLES = 10_000
 SEED = 2012
@@ -137,7 +138,7 @@ def system_intervals(
         v = vectors.get(layer)
         out[layer] = None if v is None else interval(f1(draws.weights @ v), _point(v), settings)
     layers = [i for k in LAYERS if (i := out[k]) is not None]
-    if len(layers) == len(LAYERS):
+    if OVERALL_METRIC.attempted(lambda k: out[k] is not None):
         points = [i.point for i in layers]
         samples = np.sum([i.samples for i in layers], axis=0) / 3
         point = None if any(p is None for p in points) else sum(p for p in points if p is not None) / 3

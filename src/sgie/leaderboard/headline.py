@@ -37,7 +37,7 @@ from sgie.scoring.outcomes import ItemOutcome
 from sgie.scoring.result import DocumentCounts
 from sgie.spans import Span
 
-LAYERS = LAYER_NAMES
+LAYERS: tuple[str, ...] = LAYER_NAMES
 OVERALL: str = OVERALL_METRIC.name
 METRICS: tuple[str, ...] = METRIC_NAMES
 HEADLINE: dict[str, str] = {m: headline_of(m) for m in METRICS}
@@ -88,7 +88,7 @@ def vector(counts: DocumentCounts, name: str) -> tuple[int, int, int]:
     c = counts.layer(name)
     if c is None:
         raise ValueError(f"layer {name!r} is not scored")
-    return layer(name).vector(c)  # type: ignore[arg-type]
+    return layer(name).vector(c)
 
 
 def official_f1(counts: DocumentCounts, name: str) -> float | None:
@@ -96,7 +96,7 @@ def official_f1(counts: DocumentCounts, name: str) -> float | None:
     c = counts.layer(name)
     if c is None:
         raise ValueError(f"layer {name!r} is not scored")
-    return layer(name).headline_f1(c)  # type: ignore[arg-type]
+    return layer(name).headline_f1(c)
 
 
 def headline_f1(counts: DocumentCounts, metric: str) -> float | None:

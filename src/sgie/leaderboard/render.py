@@ -21,7 +21,7 @@ from sgie.leaderboard.headline import HEADLINE, LAYERS, OVERALL, TITLES, attempt
 from sgie.leaderboard.model import PLOT_FILE, RESULTS_DIR, Entry, Leaderboard
 from sgie.scoring.layers import LAYERS as LAYER_DECLARATIONS
 from sgie.scoring.layers import OVERALL as OVERALL_METRIC
-from sgie.scoring.layers import layer as layer_declaration
+from sgie.scoring.layers import layer as declared
 
 NOT_ATTEMPTED = "—"
 UNDEFINED = "n/a"
@@ -79,18 +79,18 @@ def _prf_cells(e: Entry, layer: str) -> list[str]:
         return [NOT_ATTEMPTED, NOT_ATTEMPTED]
     if counts is None:
         return [UNDEFINED, UNDEFINED]
-    c = layer_declaration(layer).headline_counts(counts)  # type: ignore[arg-type]
+    c = declared(layer).headline_block(counts)
     return [pct(c.precision), pct(c.recall)]
 
 
 def _secondary_cells(e: Entry, layer: str) -> list[str]:
-    decl = layer_declaration(layer)
+    decl = declared(layer)
     if not e.submission.attempts(layer):
         return [NOT_ATTEMPTED] * len(decl.secondary)
     counts = e.result.total.layer(layer)
     if counts is None:
         return [UNDEFINED] * len(decl.secondary)
-    return [pct(v) for v in decl.secondary_values(counts)]  # type: ignore[arg-type]
+    return [pct(v) for v in decl.secondary_values(counts)]
 
 
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:
@@ -189,7 +189,7 @@ def render_markdown(lb: Leaderboard) -> str:
     lines += _table(header, _overall_rows(lb)) + [""]
     for layer in LAYERS:
         lines += [f"## {TITLES[layer]} — {HEADLINE[layer]}", ""]
-        secondary = [label for label, _ in layer_declaration(layer).secondary]
+        secondary = [label for label, _ in declared(layer).secondary]
         header = ["rank", "system", "type", "P", "R", "F1 [95% CI]", "validation F1", *secondary, "tied with"]
         lines += _table(header, _layer_rows(lb, layer)) + [""]
     lines += _method(lb)

@@ -75,9 +75,9 @@ def _score(entry: Entry, metric: str) -> JSONObject:
         counts = entry.result.total.layer(metric)
         if counts is not None:
             decl = layer(metric)
-            c = decl.headline_counts(counts)  # type: ignore[arg-type]
+            c = decl.headline_block(counts)
             out["precision"], out["recall"] = c.precision, c.recall
-            values = decl.secondary_values(counts)  # type: ignore[arg-type]
+            values = decl.secondary_values(counts)
             out["secondary"] = {".".join(path): v for (_, path), v in zip(decl.secondary, values)}
     out["f1"] = None if i is None else i.point
     out["ci_low"] = None if i is None else _r(i.low)

@@ -76,6 +76,7 @@ from sgie.scoring.outcomes import ItemOutcome
 from sgie.scoring.proposals import ProposalCounts, proposal_outcomes, score_proposals
 
 C = TypeVar("C", EntityCounts, ProposalCounts, AttributionCounts)
+LayerCounts = EntityCounts | ProposalCounts | AttributionCounts
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,7 @@ class Layer(Generic[C]):
     outcomes: Callable[[DocAnnotations, DocAnnotations, str, Ungrounded], tuple[ItemOutcome, ...]]
     #: the counts object whose F1 is the headline
     headline_counts: Callable[[C], PRF | SemEvalCounts]
+    counts_type: type[C]  # what ``score`` returns
     #: lenient and diagnostic scores shown beside the headline, not ranked: (label, result path)
     secondary: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
@@ -106,7 +108,7 @@ class Layer(Generic[C]):
         """The path of the headline block inside the layer's section (``("strict",)``)."""
         return self.result_path[1:-1]
 
-    def secondary_values(self, counts: C) -> tuple[float | None, ...]:
+    def secondary_values(self, counts: LayerCounts) -> tuple[float | None, ...]:
         """The values of ``secondary``, in order, from the layer's counts."""
         data = counts.to_json()
         out = []
@@ -117,14 +119,21 @@ class Layer(Generic[C]):
             out.append(node if isinstance(node, float | int) and not isinstance(node, bool) else None)
         return tuple(float(x) if x is not None else None for x in out)
 
-    def headline_f1(self, counts: C) -> float | None:
-        """The scorer's value of the headline metric."""
-        return self.headline_counts(counts).f1
+    def headline_block(self, counts: LayerCounts) -> PRF | SemEvalCounts:
+        """``headline_counts`` of counts of this layer (``TypeError`` for another layer's)."""
+        if not isinstance(counts, self.counts_type):
+            raise TypeError(f"{self.name} counts must be {self.counts_type.__name__} "
+                            f"(got {type(counts).__name__})")  # fmt: skip
+        return self.headline_counts(counts)
 
-    def vector(self, counts: C) -> tuple[int, int, int]:
+    def headline_f1(self, counts: LayerCounts) -> float | None:
+        """The scorer's value of the headline metric."""
+        return self.headline_block(counts).f1
+
+    def vector(self, counts: LayerCounts) -> tuple[int, int, int]:
         """``(2 * credit, predicted, gold)`` of the headline (credit = correct + partial/2 for
         entities, true positives otherwise); adds up over documents."""
-        c = self.headline_counts(counts)
+        c = self.headline_block(counts)
         if isinstance(c, SemEvalCounts):
             return 2 * c.correct + c.partial, c.actual, c.possible
         return 2 * c.tp, c.predicted, c.gold
@@ -155,6 +164,7 @@ ENTITIES: Layer[EntityCounts] = Layer(
     score=lambda g, p, text, u: score_entities(_entities(g), _entities(p), u.entities),
     outcomes=lambda g, p, text, u: entity_outcomes(_entities(g), _entities(p), u.entities),
     headline_counts=lambda c: c["strict"].micro,
+    counts_type=EntityCounts,
     secondary=(("type F1", ("entities", "type", "f1")),),
 )
 PROPOSALS: Layer[ProposalCounts] = Layer(
@@ -169,6 +179,7 @@ PROPOSALS: Layer[ProposalCounts] = Layer(
     outcomes=lambda g, p, text, u: proposal_outcomes(_proposals(g), _proposals(p), u.proposals,
                                                      _lost_arguments(u)),  # fmt: skip
     headline_counts=lambda c: c.classification,
+    counts_type=ProposalCounts,
     secondary=(("argument F1", ("proposals", "arguments", "overlap", "micro", "f1")),
                ("span overlap F1", ("proposals", "spans", "overlap", "f1"))),
 )
@@ -184,6 +195,7 @@ ATTRIBUTIONS: Layer[AttributionCounts] = Layer(
     outcomes=lambda g, p, text, u: attribution_outcomes(_attributions(g), _attributions(p), text,
                                                         u.attributions),  # fmt: skip
     headline_counts=lambda c: c.source_content,
+    counts_type=AttributionCounts,
     secondary=(("whole overlap F1", ("attributions", "whole", "overlap", "f1")),),
 )
 

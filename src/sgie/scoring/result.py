@@ -28,11 +28,9 @@ from sgie.records import JSON, JSONObject
 from sgie.scoring.attributions import AttributionCounts
 from sgie.scoring.entities import EntityCounts
 from sgie.scoring.grounding import UngroundedText
-from sgie.scoring.layers import LAYER_NAMES, LAYERS
+from sgie.scoring.layers import LAYER_NAMES, LAYERS, LayerCounts
 from sgie.scoring.outcomes import DocumentOutcomes
 from sgie.scoring.proposals import ProposalCounts
-
-LayerCounts = EntityCounts | ProposalCounts | AttributionCounts
 
 #: Keys of derived values in a metric block (dropped from ``per_document`` entries).
 DERIVED = frozenset({"precision", "recall", "f1", "accuracy", "macro_f1", "reason", "possible",
