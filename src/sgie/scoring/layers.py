@@ -177,7 +177,7 @@ PROPOSALS: Layer[ProposalCounts] = Layer(
     score=lambda g, p, text, u: score_proposals(_proposals(g), _proposals(p), u.proposals,
                                                 _lost_arguments(u)),  # fmt: skip
     outcomes=lambda g, p, text, u: proposal_outcomes(_proposals(g), _proposals(p), u.proposals,
-                                                     _lost_arguments(u)),  # fmt: skip
+                                                     _lost_arguments(u), u.argument_of),  # fmt: skip
     headline_counts=lambda c: c.classification,
     counts_type=ProposalCounts,
     secondary=(("argument F1", ("proposals", "arguments", "overlap", "micro", "f1")),

@@ -217,8 +217,9 @@ def document_outcomes(
 
 def nothing_predicted(doc_id: str, layers: Mapping[str, LayerStatus]) -> DocAnnotations:
     """The prediction of a document without a record: empty in the attempted layers."""
-    e, p, a = (() if layers[k].attempted else None for k in LAYER_NAMES)
-    return DocAnnotations(doc_id, e, p, a)  # type: ignore[arg-type]  # () or None per layer
+    return DocAnnotations(doc_id, () if layers["entities"].attempted else None,
+                          () if layers["proposals"].attempted else None,
+                          () if layers["attributions"].attempted else None)  # fmt: skip
 
 
 def evaluate_sources(
