@@ -151,3 +151,24 @@ def test_unknown_prediction_document_in_library_call():
     stray = {"zzz": DocAnnotations("zzz", (), (), ())}
     with pytest.raises(InputError, match=r"predictions must be for gold documents only"):
         evaluate(gold.docs, stray, gold.texts)
+
+
+def test_entry_module_and_function_do_not_shadow_each_other():
+    """`sgie.scoring.evaluate` is the function; the official header is the module
+    `sgie.scoring.official`, which the command's help points to."""
+    import importlib
+    import pydoc
+
+    import sgie.scoring
+
+    assert callable(sgie.scoring.evaluate) and not isinstance(sgie.scoring.evaluate, types.ModuleType)
+    official = importlib.import_module("sgie.scoring.official")
+    assert official.__doc__.startswith("Official evaluation script for SGIE")
+    assert "Official evaluation script" in pydoc.render_doc(official)
+
+
+def test_command_help_points_to_the_official_header(capsys):
+    """`sgie evaluate --help` names the module whose docstring defines formats and metrics."""
+    with pytest.raises(SystemExit):
+        main(["evaluate", "--help"])
+    assert "sgie.scoring.official" in " ".join(capsys.readouterr().out.split())
