@@ -11,7 +11,7 @@ from sgie.errors import InputError
 
 
 def _results():
-    row = dict.fromkeys(METRICS, 0.5) | {"entities strict F1": None}
+    row = dict.fromkeys(METRICS, 0.5) | {next(iter(METRICS)): None}
     return {"splits": {"validation": {"documents": ["003"], "systems": {"rules": row}}}}
 
 

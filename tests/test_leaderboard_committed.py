@@ -18,5 +18,7 @@ def test_committed_leaderboard_equals_a_regeneration(root, corpus):
         pytest.skip("no submission committed yet")
     gold = load_gold("test", corpus.root)
     split_texts = {s: {d.id: d.text for d in corpus.split(s)} for s in ("train", "validation")}
-    outputs = render_outputs(analyse(gold, load_submissions(submissions_dir, gold, split_texts)))
+    validation = load_gold("validation", corpus.root)
+    subs = load_submissions(submissions_dir, gold, split_texts)
+    outputs = render_outputs(analyse(gold, subs, validation=validation))
     assert check_outputs(root / "eval", outputs) == [], "run `sgie leaderboard` and commit the result"

@@ -46,7 +46,7 @@ def test_writes_every_output_and_prints_the_overall_table(board):
         "annotator-x.json", "empty.json", "ents-only.json", "half.json", "sample.json"]
     assert (out / "leaderboard.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert printed.splitlines()[0].split()[:4] == ["rank", "system", "overall", "F1"]
-    assert "ceiling  annotator-x" in printed
+    assert "reference  annotator-x" in printed
     assert "wrote 9 files" in err
 
 
@@ -61,7 +61,7 @@ def test_not_attempted_layers_show_a_dash_never_zero(board):
     subs, out, *_ = board
     md = (out / "LEADERBOARD.md").read_text(encoding="utf-8")
     overall = _table(md, "Overall")["ents-only"]
-    assert overall[0] == "—" and overall[3] == "—" and overall[5:7] == ["—", "—"]
+    assert overall[0] == "—" and overall[3:5] == ["—", "—"] and overall[6:8] == ["—", "—"]
     proposals = _table(md, "Proposals")["ents-only"]
     assert proposals[0] == "—" and proposals[3:6] == ["—", "—", "—"]
     assert _table(md, "Entities")["ents-only"][0].isdigit()
@@ -73,13 +73,13 @@ def test_not_attempted_layers_show_a_dash_never_zero(board):
     assert empty[5].startswith("0.0 [")  # attempted and found nothing: a real 0
 
 
-def test_annotator_rows_are_the_ceiling_and_not_ranked(board):
-    """ranked=false rows come first, marked 'ceiling', with no rank and no ties."""
+def test_annotator_rows_are_references_and_not_ranked(board):
+    """ranked=false rows come first, marked 'reference', with no rank and no ties."""
     subs, out, *_ = board
     md = (out / "LEADERBOARD.md").read_text(encoding="utf-8")
     for heading in ("Overall", "Entities", "Proposals", "Attributions"):
         table = _table(md, heading)
-        assert next(iter(table)) == "annotator-x" and table["annotator-x"][0] == "ceiling"
+        assert next(iter(table)) == "annotator-x" and table["annotator-x"][0] == "reference"
     scores = json.loads((out / "results" / "annotator-x.json").read_text())["scores"]
     assert all(s["rank"] is None and s["tied_with"] == [] for s in scores.values())
     ranks = [json.loads((out / "results" / f"{k}.json").read_text())["scores"]["entities"]["rank"]
@@ -170,3 +170,29 @@ def test_validate_mode_and_no_submissions(tmp_path, board, capsys):
     assert main(["leaderboard", *ARGS, "--submissions", str(tmp_path / "none"), "--output",
                  str(tmp_path / "o")]) == 0  # fmt: skip
     assert "no submissions" in capsys.readouterr().err
+
+
+def test_validation_scores_are_shown_beside_the_test_scores(board):
+    """A system with validation predictions shows its validation headline (here the test
+    documents stand in for the validation split, so the two agree); others show 'none'."""
+    from dataclasses import replace
+
+    from sgie.leaderboard.render import render_markdown
+    from sgie.leaderboard.results import system_results
+
+    subs, *_ = board
+    gold = read_gold(SAMPLE_GOLD)
+    loaded = {s.id: s for s in load_submissions(subs, gold)}
+    half = replace(loaded["half"], other_splits={"validation": loaded["half"].predictions})
+    lb = analyse(gold, [half, loaded["sample"]], Settings(resamples=200), validation=gold)
+    entry = lb.entry("half")
+    for metric in ("entities", "proposals", "attributions", "overall"):
+        assert entry.validation_f1(metric) == entry.intervals[metric].point
+    assert lb.entry("sample").validation is None
+    md = render_markdown(lb)
+    row = _table(md, "Entities")["half"]
+    assert row[6] == f"{100 * entry.intervals['entities'].point:.1f}"
+    assert _table(md, "Entities")["sample"][6] == "none"
+    r = system_results(lb, entry)
+    assert r["validation"]["f1"]["overall"] == entry.intervals["overall"].point
+    assert system_results(lb, lb.entry("sample"))["validation"] is None

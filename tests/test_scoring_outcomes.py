@@ -33,9 +33,13 @@ def _counts_of(counts: DocumentCounts, layer: str, scheme: str) -> SemEvalCounts
         return counts.entities[scheme].micro
     if layer == "proposals":
         assert counts.proposals is not None
+        if scheme == "classification":
+            return counts.proposals.classification
         group, match = scheme.split(".")
         return counts.proposals.spans[match] if group == "spans" else counts.proposals.arguments[match].micro
     assert counts.attributions is not None
+    if scheme == "source_content":
+        return counts.attributions.source_content
     parts = scheme.split(".")
     if parts[0] == "whole":
         return counts.attributions.whole[parts[1]]
@@ -75,9 +79,10 @@ def test_every_item_appears_once_per_scheme(corpus: tuple) -> None:
     texts, gold, pred = corpus
     result = evaluate(gold, pred, texts, outcomes=True)
     for doc_id, outcomes in result.outcomes.items():
-        for layer, schemes in (("entities", SCHEMES["entities"]),
-                               ("proposals", ("spans.exact", "spans.overlap")),
-                               ("attributions", ("whole.exact", "whole.overlap"))):  # fmt: skip
+        item_schemes = (("entities", SCHEMES["entities"]),
+                        ("proposals", ("spans.exact", "spans.overlap", "classification")),
+                        ("attributions", ("whole.exact", "whole.overlap", "source_content")))  # fmt: skip
+        for layer, schemes in item_schemes:
             items = outcomes.layer(layer)
             if items is None:
                 continue

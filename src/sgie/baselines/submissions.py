@@ -52,6 +52,7 @@ SPACY_ID = "spacy-en-core-web-sm"
 GENERATED_IDS: tuple[str, ...] = ("rules", "empty", "annotator-a", "annotator-b")
 ALL_IDS: tuple[str, ...] = ("rules", SPACY_ID, "empty", "annotator-a", "annotator-b")
 ANNOTATOR_PROVENANCE = "AI model session, independent pass, see DATASHEET.md"
+ADJUDICATION_BASE = "a"  # the pass the gold was adjudicated from (annotations/ADJUDICATION.md)
 
 Extractor = Callable[[str, str], Mapping[str, object]]
 
@@ -95,11 +96,17 @@ def system_info(system_id: str, provenance: str | None = None) -> JSONObject:
                 "for every document; run by `sgie baselines build`.")
     elif system_id.startswith("annotator-"):
         who = system_id.removeprefix("annotator-")
-        info = _System(f"Annotator {who} (ceiling)", f"Annotator {who}'s independent annotation pass of "
+        if who == ADJUDICATION_BASE:
+            role = ("adjudication base", "The gold was adjudicated starting from this pass "
+                    "(annotations/ADJUDICATION.md), so this row scores 100 or nearly by construction: "
+                    "it is not a ceiling.")
+        else:
+            role = ("independent ceiling", f"The gold was adjudicated starting from pass "
+                    f"{ADJUDICATION_BASE}, not from this one (annotations/ADJUDICATION.md), so this "
+                    "row is the independent ceiling (an AI model annotation pass, not a human one).")
+        info = _System(f"Annotator {who} ({role[0]})", f"Annotator {who}'s independent annotation pass of "
                 "the test documents (annotations/export.json), scored against the adjudicated "
-                "gold: the annotator ceiling, shown but not ranked. The gold was adjudicated from "
-                "the two passes starting from pass a (annotations/ADJUDICATION.md), so this row "
-                "is an optimistic ceiling.", "annotator", None, layers, False,
+                f"gold, shown but not ranked. {role[1]}", "annotator", None, layers, False,
                 ANNOTATOR_PROVENANCE)
     else:
         raise KeyError(system_id)

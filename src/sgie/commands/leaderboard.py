@@ -98,7 +98,9 @@ def cmd_leaderboard(args: argparse.Namespace) -> int:
         return 0
     if not subs:
         return _no_submissions(submissions_dir, out_dir, args.check)
-    lb = analyse(gold, subs, Settings(resamples=args.resamples, seed=args.seed), args.unit)
+    validation = load_gold("validation", corpus.root) if args.gold is None else None
+    lb = analyse(gold, subs, Settings(resamples=args.resamples, seed=args.seed), args.unit,
+                 validation=validation)  # fmt: skip
     outputs = render_outputs(lb)
     seconds = time.perf_counter() - started
     if args.check:

@@ -6,7 +6,8 @@ What it does
     ``eval/LEADERBOARD.md``, ``eval/results/<system>.json``, ``eval/leaderboard.png`` and the
     JSON Schemas ``eval/predictions.schema.json`` and ``eval/system.schema.json``.
     Modules, in data-flow order: ``submissions`` (``system.json`` schema, strict loading) ->
-    ``clusters`` (documents or paragraphs as resampling units, with exact per-unit counts) ->
+    ``clusters`` (documents or paragraphs as resampling units, made from the gold alone, with
+    exact per-unit counts) ->
     ``headline`` (the headline metric of each layer as count vectors) -> ``bootstrap``
     (shared resamples, percentile intervals, paired bootstrap and approximate randomization
     p-values) -> ``ranking`` (ranks, statistical ties) -> ``build`` (orchestration) ->

@@ -140,12 +140,10 @@ def system_intervals(
         out[layer] = None if v is None else interval(f1(draws.weights @ v), _point(v), settings)
     layers = [i for k in LAYERS if (i := out[k]) is not None]
     if OVERALL_METRIC.attempted(lambda k: out[k] is not None):
-        samples = layers[0].samples
-        for i in layers[1:]:
-            samples = samples + i.samples
-        points = [i.point for i in layers if i.point is not None]
-        point = sum(points) / 3 if len(points) == len(layers) else None
-        out[OVERALL] = interval(np.asarray(samples / 3), point, settings)
+        points = [i.point for i in layers]
+        samples = np.sum([i.samples for i in layers], axis=0) / 3
+        point = None if any(p is None for p in points) else sum(p for p in points if p is not None) / 3
+        out[OVERALL] = interval(samples, point, settings)
     else:
         out[OVERALL] = None
     return out

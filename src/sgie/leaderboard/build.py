@@ -1,12 +1,15 @@
-"""The leaderboard computation: score every submission, bootstrap, rank, mark ties, write.
+"""The leaderboard computation: score every submission, bootstrap, rank, mark ties.
 
 What it does
-    ``analyse(gold, submissions, settings, unit)`` scores each submission with the official
-    scorer (``sgie.scoring.official``), splits the test set into resampling clusters
-    (``sgie.leaderboard.clusters``), draws the shared resamples once and computes every
+    ``analyse(gold, submissions, settings, unit, validation=...)`` scores each submission once
+    with the official scorer (``sgie.scoring.official``), splits the test set into resampling
+    clusters made from the gold alone (``sgie.leaderboard.clusters``) and sums each system's
+    per-item headline outcomes per cluster, draws the shared resamples once and computes every
     system's headline intervals and every pair's paired tests (``sgie.leaderboard.bootstrap``),
     then ranks the ranked systems per metric and marks statistically tied neighbours
     (``sgie.leaderboard.ranking``), and returns a ``Leaderboard`` (``sgie.leaderboard.model``).
+    With ``validation`` (the validation split's gold), systems with validation predictions are
+    scored on it too (``Entry.validation``; not ranked).
 
 What it does not do
     No files (``sgie.leaderboard.outputs``), no argument parsing or printing
@@ -22,13 +25,14 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from sgie.leaderboard.bootstrap import Comparison, Interval, Settings, compare, draw, system_intervals
-from sgie.leaderboard.clusters import System, build_clusters
-from sgie.leaderboard.headline import LAYERS, METRICS, Counts, official_f1, vector
-from sgie.leaderboard.model import Dataset, Entry, Leaderboard, interval_point
+from sgie.leaderboard.clusters import Ledger, build_clusters
+from sgie.leaderboard.headline import LAYERS, METRICS, headline_scheme, ledger_of, official_f1, vector
+from sgie.leaderboard.model import Dataset, Entry, Leaderboard, point_of
 from sgie.leaderboard.ranking import rank, ties
 from sgie.leaderboard.submissions import Submission
 from sgie.scoring.gold import GoldSet
 from sgie.scoring.official import evaluate
+from sgie.scoring.result import Result
 
 
 def dataset_version() -> str:
@@ -60,37 +64,32 @@ def analyse(
     settings: Settings | None = None,
     unit: str = "paragraph",
     dataset: Dataset | None = None,
+    validation: GoldSet | None = None,
 ) -> Leaderboard:
-    """Score, bootstrap, rank and mark ties (see the module docstring)."""
+    """Score, bootstrap, rank and mark ties (see the module docstring); ``validation``: the
+    validation split's gold, to score the systems' validation predictions too (not ranked)."""
     settings = settings or Settings()
     dataset = dataset or describe_dataset(gold)
     subs = sorted(submissions, key=lambda s: s.id)
     results = {
         s.id: evaluate(gold.docs, s.predictions.docs, gold.texts, ungrounded=s.predictions.ungrounded,
-                       gold_source=dataset.gold_source,
+                       outcomes=True, gold_source=dataset.gold_source,
                        predictions_source=f"submissions/{s.id}/predictions.jsonl")
         for s in subs
     }  # fmt: skip
-    systems = [System(s.id, s.predictions.docs, s.predictions.ungrounded) for s in subs]
-    clusters = build_clusters(gold.docs, gold.texts, systems, unit,
-                              {k: r.per_document for k, r in results.items()},
-                              {k: r.layers for k, r in results.items()})
-    strata = list(clusters.sizes().values())
-    draws = draw(strata, settings)
-    vectors: dict[str, dict[str, Counts | None]] = {}
+    clusters = build_clusters(gold.docs, gold.texts, unit)
+    draws = draw(list(clusters.sizes().values()), settings)
+    vectors: dict[str, dict[str, np.ndarray | None]] = {}
     intervals: dict[str, dict[str, Interval | None]] = {}
     for s in subs:
         r = results[s.id]
-        vectors[s.id] = {
-            k: np.array([vector(c, k) for c in clusters.counts[s.id]], dtype=np.int64).reshape(-1, 3)
-            if r.layers[k].scored else None
-            for k in LAYERS
-        }  # fmt: skip
+        vectors[s.id] = {k: clusters.vectors(_ledgers(s.id, r, k)) if r.layers[k].scored else None
+                         for k in LAYERS}  # fmt: skip
         intervals[s.id] = system_intervals(vectors[s.id], draws, settings)
         for k in LAYERS:
-            i = intervals[s.id][k]
-            if i is not None and i.point != official_f1(r.total, k):
-                raise RuntimeError(f"headline {k} of {s.id}: {i.point} != scorer {official_f1(r.total, k)}")
+            got = intervals[s.id][k]
+            if got is not None and got.point != official_f1(r.total, k):
+                raise RuntimeError(f"headline {k} of {s.id}: {got.point} != scorer {official_f1(r.total, k)}")
     comparisons: dict[tuple[str, str], Mapping[str, Comparison | None]] = {}
     for n, a in enumerate(subs):
         for b in subs[n + 1 :]:
@@ -102,7 +101,7 @@ def analyse(
     ranks: dict[str, dict[str, int | None]] = {s.id: {} for s in subs}
     tied: dict[str, dict[str, list[tuple[str, float]]]] = {s.id: {} for s in subs}
     for m in METRICS:
-        points = {s.id: interval_point(intervals[s.id][m]) for s in subs if s.info.ranked}
+        points = {s.id: point_of(intervals[s.id][m]) for s in subs if s.info.ranked}
         ranked = rank(points)
         for system_id, place in ranked:
             ranks[system_id][m] = place
@@ -115,5 +114,26 @@ def analyse(
         for s in subs:
             ranks[s.id].setdefault(m, None)
             tied[s.id][m] = marks.get(s.id, [])
-    entries = tuple(Entry(s, results[s.id], intervals[s.id], ranks[s.id], tied[s.id]) for s in subs)
+    entries = tuple(Entry(s, results[s.id], intervals[s.id], ranks[s.id], tied[s.id],
+                          _validation(s, validation)) for s in subs)  # fmt: skip
     return Leaderboard(entries, comparisons, settings, clusters, dataset)
+
+
+def _validation(sub: Submission, gold: GoldSet | None) -> Result | None:
+    p = sub.other_splits.get("validation")
+    if gold is None or p is None:
+        return None
+    return evaluate(gold.docs, p.docs, gold.texts, ungrounded=p.ungrounded, gold_source=gold.source,
+                    predictions_source=f"submissions/{sub.id}/predictions.validation.jsonl")  # fmt: skip
+
+
+def _ledgers(system_id: str, result: Result, layer: str) -> dict[str, Ledger]:
+    """Per document, the system's headline outcomes of ``layer`` from its one scoring pass,
+    checked against its counts."""
+    scheme = headline_scheme(layer)
+    out = {}
+    for d, counts in result.per_document.items():
+        out[d] = ledger_of(result.outcomes[d].layer(layer) or (), scheme)
+        if out[d].vector() != vector(counts, layer):
+            raise RuntimeError(f"headline outcomes of {system_id} in {d} do not add up to its counts")
+    return out

@@ -1,33 +1,42 @@
-r"""Resampling units for the bootstrap: documents, or paragraphs, with exact per-unit counts.
+r"""Resampling units for the bootstrap: documents, or paragraph clusters made from the gold alone.
 
 What it does
-    The bootstrap (``sgie.leaderboard.bootstrap``) resamples *clusters* and sums their counts,
-    so each cluster needs counts that add up to the official document counts exactly. Two
-    units:
+    The bootstrap (``sgie.leaderboard.bootstrap``) resamples *clusters* and sums their headline
+    count vectors, so every cluster needs a vector, and a document's cluster vectors must add
+    up exactly to the document's official counts. Two units:
 
-    * ``document`` -- one cluster per document; its counts are the official per-document
-      counts (``Result.per_document``).
+    * ``document`` -- one cluster per document.
     * ``paragraph`` (the default) -- a document's clusters are its paragraphs, the non-blank
       lines of the text (lines are separated by ``"\n"``; in the test documents a paragraph,
-      headline, byline or dateline is one line; the same unit as the dataset's ``ner`` config).
-      Matching is one-to-one between overlapping items and every metric is a sum over matched
-      pairs and unmatched items, so a document's counts split over any partition of its
-      items that never separates two items that could interact. Paragraphs are therefore
-      *merged* (union-find) wherever one item touches several of them: a span crossing a line
-      break, a proposal and its arguments, an attribution's cue, source and content spans, an
-      attribution and its parent (nesting). The merging runs over the gold **and every
-      submission's** predictions, so all systems share one partition (the paired tests need
-      the same resamples for every system); a new submission that links two paragraphs
-      merges them for everyone. Items of a cluster are scored with the official
-      ``score_document`` (same text, same layer status); text-only predictions that could not
-      be grounded have no position and are counted in the document's first cluster.
+      headline, byline or dateline is one line; the same unit as the dataset's ``ner`` config),
+      *merged* (union-find) wherever one **gold** item touches several of them: a span crossing
+      a line break, a proposal and its arguments, an attribution's cue, source and content
+      spans, an attribution and its parent. A blank line belongs to the cluster of the
+      non-blank line before it (leading blank lines to the first cluster).
 
-    Each document's cluster counts are checked to sum to its official counts for every
-    system; if that ever fails (it should not), the document is kept whole as one cluster and
-    listed in ``Clusters.unsplit`` (the results say so).
+    **The partition depends on the gold only** (``build_clusters(gold, texts, unit)``), never on
+    a submission: adding, removing or changing a submission changes no other system's
+    clusters, so none of its intervals (the random draws depend on the cluster sizes and the
+    seed only). Every system shares the partition, as the paired tests need.
+
+    **Attribution rule** (``Clusters.vectors``). A system's counts are not recomputed per
+    cluster: the one scoring pass gives, per layer and document, its headline outcomes -- each
+    gold item, each predicted item, and the matched pairs with their credit (a ``Ledger``) --
+    and every item is put in exactly one cluster:
+
+    1. a gold item goes to the cluster holding it (all its lines are in one cluster);
+    2. a predicted item matched with a gold item goes to that gold item's cluster, with the
+       pair's credit -- even if the prediction itself starts or ends in another paragraph;
+    3. an unmatched predicted item goes to the cluster where it starts (the first code point of
+       its earliest span);
+    4. a predicted item without a position (a text-only span that could not be grounded) goes
+       to the document's first cluster.
+
+    So a document's cluster vectors sum exactly to its official ``(2 * credit, predicted,
+    gold)`` (each item and each credit is counted once), whatever the predictions cross.
 
 What it does not do
-    No resampling, no metrics (``sgie.leaderboard.bootstrap``, ``.headline``).
+    No scoring (the ledgers come from ``sgie.leaderboard.headline``), no resampling, no metrics.
 """
 
 from __future__ import annotations
@@ -36,54 +45,64 @@ import bisect
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from sgie.records import DocAnnotations
-from sgie.scoring.grounding import NOTHING_UNGROUNDED, Ungrounded
-from sgie.scoring.official import evaluate, nothing_predicted, score_document
-from sgie.scoring.result import DocumentCounts, LayerStatus, total
 from sgie.spans import Span
 
 UNITS: tuple[str, ...] = ("paragraph", "document")
 
 
 @dataclass(frozen=True)
-class System:
-    """What the clustering needs of one system: its parsed predictions by document id."""
+class Ledger:
+    """One layer's headline outcomes in one document, positioned: what clusters are summed from."""
 
-    id: str
-    docs: Mapping[str, DocAnnotations]
-    ungrounded: Mapping[str, Ungrounded]
+    gold: tuple[int | None, ...]  # start offset of each gold item (its earliest span)
+    pred: tuple[int | None, ...]  # start offset of each predicted item; None: no position
+    pairs: tuple[tuple[int, int, int], ...]  # (gold index, predicted index, 2 * credit)
+
+    def vector(self) -> tuple[int, int, int]:
+        """The document's ``(2 * credit, predicted, gold)``."""
+        return sum(c for _, _, c in self.pairs), len(self.pred), len(self.gold)
 
 
 @dataclass(frozen=True)
-class Clusters:
-    """A partition of the test set into clusters, and every system's counts per cluster."""
+class Partition:
+    """One document's clusters: the cluster of every line."""
 
-    unit: str
-    documents: tuple[str, ...]  # document of each cluster, in cluster order (grouped by document)
-    counts: Mapping[str, tuple[DocumentCounts, ...]]  # system id -> counts per cluster
-    per_document: Mapping[str, Mapping[str, DocumentCounts]]  # system id -> official counts
-    unsplit: tuple[str, ...] = ()  # documents kept whole because their split did not add up
+    breaks: tuple[int, ...]  # offsets of the "\n" characters
+    line_cluster: tuple[int, ...]  # cluster index of each line
+    size: int  # number of clusters
 
-    def sizes(self) -> dict[str, int]:
-        """Number of clusters per document."""
-        out: dict[str, int] = {}
-        for d in self.documents:
-            out[d] = out.get(d, 0) + 1
+    def at(self, offset: int | None) -> int:
+        """The cluster of the line holding ``offset`` (``None``: the first cluster)."""
+        if offset is None:
+            return 0
+        return self.line_cluster[bisect.bisect_left(self.breaks, offset)]
+
+    def vectors(self, ledger: Ledger) -> np.ndarray:
+        """``(size, 3)`` count vectors of the clusters, by the attribution rule."""
+        out = np.zeros((self.size, 3), dtype=np.int64)
+        gold = [self.at(g) for g in ledger.gold]
+        for c in gold:
+            out[c, 2] += 1
+        home = {p: gold[g] for g, p, _ in ledger.pairs}
+        for p, start in enumerate(ledger.pred):
+            out[home[p] if p in home else self.at(start), 1] += 1
+        for g, _, credit in ledger.pairs:
+            out[gold[g], 0] += credit
         return out
 
 
 class _UnionFind:
-    def __init__(self) -> None:
-        self.parent: dict[int, int] = {}
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
 
     def find(self, x: int) -> int:
-        self.parent.setdefault(x, x)
-        root = x
-        while self.parent[root] != root:
-            root = self.parent[root]
-        while self.parent[x] != root:
-            self.parent[x], x = root, self.parent[x]
-        return root
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
 
     def union(self, items: Iterable[int]) -> None:
         roots = sorted({self.find(i) for i in items})
@@ -91,111 +110,73 @@ class _UnionFind:
             self.parent[r] = roots[0]
 
 
-class _Lines:
-    """Line numbers of code-point offsets of one text."""
-
-    def __init__(self, text: str) -> None:
-        self.breaks = [i for i, ch in enumerate(text) if ch == "\n"]
-        self.nonblank = [n for n, line in enumerate(text.split("\n")) if line.strip()]
-
-    def of(self, span: Span) -> range:
-        first = bisect.bisect_left(self.breaks, span.start)
-        last = bisect.bisect_left(self.breaks, max(span.start, span.end - 1))
-        return range(first, last + 1)
+def _lines_of(breaks: Sequence[int], span: Span) -> range:
+    first = bisect.bisect_left(breaks, span.start)
+    last = bisect.bisect_left(breaks, max(span.start, span.end - 1))
+    return range(first, last + 1)
 
 
-def _item_lines(lines: _Lines, doc: DocAnnotations) -> list[list[int]]:
-    """For each item of ``doc`` (every layer), the lines it touches, parents included."""
-    groups: list[list[int]] = []
-    for e in doc.entities or ():
-        groups.append(list(lines.of(e.span)))
-    for p in doc.proposals or ():
-        groups.append([n for s in (p.span, *(a.span for a in p.arguments)) for n in lines.of(s)])
+def gold_item_spans(doc: DocAnnotations) -> list[list[Span]]:
+    """For each gold item (every layer), the spans that must stay in one cluster."""
+    groups: list[list[Span]] = [[e.span] for e in doc.entities or ()]
+    groups += [[p.span, *(a.span for a in p.arguments)] for p in doc.proposals or ()]
     atts = doc.attributions or ()
-    own = {a.id: [n for r in (a.cue, a.source, a.content) for s in r for n in lines.of(s)] for a in atts}
-    for a in atts:
-        groups.append(own[a.id] + own.get(a.parent_id or "", []))
+    own = {a.id: [*a.cue, *a.source, *a.content] for a in atts}
+    groups += [own[a.id] + own.get(a.parent_id or "", []) for a in atts]
     return groups
 
 
-def _restrict(doc: DocAnnotations, lines: _Lines, key: Mapping[int, int], cluster: int) -> DocAnnotations:
-    def first(spans: Sequence[Span]) -> int:
-        return lines.of(spans[0])[0]
+def paragraph_partition(text: str, gold: DocAnnotations) -> Partition:
+    """The paragraph clusters of one document, merged over its gold items only."""
+    breaks = tuple(i for i, ch in enumerate(text) if ch == "\n")
+    lines = text.split("\n")
+    nonblank = [n for n, line in enumerate(lines) if line.strip()] or [0]
+    home, last = [], nonblank[0]  # a blank line belongs to the non-blank line before it
+    for n, line in enumerate(lines):
+        last = n if line.strip() else last
+        home.append(last)
+    uf = _UnionFind(len(lines))
+    for group in gold_item_spans(gold):
+        uf.union(home[n] for s in group for n in _lines_of(breaks, s))
+    owner = [uf.find(h) for h in home]
+    order = {root: i for i, root in enumerate(sorted(set(owner)))}
+    return Partition(breaks, tuple(order[r] for r in owner), len(order))
 
-    def pick(items, spans_of):
-        if items is None:
-            return None
-        return tuple(x for x in items if key[first(spans_of(x))] == cluster)
 
-    return DocAnnotations(
-        doc.doc_id,
-        pick(doc.entities, lambda e: (e.span,)),
-        pick(doc.proposals, lambda p: (p.span,)),
-        pick(doc.attributions, lambda a: (*a.cue, *a.source, *a.content)),
-    )
+def document_partition(text: str) -> Partition:
+    """The whole document as one cluster."""
+    return Partition((), (0,), 1)
 
 
-def _paragraph_keys(text: str, docs: Sequence[DocAnnotations]) -> tuple[_Lines, dict[int, int], list[int]]:
-    lines = _Lines(text)
-    uf = _UnionFind()
-    for n in lines.nonblank:
-        uf.find(n)
-    for doc in docs:
-        for group in _item_lines(lines, doc):
-            uf.union(group)
-    key = {n: uf.find(n) for n in list(uf.parent)}
-    order = sorted(set(key.values()))
-    return lines, key, order
+@dataclass(frozen=True)
+class Clusters:
+    """A partition of the test set into clusters (from the gold alone), in document order."""
+
+    unit: str
+    partitions: Mapping[str, Partition]  # by document id, sorted
+
+    @property
+    def documents(self) -> tuple[str, ...]:
+        """The document of each cluster, in cluster order."""
+        return tuple(d for d, p in self.partitions.items() for _ in range(p.size))
+
+    def sizes(self) -> dict[str, int]:
+        """Number of clusters per document."""
+        return {d: p.size for d, p in self.partitions.items()}
+
+    def vectors(self, ledgers: Mapping[str, Ledger]) -> np.ndarray:
+        """``(clusters, 3)`` headline count vectors of one system and layer (ledgers by document;
+        a document without a ledger has no items)."""
+        empty = Ledger((), (), ())
+        blocks = [p.vectors(ledgers.get(d, empty)) for d, p in self.partitions.items()]
+        return np.concatenate(blocks) if blocks else np.zeros((0, 3), dtype=np.int64)
 
 
 def build_clusters(
-    gold: Mapping[str, DocAnnotations],
-    texts: Mapping[str, str],
-    systems: Sequence[System],
-    unit: str = "paragraph",
-    per_document: Mapping[str, Mapping[str, DocumentCounts]] | None = None,
-    layers: Mapping[str, Mapping[str, LayerStatus]] | None = None,
+    gold: Mapping[str, DocAnnotations], texts: Mapping[str, str], unit: str = "paragraph"
 ) -> Clusters:
-    """The clusters of ``unit`` over the gold documents, with every system's counts
-    (``per_document`` and ``layers``: the systems' official per-document counts and layer
-    statuses, ``Result.per_document`` and ``Result.layers``, if already computed)."""
+    """The clusters of ``unit`` over the gold documents (see the module docstring)."""
     if unit not in UNITS:
         raise ValueError(f"unit must be one of {list(UNITS)} (got {unit!r})")
-    per_document = dict(per_document or {})
-    layers = dict(layers or {})
-    for s in systems:
-        if s.id not in per_document or s.id not in layers:
-            result = evaluate(gold, s.docs, texts, ungrounded=s.ungrounded)
-            per_document[s.id], layers[s.id] = result.per_document, result.layers
-    doc_ids = sorted(gold)
-    if unit == "document":
-        return Clusters(unit, tuple(doc_ids),
-                        {s.id: tuple(per_document[s.id][d] for d in doc_ids) for s in systems},
-                        per_document)  # fmt: skip
-    documents: list[str] = []
-    counts: dict[str, list[DocumentCounts]] = {s.id: [] for s in systems}
-    unsplit = []
-    for d in doc_ids:
-        text = texts[d]
-        docs = [gold[d], *(s.docs[d] for s in systems if d in s.docs)]
-        lines, key, order = _paragraph_keys(text, docs)
-        split: dict[str, list[DocumentCounts]] = {}
-        for s in systems:
-            pred = s.docs.get(d) or nothing_predicted(d, layers[s.id])
-            lost = s.ungrounded.get(d, NOTHING_UNGROUNDED)
-            split[s.id] = [
-                score_document(_restrict(gold[d], lines, key, c), _restrict(pred, lines, key, c), text,
-                               layers[s.id], lost if i == 0 else NOTHING_UNGROUNDED)
-                for i, c in enumerate(order)
-            ]  # fmt: skip
-        if all(total(split[s.id]) == per_document[s.id][d] for s in systems) or not systems:
-            documents += [d] * len(order)
-            for s in systems:
-                counts[s.id] += split[s.id]
-        else:  # pragma: no cover - a safeguard; the decomposition is exact by construction
-            unsplit.append(d)
-            documents.append(d)
-            for s in systems:
-                counts[s.id].append(per_document[s.id][d])
-    return Clusters(unit, tuple(documents), {k: tuple(v) for k, v in counts.items()}, per_document,
-                    tuple(unsplit))  # fmt: skip
+    make = paragraph_partition if unit == "paragraph" else (lambda text, _gold: document_partition(text))
+    return Clusters(unit, {d: make(texts[d], gold[d]) for d in sorted(gold)})

@@ -4,9 +4,10 @@ What it does
     Frozen records that ``sgie.leaderboard.build`` produces and the renderers
     (``sgie.leaderboard.render``, ``.results``, ``.plot``) and ``sgie.leaderboard.outputs``
     read: ``Dataset`` (version, split, documents, gold hash), ``Entry`` (a submission with its
-    result, intervals, ranks and ties), ``Leaderboard`` (every entry, every pairwise
-    comparison, the settings and clusters; ``order(metric)`` is the display order); and the
-    names of the generated files. They sit below both sides, so that neither imports the other.
+    result, intervals, ranks and ties, and its validation-split result if it has one),
+    ``Leaderboard`` (every entry, every pairwise comparison, the settings and clusters;
+    ``order(metric)`` is the display order); and the names of the generated files. They sit
+    below both sides, so that neither imports the other.
 
 What it does not do
     No computation (``sgie.leaderboard.build``), no rendering, no files.
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 
 from sgie.leaderboard.bootstrap import Comparison, Interval, Settings
 from sgie.leaderboard.clusters import Clusters
+from sgie.leaderboard.headline import headline_f1
 from sgie.leaderboard.submissions import Submission
 from sgie.scoring.result import Result
 
@@ -51,10 +53,16 @@ class Entry:
     intervals: Mapping[str, Interval | None]  # metric -> interval (None: not attempted/scored)
     ranks: Mapping[str, int | None]
     ties: Mapping[str, Sequence[tuple[str, float]]]
+    validation: Result | None = None  # the validation split, if the system has predictions for it
 
     @property
     def id(self) -> str:
         return self.submission.id
+
+    def validation_f1(self, metric: str) -> float | None:
+        """The headline of ``metric`` on the validation split (``None``: no predictions, layer
+        not scored, or undefined)."""
+        return None if self.validation is None else headline_f1(self.validation.total, metric)
 
 
 @dataclass(frozen=True)
@@ -71,17 +79,18 @@ class Leaderboard:
     def order(self, metric: str) -> list[Entry]:
         """Display order: unranked rows (the ceiling) first, then by rank, then the rest."""
         unranked = [e for e in self.entries if not e.submission.info.ranked]
-        unranked.sort(key=lambda e: (-_point_or(e, metric, -1.0), e.id))
+        unranked.sort(key=lambda e: (-_sort_point(e, metric), e.id))
         ranked = sorted((e for e in self.entries if e.ranks.get(metric) is not None),
                         key=lambda e: (e.ranks[metric], e.id))  # fmt: skip
         rest = [e for e in self.entries if e.submission.info.ranked and e.ranks.get(metric) is None]
         return unranked + ranked + rest
 
 
-def interval_point(interval: Interval | None) -> float | None:
+def point_of(interval: Interval | None) -> float | None:
+    """The point estimate of an interval (``None`` if there is none)."""
     return None if interval is None else interval.point
 
 
-def _point_or(entry: Entry, metric: str, default: float) -> float:
-    point = interval_point(entry.intervals.get(metric))
-    return default if point is None else point
+def _sort_point(entry: Entry, metric: str) -> float:
+    point = point_of(entry.intervals.get(metric))
+    return -1.0 if point is None else point

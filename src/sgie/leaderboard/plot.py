@@ -3,8 +3,10 @@
 What it does
     ``render_png(lb)`` draws four panels (overall, entities, proposals, attributions); systems
     top to bottom in the overall table's order; a dot (ranked systems) or diamond (rows not
-    ranked, e.g. annotators) at the F1 with whiskers to the interval bounds; "not attempted"
-    or "n/a" written where there is no value. Deterministic: the Agg canvas without pyplot,
+    ranked: annotators, whose names say which is the adjudication base and which the
+    independent ceiling) at the test F1 with whiskers to the interval bounds, and a grey cross
+    at the validation F1 where the system has validation predictions; "not attempted" or "n/a"
+    written where there is no value. Deterministic: the Agg canvas without pyplot,
     matplotlib's default style (not the user's matplotlibrc), fixed size and dpi, no
     timestamp or software name in the metadata. The PNG carries, as a ``tEXt`` chunk
     ``sgie-data-sha256``, the hash of exactly the data it plots (and of ``PLOT_VERSION``);
@@ -27,7 +29,7 @@ from sgie.leaderboard.headline import HEADLINE, LAYERS, OVERALL, attempted
 from sgie.leaderboard.model import Leaderboard
 
 DATA_KEY = "sgie-data-sha256"
-PLOT_VERSION = 2  # part of the hash: bump when the drawing changes
+PLOT_VERSION = 3  # part of the hash: bump when the drawing changes
 PANELS = (OVERALL, *LAYERS)
 DPI = 100
 
@@ -54,12 +56,13 @@ def plot_data(lb: Leaderboard) -> list[PlotRow]:
             elif i is None or i.point is None:
                 cells[m] = "n/a"
             else:
-                cells[m] = [round(i.point, 6), *(None if x is None else round(x, 6) for x in (i.low, i.high))]
+                v = e.validation_f1(m)
+                cells[m] = [round(i.point, 6), *(None if x is None else round(x, 6) for x in (i.low, i.high)),
+                            None if v is None else round(v, 6)]  # fmt: skip
         info = e.submission.info
         label = info.name.replace("$", r"\$")  # literal: no mathtext
-        if not info.ranked:
-            mark = "ceiling" if info.type == "annotator" else "unranked"
-            label += "" if mark in label.lower() else f" ({mark})"
+        if not info.ranked and info.type != "annotator":
+            label += "" if "unranked" in label.lower() else " (unranked)"
         rows.append({"id": e.id, "label": label, "ranked": info.ranked, "values": cells})
     return rows
 
@@ -94,7 +97,9 @@ def render_png(lb: Leaderboard) -> bytes:
                 if isinstance(v, str):
                     ax.text(0, y, v, va="center", fontsize=8, color="0.45")
                     continue
-                point, low, high = (100 * x if x is not None else None for x in v)
+                point, low, high, valid = (100 * x if x is not None else None for x in v)
+                if valid is not None:
+                    ax.plot([valid], [y], marker="x", color="0.45", markersize=5, linestyle="none")
                 assert point is not None  # a list cell has a point
                 color, marker = ("C0", "o") if row["ranked"] else ("C3", "D")
                 if low is not None and high is not None:
@@ -107,7 +112,8 @@ def render_png(lb: Leaderboard) -> bytes:
         axes[0].set_yticks(ys)
         axes[0].set_yticklabels([r["label"] for r in rows])
         fig.suptitle(f"SGIE leaderboard: headline F1 with {round(100 * lb.settings.confidence)}% "
-                     f"bootstrap intervals (test documents {', '.join(lb.dataset.documents)})",
+                     f"bootstrap intervals (test documents {', '.join(lb.dataset.documents)}; "
+                     "x = validation split)",
                      fontsize=10)  # fmt: skip
         fig.tight_layout()
         buf = io.BytesIO()

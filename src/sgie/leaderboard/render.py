@@ -6,9 +6,11 @@ What it does
     interval, statistically tied neighbours), and the method. ``format_overall(lb)``: the
     overall table as plain text for the terminal. Conventions (same as ``sgie evaluate``):
     percentages with one decimal; ``—`` = layer not attempted (never 0); ``n/a`` = undefined
-    (e.g. no gold items); rows with ``ranked: false`` are shown first and marked ``ceiling``
-    (annotators) or ``unranked``, without a rank. System names are escaped (``md_text``): a
-    name cannot break a table, start a heading or inject HTML.
+    (e.g. no gold items); rows with ``ranked: false`` are shown first and marked ``reference``
+    (annotators; their names say which is the adjudication base and which the independent
+    ceiling) or ``unranked``, without a rank; ``validation`` columns hold the headline on the
+    validation split (``none``: no validation predictions). System names are escaped
+    (``md_text``): a name cannot break a table, start a heading or inject HTML.
 
 What it does not do
     No statistics (``sgie.leaderboard.build``); no file writing.
@@ -27,6 +29,8 @@ from sgie.scoring.layers import layer as declared
 
 NOT_ATTEMPTED = "—"
 UNDEFINED = "n/a"
+NO_VALIDATION = "none"
+REFERENCE = "reference"
 
 
 def pct(x: float | None) -> str:
@@ -44,10 +48,19 @@ def f1_cell(e: Entry, metric: str, ci: bool = True) -> str:
     return f"{pct(i.point)} [{pct(i.low)}, {pct(i.high)}]"
 
 
+def validation_cell(e: Entry, metric: str) -> str:
+    """The headline on the validation split: ``none`` without validation predictions."""
+    if not attempted(e.submission.attempts, metric):
+        return NOT_ATTEMPTED
+    if e.validation is None:
+        return NO_VALIDATION
+    return pct(e.validation_f1(metric))
+
+
 def rank_cell(e: Entry, metric: str) -> str:
     info = e.submission.info
     if not info.ranked:
-        return "ceiling" if info.type == "annotator" else "unranked"
+        return REFERENCE if info.type == "annotator" else "unranked"
     r = e.ranks.get(metric)
     return NOT_ATTEMPTED if r is None else str(r)
 
@@ -84,6 +97,16 @@ def _prf_cells(e: Entry, layer: str) -> list[str]:
     return [pct(c.precision), pct(c.recall)]
 
 
+def _secondary_cells(e: Entry, layer: str) -> list[str]:
+    decl = declared(layer)
+    if not e.submission.attempts(layer):
+        return [NOT_ATTEMPTED] * len(decl.secondary)
+    counts = e.result.total.layer(layer)
+    if counts is None:
+        return [UNDEFINED] * len(decl.secondary)
+    return [pct(v) for v in decl.secondary_values(counts)]
+
+
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     return lines + ["| " + " | ".join(r) + " |" for r in rows]
@@ -91,20 +114,23 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
 
 def _overall_rows(lb: Leaderboard) -> list[list[str]]:
     return [[rank_cell(e, OVERALL), _system_cell(e), e.submission.info.type, f1_cell(e, OVERALL),
-             *(f1_cell(e, k, ci=False) for k in LAYERS), tied_cell(lb, e, OVERALL)]
+             validation_cell(e, OVERALL), *(f1_cell(e, k, ci=False) for k in LAYERS),
+             tied_cell(lb, e, OVERALL)]
             for e in lb.order(OVERALL)]  # fmt: skip
 
 
 def _layer_rows(lb: Leaderboard, layer: str) -> list[list[str]]:
     return [[rank_cell(e, layer), _system_cell(e), e.submission.info.type, *_prf_cells(e, layer),
-             f1_cell(e, layer), tied_cell(lb, e, layer)] for e in lb.order(layer)]  # fmt: skip
+             f1_cell(e, layer), validation_cell(e, layer), *_secondary_cells(e, layer),
+             tied_cell(lb, e, layer)] for e in lb.order(layer)]  # fmt: skip
 
 
 def _intro(lb: Leaderboard) -> list[str]:
     s, d, c = lb.settings, lb.dataset, lb.clusters
     sizes = c.sizes()
     per_doc = ", ".join(f"{n} in {k}" for k, n in sizes.items())
-    unit = (f"paragraphs (non-blank lines, merged where an annotation spans several; {per_doc}), "
+    unit = (f"paragraphs (non-blank lines, merged where a gold annotation spans several; {per_doc}; "
+            "made from the gold alone, so no submission changes another's clusters), "
             "resampled within each document" if c.unit == "paragraph" else "documents")  # fmt: skip
     conf = f"{round(100 * s.confidence)}%"
     out = [
@@ -125,9 +151,16 @@ def _intro(lb: Leaderboard) -> list[str]:
         "indistinguishable on this test set.",
         "",
         f"Conventions: `{NOT_ATTEMPTED}` = layer not attempted (not scored as 0); `{UNDEFINED}` = "
-        "undefined; *ceiling* rows are annotator passes, shown for reference and not ranked; the "
-        "overall score is ranked only for systems attempting all three layers. Full numbers, "
-        f"every pairwise p-value and the complete evaluation of each system: `{RESULTS_DIR}/<system>.json`.",
+        "undefined; the overall score is ranked only for systems attempting all three layers. "
+        f"*{REFERENCE}* rows are the annotators' independent passes, shown and not ranked. The gold "
+        "was adjudicated *starting from* one of them (named *adjudication base*), so that row scores "
+        "100 or nearly by construction and is **not** a ceiling; the other pass (*independent "
+        "ceiling*) is the ceiling to read the systems against (both passes were made by AI model "
+        "sessions, not by humans). *Validation* columns give the "
+        "same headline on the validation split, which systems may have been developed on: a "
+        "validation score far above the test score shows a system fitted to the development "
+        f"documents (`{NO_VALIDATION}` = no validation predictions; not ranked). Full numbers, every "
+        f"pairwise p-value and the complete evaluation of each system: `{RESULTS_DIR}/<system>.json`.",
         "",
         f"![headline F1 with {conf} intervals per layer]({PLOT_FILE})",
         "",
@@ -145,6 +178,12 @@ def _method(lb: Leaderboard) -> list[str]:
         *(f"* {x.name}: **{x.headline}** ({x.headline_note});" for x in LAYER_DECLARATIONS),
         f"* {OVERALL}: **{HEADLINE[OVERALL]}**, {OVERALL_METRIC.headline_note}.",
         "",
+        "They follow SemEval-2013 Task 9.1 (entities, strict), ACE 2005 event extraction "
+        "(trigger and argument classification) and PARC 3.0 / PolNeAR attribution practice; the "
+        "definitions and the reasons are in [eval/README.md](README.md#headline-metrics). Lenient "
+        "scores (entity type F1, proposal span overlap F1, whole-attribution overlap F1) and "
+        "proposal argument F1 are shown beside the headline, not ranked.",
+        "",
         "Statistics (`sgie.leaderboard.bootstrap`): each resample draws clusters with replacement and "
         "sums their counts, so every metric is recomputed exactly as the scorer computes it; the "
         f"interval is the {round(100 * s.confidence)}% percentile interval. Two systems are compared on the "
@@ -160,12 +199,13 @@ def _method(lb: Leaderboard) -> list[str]:
 def render_markdown(lb: Leaderboard) -> str:
     lines = _intro(lb)
     lines += [f"## Overall — {HEADLINE[OVERALL]}", ""]
-    header = ["rank", "system", "type", "overall F1 [95% CI]", *(TITLES[k].lower() for k in LAYERS),
-              "tied with"]  # fmt: skip
+    header = ["rank", "system", "type", "overall F1 [95% CI]", "validation",
+              *(TITLES[k].lower() for k in LAYERS), "tied with"]  # fmt: skip
     lines += _table(header, _overall_rows(lb)) + [""]
     for layer in LAYERS:
         lines += [f"## {TITLES[layer]} — {HEADLINE[layer]}", ""]
-        header = ["rank", "system", "type", "P", "R", "F1 [95% CI]", "tied with"]
+        secondary = [label for label, _ in declared(layer).secondary]
+        header = ["rank", "system", "type", "P", "R", "F1 [95% CI]", "validation F1", *secondary, "tied with"]
         lines += _table(header, _layer_rows(lb, layer)) + [""]
     lines += _method(lb)
     return "\n".join(lines).rstrip("\n") + "\n"
@@ -173,8 +213,9 @@ def render_markdown(lb: Leaderboard) -> str:
 
 def format_overall(lb: Leaderboard) -> str:
     """The overall table for the terminal."""
-    header = ["rank", "system", "overall F1 [95% CI]", *LAYERS, "tied with"]
-    rows = [[rank_cell(e, OVERALL), e.id, f1_cell(e, OVERALL), *(f1_cell(e, k) for k in LAYERS),
+    header = ["rank", "system", "overall F1 [95% CI]", "validation", *LAYERS, "tied with"]
+    rows = [[rank_cell(e, OVERALL), e.id, f1_cell(e, OVERALL), validation_cell(e, OVERALL),
+             *(f1_cell(e, k) for k in LAYERS),
              ", ".join(f"{k} (p={p:.2f})" for k, p in e.ties.get(OVERALL, ()))]
             for e in lb.order(OVERALL)]  # fmt: skip
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]

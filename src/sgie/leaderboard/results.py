@@ -10,13 +10,16 @@ What it does
     * ``sgie_version``, ``schema_version``, ``scorer`` (the scoring module) -- what scored it;
     * ``dataset`` -- dataset version, split, documents, ``gold_sha256`` (sha256 of the
       canonical JSON of the scored gold records) and where the gold came from;
-    * ``bootstrap`` -- unit, clusters (in all and per document), resamples, seed, confidence,
-      alpha, the test methods, and documents not split into paragraphs (normally none);
+    * ``bootstrap`` -- unit, clusters (in all and per document; made from the gold alone, so the
+      same whoever else submitted), resamples, seed, confidence, alpha, the test methods;
     * ``scores`` -- per metric (``entities``, ``proposals``, ``attributions``, ``overall``):
       ``metric`` (its name), ``attempted``, ``f1`` (the scorer's value), ``precision`` /
-      ``recall`` (layers only), ``ci_low`` / ``ci_high`` (95% percentile interval),
+      ``recall`` and ``secondary`` (the lenient scores shown beside the headline, by result
+      path; layers only), ``ci_low`` / ``ci_high`` (95% percentile interval),
       ``undefined_resamples``, ``rank`` (``null`` if not ranked) and ``tied_with`` (adjacent
       ranked neighbours with paired bootstrap p >= alpha, with that p);
+    * ``validation`` -- ``null`` without ``predictions.validation.jsonl``; else the documents and
+      the headline F1 of each metric on the validation split (``f1``), not ranked;
     * ``comparisons`` -- against every other system, per metric: ``delta`` (this minus the
       other), ``p_bootstrap`` (paired bootstrap, two-sided), ``p_randomization`` (approximate
       randomization); ``null`` where one of the two has no value;
@@ -37,7 +40,7 @@ from sgie import schema
 from sgie.leaderboard import bootstrap
 from sgie.leaderboard.headline import HEADLINE, METRICS, OVERALL, RESULT_PATH, attempted
 from sgie.leaderboard.model import Entry, Leaderboard
-from sgie.records import JSONObject
+from sgie.records import JSON, JSONObject
 from sgie.scoring.layers import layer
 
 SCORER = "sgie.scoring.official"
@@ -50,6 +53,11 @@ METHODS = {
     "probability 1/2: (1 + #{|delta_r| >= |delta|}) / (1 + shuffles)",
     "tied": "adjacent ranked systems with p_bootstrap >= alpha",
 }
+
+
+VALIDATION_NOTE = ("the headline metrics on the validation split, scored like the test split; not "
+                   "ranked. Systems may have been developed on these documents: a validation score "
+                   "well above the test score shows fitting to them.")
 
 
 def _r(x: float | None) -> float | None:
@@ -66,8 +74,11 @@ def _score(entry: Entry, metric: str) -> JSONObject:
         out["scored"] = status.scored
         counts = entry.result.total.layer(metric)
         if counts is not None:
-            c = layer(metric).headline_block(counts)
+            decl = layer(metric)
+            c = decl.headline_block(counts)
             out["precision"], out["recall"] = c.precision, c.recall
+            values = decl.secondary_values(counts)
+            out["secondary"] = {".".join(path): v for (_, path), v in zip(decl.secondary, values)}
     out["f1"] = None if i is None else i.point
     out["ci_low"] = None if i is None else _r(i.low)
     out["ci_high"] = None if i is None else _r(i.high)
@@ -75,6 +86,20 @@ def _score(entry: Entry, metric: str) -> JSONObject:
     out["rank"] = entry.ranks.get(metric)
     out["tied_with"] = [{"system": k, "p_bootstrap": _r(p)} for k, p in entry.ties.get(metric, ())]
     return out
+
+
+def _sizes(lb: Leaderboard) -> JSONObject:
+    return {d: n for d, n in lb.clusters.sizes().items()}
+
+
+def _validation(entry: Entry) -> JSONObject | None:
+    v = entry.validation
+    if v is None:
+        return None
+    f1: JSONObject = {m: entry.validation_f1(m) for m in METRICS}
+    documents: list[JSON] = [d for d in sorted(v.per_document)]
+    return {"split": "validation", "documents": documents, "ranked": False, "note": VALIDATION_NOTE,
+            "f1": f1}  # fmt: skip
 
 
 def system_results(lb: Leaderboard, entry: Entry) -> JSONObject:
@@ -100,8 +125,8 @@ def system_results(lb: Leaderboard, entry: Entry) -> JSONObject:
         "bootstrap": {
             "unit": lb.clusters.unit,
             "clusters": len(lb.clusters.documents),
-            "clusters_per_document": {**lb.clusters.sizes()},
-            "unsplit_documents": list(lb.clusters.unsplit),
+            "clusters_per_document": _sizes(lb),
+            "clusters_from": "gold" if lb.clusters.unit == "paragraph" else "documents",
             "resamples": s.resamples,
             "seed": s.seed,
             "rng": "numpy.random.default_rng (PCG64)",
@@ -111,6 +136,7 @@ def system_results(lb: Leaderboard, entry: Entry) -> JSONObject:
             "module": bootstrap.__name__,
         },
         "scores": {m: _score(entry, m) for m in METRICS},
+        "validation": _validation(entry),
         "comparisons": comparisons,
         "evaluation": entry.result.to_json(),
     }

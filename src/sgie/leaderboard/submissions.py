@@ -16,7 +16,9 @@ What it does
       ``sgie evaluate`` applies), covering every test document, with exactly the layers that
       ``system.json`` declares;
     * optionally ``predictions.<split>.jsonl`` for ``train`` / ``validation``, checked the same
-      way against that split's texts (not scored). Other files (a README, a script) are ignored.
+      way against that split's texts and kept (``Submission.other_splits``; the leaderboard
+      shows the validation score beside the test score, unranked). Other files (a README, a
+      script) are ignored.
 
     ``load_submissions(folder, gold, split_texts)`` returns the valid submissions sorted by id,
     or raises ``InputError`` naming the file and what is wrong. A missing or empty folder is no
@@ -33,7 +35,7 @@ import json
 import re
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from jsonschema import Draft202012Validator, ValidationError
@@ -167,6 +169,7 @@ class Submission:
     info: SystemInfo
     predictions: PredictionSet
     path: Path  # the folder
+    other_splits: Mapping[str, PredictionSet] = field(default_factory=dict)  # checked train/validation
 
     def attempts(self, layer: str) -> bool:
         return layer in self.info.layers
@@ -207,6 +210,7 @@ def load_submission(
     test_file = folder / PREDICTIONS_FILE
     _regular_file(test_file, f"{PREDICTIONS_FILE} (test split predictions)")
     predictions = _check_predictions(test_file, gold.texts, info, "test")
+    others = {}
     for path in sorted(folder.glob("predictions.*.jsonl")):
         split = path.name[len("predictions.") : -len(".jsonl")]
         if split not in OTHER_SPLITS:
@@ -215,8 +219,8 @@ def load_submission(
                              file=str(path))  # fmt: skip
         _regular_file(path, path.name)
         if split_texts is not None:
-            _check_predictions(path, split_texts[split], info, split)
-    return Submission(folder.name, info, predictions, folder)
+            others[split] = _check_predictions(path, split_texts[split], info, split)
+    return Submission(folder.name, info, predictions, folder, others)
 
 
 def load_submissions(

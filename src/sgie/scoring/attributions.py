@@ -20,8 +20,12 @@ What it does
       the two denominators; a test guards against that.)
     * **Whole-attribution F1** -- an attribution matches if cue, source and content *all* match:
       ``exact`` (each role the same ranges) or ``overlap`` (each role shares a code point); an
-      absent source matches only an absent source. One-to-one. The leaderboard headline is
-      *whole-attribution overlap F1*.
+      absent source matches only an absent source. One-to-one.
+    * **Source-and-content F1** (the leaderboard headline, ``sgie.scoring.layers``: who said
+      what) -- a predicted attribution matches a gold one if their sources overlap (or both are
+      absent) and their contents' token sets have Dice ``2|G & P| / (|G| + |P|) >=
+      CONTENT_DICE`` (1/2; ``content_covers``, integer arithmetic); the cue is not required.
+      One-to-one (``align_source_content``).
     * **Attribute accuracy** (``quote_type``, ``source_type``) -- agreement over the pairs of the
       whole-attribution ``overlap`` alignment (ties between equally good alignments go to the
       pairing agreeing on more attributes); ``null`` if nothing matched.
@@ -30,8 +34,9 @@ What it does
       two ends of a gold link by the whole-attribution alignment (``exact`` and ``overlap``
       variants).
     * **Ungrounded** predicted attributions (``sgie.scoring.grounding``) are false positives in
-      whole-attribution F1, in the exact F1 of each role they fill, in token-overlap F1 with
-      the tokens of their span strings, and in nesting F1 if they have a parent.
+      whole-attribution and source-and-content F1, in the exact F1 of each role they fill, in
+      token-overlap F1 with the tokens of their span strings, and in nesting F1 if they have a
+      parent.
 
 What it does not do
     No matching logic of its own (``sgie.scoring.matching``), no rendering.
@@ -62,6 +67,7 @@ from sgie.scoring.outcomes import ItemOutcome, ItemRef, Mismatch
 TOKEN_PATTERN = re.compile(r"\w+|[^\w\s]")
 ROLES: tuple[str, ...] = ("cue", "source", "content")
 ATTRIBUTES: tuple[str, ...] = ("quote_type", "source_type")
+CONTENT_DICE: tuple[int, int] = (1, 2)  # a content covers the gold content at token Dice >= 1/2
 
 
 def tokenize(text: str) -> tuple[tuple[int, int], ...]:
@@ -102,6 +108,7 @@ class AttributionCounts:
     whole: Mapping[str, PRF]  # "exact", "overlap"
     attributes: Mapping[str, Accuracy]  # "quote_type", "source_type"
     nesting: Mapping[str, PRF]  # "exact", "overlap"
+    source_content: PRF = PRF()  # same source, content token Dice >= 1/2 (the headline)
 
     def __add__(self, other: AttributionCounts) -> AttributionCounts:
         return AttributionCounts(
@@ -109,12 +116,14 @@ class AttributionCounts:
             add_maps(self.whole, other.whole),
             add_maps(self.attributes, other.attributes),
             add_maps(self.nesting, other.nesting),
+            self.source_content + other.source_content,
         )
 
     def to_json(self) -> JSONObject:
         return {
             "roles": {k: v.to_json() for k, v in self.roles.items()},
             "whole": {k: v.to_json() for k, v in self.whole.items()},
+            "source_content": self.source_content.to_json(),
             "attributes": {k: v.to_json() for k, v in self.attributes.items()},
             "nesting": {k: v.to_json() for k, v in self.nesting.items()},
         }
@@ -153,6 +162,29 @@ def align_attributions(
     """Whole-attribution one-to-one alignment: cue, source and content all match."""
     return align_tuples(
         [_regions(a) for a in gold], [_regions(a) for a in pred], match,
+        prefer=lambda g, p: _agreement(gold[g], pred[p]), prefer_max=len(ATTRIBUTES),
+    )  # fmt: skip
+
+
+def content_covers(gold_tokens: frozenset[int], pred_tokens: frozenset[int]) -> bool:
+    """Whether a predicted content covers a gold content well: token Dice
+    ``2 |G & P| / (|G| + |P|) >= CONTENT_DICE`` (exact integer arithmetic)."""
+    num, den = CONTENT_DICE
+    return 2 * len(gold_tokens & pred_tokens) * den >= num * (len(gold_tokens) + len(pred_tokens))
+
+
+def align_source_content(
+    gold: Sequence[Attribution], pred: Sequence[Attribution], tokens: Sequence[tuple[int, int]]
+) -> Alignment:
+    """Who said what: one-to-one alignment of attributions whose sources overlap (or are both
+    absent) and whose contents overlap with token Dice >= ``CONTENT_DICE`` (``content_covers``);
+    ties go to the pairing agreeing on more attributes."""
+    g_tok = [region_tokens(tokens, a.content) for a in gold]
+    p_tok = [region_tokens(tokens, a.content) for a in pred]
+    return align(
+        [a.content for a in gold], [a.content for a in pred], OVERLAP,
+        compatible=lambda g, p: OVERLAP(gold[g].source, pred[p].source)
+        and content_covers(g_tok[g], p_tok[p]),
         prefer=lambda g, p: _agreement(gold[g], pred[p]), prefer_max=len(ATTRIBUTES),
     )  # fmt: skip
 
@@ -233,6 +265,7 @@ def score_attributions(
     return AttributionCounts(
         frozen_map(roles.items()), frozen_map(whole.items()),
         frozen_map(attributes.items()), frozen_map(nesting.items()),
+        align_source_content(gold, pred, tokens).prf + PRF(fp=n_lost),
     )  # fmt: skip
 
 
@@ -280,14 +313,14 @@ def attribution_outcomes(
 ) -> tuple[ItemOutcome, ...]:
     """Every gold and predicted attribution's outcome under each scheme
     (``sgie.scoring.outcomes``), from the alignments the counts are made of:
-    ``whole.exact`` and ``whole.overlap`` (what differs: the roles whose ranges differ,
-    quote_type, source_type, parent) and ``roles.<role>.exact`` for each role."""
+    ``whole.exact``, ``whole.overlap`` and ``source_content`` (what differs: the roles whose
+    ranges differ, quote_type, source_type, parent) and ``roles.<role>.exact`` for each role."""
     gold = canonical(gold)
     pred = canonical(pred)
     out: list[ItemOutcome] = []
-    for m in SPAN_MATCHES:
-        scheme = f"whole.{m.name}"
-        alignment = align_attributions(gold, pred, m)
+    schemes = [(f"whole.{m.name}", align_attributions(gold, pred, m)) for m in SPAN_MATCHES]
+    schemes.append(("source_content", align_source_content(gold, pred, tokenize(text))))
+    for scheme, alignment in schemes:
         pred_of = alignment.pred_of
         for i, g in enumerate(gold):
             j = pred_of.get(i)

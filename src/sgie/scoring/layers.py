@@ -3,13 +3,13 @@
 What it does
     One ``Layer`` per annotation layer (the model: MTEB's task metadata), in ``LAYERS``:
 
-    ============== ============== ====================================== ==========================
-    name           title          headline (``Layer.headline``)          ``Layer.result_path``
-    ============== ============== ====================================== ==========================
-    entities       Entities       strict micro-F1                        ``entities.strict.f1``
-    proposals      Proposals      span overlap F1                        ``proposals.spans.overlap.f1``
-    attributions   Attributions   whole-attribution overlap F1           ``attributions.whole.overlap.f1``
-    ============== ============== ====================================== ==========================
+    ============== ============== ============================ ====================================
+    name           title          headline (``Layer.headline``) ``Layer.result_path``
+    ============== ============== ============================ ====================================
+    entities       Entities       strict micro-F1              ``entities.strict.f1``
+    proposals      Proposals      classification F1            ``proposals.classification.f1``
+    attributions   Attributions   source-and-content F1        ``attributions.source_content.f1``
+    ============== ============== ============================ ====================================
 
     and ``OVERALL``, the mean of the three layer headlines, defined only for a system that
     attempts all three (``Overall.attempted``). Everything that names a layer, its headline or
@@ -22,10 +22,39 @@ What it does
     F1 is the headline; ``Layer.vector(counts)`` reduces it to ``(2 * credit, predicted, gold)``
     (integers that add up over documents: the leaderboard's bootstrap sums them).
 
-    Why these headlines: entity boundaries are crisp and typed, so the strictest scheme is the
-    one a user of the entities needs; proposal and attribution spans are clause-length and their
-    exact extent is where annotators differ most, so overlap matching credits finding the right
-    proposal or quotation without rewarding boundary luck.
+    ``Layer.secondary`` names the lenient and diagnostic scores shown beside the headline
+    (entities: type F1; proposals: argument F1 and span overlap F1; attributions: whole
+    overlap F1), never ranked.
+
+    Why these headlines: each requires what makes the layer useful, not only finding a span.
+
+    * **Entities -- strict micro-F1** (SemEval-2013 Task 9.1 strict; Segura-Bedmar et al. 2013):
+      same boundaries and same type. Entity boundaries are short and crisp, and a user needs
+      both the mention and its type.
+    * **Proposals -- classification F1**: a predicted proposal counts only if it overlaps a gold
+      proposal *and* has the same ``type`` and ``status`` (one-to-one). This is ACE 2005 event
+      *trigger classification* (a trigger is correct if its offsets and event subtype match;
+      Ji and Grishman 2008, Li, Ji and Huang 2013), with two changes: proposal spans are
+      clauses whose exact extent is where annotators differ most, so the span must overlap
+      rather than match; and the class is type *and* status, because a proposal's status
+      (offered, rejected, under discussion, superseded ...) is what a reader of a security-
+      guarantee tracker needs. Argument F1 (ACE *argument classification*: same role, span
+      overlapping, attached to the paired proposal) is shown beside it; span overlap F1 (the
+      lenient identification score) too. Polarity is reported, not required: in the schema it
+      is largely implied by the type (``refusal``).
+    * **Attributions -- source-and-content F1** (who said what): a predicted attribution counts
+      if its source overlaps the gold source (or both have none) and its content *covers* the
+      gold content, i.e. their token Dice coefficient ``2|G & P| / (|G| + |P|)`` is at least
+      ``0.5`` (``sgie.scoring.attributions.CONTENT_DICE``; tokens as in the token-overlap role
+      scores), one-to-one. PARC 3.0 (Pareti 2016) and PolNeAR (Newell, Margolin and Ruths 2018)
+      define an attribution by its source, cue and content spans and score the spans both
+      strictly and by token overlap, because content spans are long and their boundaries
+      vary. Requiring the source and a content that shares at least half its tokens with the
+      gold (in the Dice sense, so a content twice too long or half too short still counts,
+      a paragraph-sized catch-all does not) measures the attribution, where the former
+      headline (any overlap of cue, source and content) measured finding it. The cue is not
+      required: it is a means to the relation, and its F1 stays in the results.
+      Whole-attribution overlap F1 is shown beside it as the lenient score.
 
 What it does not do
     No scoring of its own (the layer modules ``sgie.scoring.entities``, ``.proposals``,
@@ -66,6 +95,8 @@ class Layer(Generic[C]):
     #: the counts object whose F1 is the headline
     headline_counts: Callable[[C], PRF | SemEvalCounts]
     counts_type: type[C]  # what ``score`` returns
+    #: lenient and diagnostic scores shown beside the headline, not ranked: (label, result path)
+    secondary: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def path(self) -> str:
@@ -76,6 +107,17 @@ class Layer(Generic[C]):
     def row(self) -> tuple[str, ...]:
         """The path of the headline block inside the layer's section (``("strict",)``)."""
         return self.result_path[1:-1]
+
+    def secondary_values(self, counts: LayerCounts) -> tuple[float | None, ...]:
+        """The values of ``secondary``, in order, from the layer's counts."""
+        data = counts.to_json()
+        out = []
+        for _, path in self.secondary:
+            node: object = data
+            for key in path[1:]:
+                node = node[key] if isinstance(node, dict) else None
+            out.append(node if isinstance(node, float | int) and not isinstance(node, bool) else None)
+        return tuple(float(x) if x is not None else None for x in out)
 
     def headline_block(self, counts: LayerCounts) -> PRF | SemEvalCounts:
         """``headline_counts`` of counts of this layer (``TypeError`` for another layer's)."""
@@ -123,32 +165,38 @@ ENTITIES: Layer[EntityCounts] = Layer(
     outcomes=lambda g, p, text, u: entity_outcomes(_entities(g), _entities(p), u.entities),
     headline_counts=lambda c: c["strict"].micro,
     counts_type=EntityCounts,
+    secondary=(("type F1", ("entities", "type", "f1")),),
 )
 PROPOSALS: Layer[ProposalCounts] = Layer(
     name="proposals",
     title="Proposals",
-    headline="span overlap F1",
-    headline_note="one-to-one; a prediction overlapping a gold proposal",
-    result_path=("proposals", "spans", "overlap", "f1"),
+    headline="classification F1",
+    headline_note="ACE-style classification: a prediction counts if it overlaps a gold proposal "
+    "with the same type and the same status; one-to-one",
+    result_path=("proposals", "classification", "f1"),
     score=lambda g, p, text, u: score_proposals(_proposals(g), _proposals(p), u.proposals,
                                                 _lost_arguments(u)),  # fmt: skip
     outcomes=lambda g, p, text, u: proposal_outcomes(_proposals(g), _proposals(p), u.proposals,
                                                      _lost_arguments(u), u.argument_of),  # fmt: skip
-    headline_counts=lambda c: c.spans["overlap"],
+    headline_counts=lambda c: c.classification,
     counts_type=ProposalCounts,
+    secondary=(("argument F1", ("proposals", "arguments", "overlap", "micro", "f1")),
+               ("span overlap F1", ("proposals", "spans", "overlap", "f1"))),
 )
 ATTRIBUTIONS: Layer[AttributionCounts] = Layer(
     name="attributions",
     title="Attributions",
-    headline="whole-attribution overlap F1",
-    headline_note="cue, source and content spans all overlap",
-    result_path=("attributions", "whole", "overlap", "f1"),
+    headline="source-and-content F1",
+    headline_note="who said what: a prediction counts if its source overlaps the gold source, or "
+    "both have none, and its content covers the gold content with token Dice >= 0.5; one-to-one",
+    result_path=("attributions", "source_content", "f1"),
     score=lambda g, p, text, u: score_attributions(_attributions(g), _attributions(p), text,
                                                    u.attributions),  # fmt: skip
     outcomes=lambda g, p, text, u: attribution_outcomes(_attributions(g), _attributions(p), text,
                                                         u.attributions),  # fmt: skip
-    headline_counts=lambda c: c.whole["overlap"],
+    headline_counts=lambda c: c.source_content,
     counts_type=AttributionCounts,
+    secondary=(("whole overlap F1", ("attributions", "whole", "overlap", "f1")),),
 )
 
 AnyLayer = Layer[EntityCounts] | Layer[ProposalCounts] | Layer[AttributionCounts]

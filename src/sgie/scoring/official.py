@@ -93,14 +93,16 @@ half credit), ``type`` (overlap and same type), each with counts correct, incorr
 missed, spurious, possible, actual and ``P = (COR + 0.5 PAR)/ACT``, ``R = (COR + 0.5 PAR)/POS``,
 F1; micro, per type (nervaluate's definition) and macro-F1 over types with gold entities.
 
-*Proposals* (``.proposals``): span identification P/R/F1 (exact, overlap); for ``type``,
+*Proposals* (``.proposals``): span identification P/R/F1 (exact, overlap); classification
+F1 (overlap and the same type and status -- the headline); for ``type``,
 ``status``, ``polarity``: accuracy on overlap-matched proposals and end-to-end F1 (overlap and
 same value); argument P/R/F1 per role and micro (same role, span match, and the argument's
 proposal paired with the gold argument's proposal), exact and overlap.
 
 *Attributions* (``.attributions``): per role (cue, source, content) exact-match F1 and
 token-overlap F1 (summed token counts, precision against predicted tokens); whole-attribution
-F1 (all roles match; exact and overlap -- the headline is *whole-attribution overlap F1*);
+F1 (all roles match; exact and overlap); source-and-content F1 (source overlaps, content
+token Dice >= 1/2 -- the headline);
 ``quote_type`` and ``source_type`` accuracy on matched attributions; nesting-link F1.
 
 *Undefined values* are ``null`` with a reason (``reason``), never 0: precision with no
@@ -120,8 +122,8 @@ Layers
 ------
 Each layer is declared once in ``sgie.scoring.layers`` (its scorer, headline metric, result
 path and title); the table, the result object, the leaderboard and its plot read it. Headlines:
-entities ``entities.strict.f1``, proposals ``proposals.spans.overlap.f1``, attributions
-``attributions.whole.overlap.f1``; the text report stars them.
+entities ``entities.strict.f1``, proposals ``proposals.classification.f1``, attributions
+``attributions.source_content.f1`` (why: ``sgie.scoring.layers``); the text report stars them.
 
 Result object (``--json``)
 --------------------------
@@ -136,10 +138,12 @@ span with document, field and string), ``entities``, ``proposals``, ``attributio
   ``incorrect``, ``partial``, ``missed``, ``spurious``, ``possible``, ``actual``,
   ``precision``, ``recall``, ``f1``, ``macro_f1``, ``reason``, ``per_type.<TYPE>`` (same keys
   without macro);
-* ``proposals.spans.<exact|overlap>``, ``proposals.attributes.<type|status|polarity>.accuracy``
-  and ``.f1``, ``proposals.arguments.<exact|overlap>.micro`` and ``.per_role.<role>``;
+* ``proposals.spans.<exact|overlap>``, ``proposals.classification``,
+  ``proposals.attributes.<type|status|polarity>.accuracy`` and ``.f1``,
+  ``proposals.arguments.<exact|overlap>.micro`` and ``.per_role.<role>``;
 * ``attributions.roles.<cue|source|content>.<exact|token>``,
-  ``attributions.whole.<exact|overlap>``, ``attributions.attributes.<quote_type|source_type>``,
+  ``attributions.whole.<exact|overlap>``, ``attributions.source_content``,
+  ``attributions.attributes.<quote_type|source_type>``,
   ``attributions.nesting.<exact|overlap>``.
 
 P/R/F1 blocks hold ``tp``, ``fp``, ``fn``, ``precision``, ``recall``, ``f1``, ``reason``;

@@ -25,8 +25,9 @@ What it does
 
     Schemes (``SCHEMES``): entities ``strict``, ``exact``, ``partial``, ``type`` (SemEval-2013;
     every gold and every predicted entity appears once in each); proposals ``spans.exact``,
-    ``spans.overlap`` (proposals), ``arguments.exact``, ``arguments.overlap`` (arguments);
-    attributions ``whole.exact``, ``whole.overlap`` (attributions), ``roles.<role>.exact`` for
+    ``spans.overlap``, ``classification`` (proposals), ``arguments.exact``,
+    ``arguments.overlap`` (arguments); attributions ``whole.exact``, ``whole.overlap``,
+    ``source_content`` (attributions), ``roles.<role>.exact`` for
     cue, source, content (one item per attribution having that role). Tallying an
     ``ItemOutcome`` list per scheme gives exactly the counts of the result
     (``DocumentOutcomes.tally``; tested).
@@ -61,9 +62,10 @@ Mismatch = Literal[
 #: The outcome schemes of each layer, in order.
 SCHEMES: dict[str, tuple[str, ...]] = {
     "entities": ("strict", "exact", "partial", "type"),
-    "proposals": ("spans.exact", "spans.overlap", "arguments.exact", "arguments.overlap"),
-    "attributions": ("whole.exact", "whole.overlap", "roles.cue.exact", "roles.source.exact",
-                     "roles.content.exact"),
+    "proposals": ("spans.exact", "spans.overlap", "classification", "arguments.exact",
+                  "arguments.overlap"),
+    "attributions": ("whole.exact", "whole.overlap", "source_content", "roles.cue.exact",
+                     "roles.source.exact", "roles.content.exact"),
 }  # fmt: skip
 
 

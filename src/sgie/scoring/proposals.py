@@ -14,13 +14,17 @@ What it does
       - *F1*: end to end -- a prediction is a true positive if it overlaps a gold proposal with
         the same value (its own one-to-one alignment);
 
+    * **classification** (the leaderboard headline, ``sgie.scoring.layers``) -- a prediction is
+      a true positive if it overlaps a gold proposal with the same ``type`` *and* ``status``
+      (``CLASSIFIED``), one-to-one (``align_classification``): ACE-style trigger
+      classification with overlap instead of exact offsets;
     * **arguments** per role (``proposer``, ``executor``, ``beneficiary``, ``condition``) and
       micro over roles -- a predicted argument is a true positive if its proposal is paired
       with the gold argument's proposal in the ``OVERLAP`` proposal alignment, it has the same
       role, and its span matches (``EXACT`` or ``OVERLAP`` variant); one-to-one again;
     * **ungrounded** predictions (``sgie.scoring.grounding``) are false positives: a proposal in
-      span identification and every attribute F1, and each of its arguments in its role; an
-      argument alone in its role.
+      span identification, classification and every attribute F1, and each of its arguments in
+      its role; an argument alone in its role.
 
 What it does not do
     No entity linking of arguments (``entity_id`` is not scored), no rendering.
@@ -38,6 +42,7 @@ from sgie.scoring.matching import EXACT, OVERLAP, SPAN_MATCHES, Alignment, SpanM
 from sgie.scoring.outcomes import ItemOutcome, ItemRef, Mismatch
 
 ATTRIBUTES: tuple[str, ...] = ("type", "status", "polarity")
+CLASSIFIED: tuple[str, ...] = ("type", "status")  # what proposal classification requires
 
 
 @dataclass(frozen=True)
@@ -77,17 +82,20 @@ class ProposalCounts:
     spans: Mapping[str, PRF]  # "exact", "overlap"
     attributes: Mapping[str, AttributeCounts]  # "type", "status", "polarity"
     arguments: Mapping[str, RoleCounts]  # "exact", "overlap"
+    classification: PRF = PRF()  # overlap, same type and same status (the headline)
 
     def __add__(self, other: ProposalCounts) -> ProposalCounts:
         return ProposalCounts(
             add_maps(self.spans, other.spans),
             add_maps(self.attributes, other.attributes),
             add_maps(self.arguments, other.arguments),
+            self.classification + other.classification,
         )
 
     def to_json(self) -> JSONObject:
         return {
             "spans": {k: v.to_json() for k, v in self.spans.items()},
+            "classification": self.classification.to_json(),
             "attributes": {k: v.to_json() for k, v in self.attributes.items()},
             "arguments": {k: v.to_json() for k, v in self.arguments.items()},
         }
@@ -124,6 +132,16 @@ def align_proposals(
     )  # fmt: skip
 
 
+def align_classification(gold: Sequence[Proposal], pred: Sequence[Proposal]) -> Alignment:
+    """Proposal classification: one-to-one alignment of overlapping proposal spans that agree
+    on ``type`` and ``status`` (ties: more attributes, then the arguments, agree)."""
+    return align(
+        [(p.span,) for p in gold], [(p.span,) for p in pred], OVERLAP,
+        compatible=lambda g, p: all(getattr(gold[g], a) == getattr(pred[p], a) for a in CLASSIFIED),
+        prefer=lambda g, p: _agreement(gold[g], pred[p]), prefer_max=len(ATTRIBUTES) + 1,
+    )  # fmt: skip
+
+
 #: An argument in an argument alignment: its proposal's index (in the sorted proposals), its
 #: index among that proposal's arguments as given, and the argument.
 _Arg = tuple[int, int, Argument]
@@ -140,6 +158,7 @@ class _Alignments:
     gold_args: list[_Arg]
     pred_args: list[_Arg]
     arguments: dict[str, Alignment]  # per span match
+    classification: Alignment  # overlap, same type and status
 
 
 def _args(proposals: Sequence[Proposal]) -> list[_Arg]:
@@ -161,7 +180,7 @@ def _align(gold: Sequence[Proposal], pred: Sequence[Proposal]) -> _Alignments:
         )
         for m in (EXACT, OVERLAP)
     }  # fmt: skip
-    return _Alignments(gold, pred, spans, g_args, p_args, arguments)
+    return _Alignments(gold, pred, spans, g_args, p_args, arguments, align_classification(gold, pred))
 
 
 def _role_counts(x: _Alignments, alignment: Alignment, lost_roles: Sequence[str]) -> RoleCounts:
@@ -206,7 +225,8 @@ def score_proposals(
         )
     arguments = {name: _role_counts(x, a, lost_roles) for name, a in x.arguments.items()}
     return ProposalCounts(
-        frozen_map(spans.items()), frozen_map(attributes.items()), frozen_map(arguments.items())
+        frozen_map(spans.items()), frozen_map(attributes.items()), frozen_map(arguments.items()),
+        x.classification.prf + PRF(fp=n_lost),
     )
 
 
@@ -246,13 +266,13 @@ def proposal_outcomes(
     argument_of: Sequence[tuple[str, int]] = (),
 ) -> tuple[ItemOutcome, ...]:
     """Every gold and predicted proposal's and argument's outcome under each scheme
-    (``sgie.scoring.outcomes``), from the alignments the counts are made of: ``spans.exact``
-    and ``spans.overlap`` (what differs: boundary, type, status, polarity, arguments),
-    ``arguments.exact`` and ``arguments.overlap`` (boundary)."""
+    (``sgie.scoring.outcomes``), from the alignments the counts are made of: ``spans.exact``,
+    ``spans.overlap`` and ``classification`` (what differs: boundary, type, status, polarity,
+    arguments), ``arguments.exact`` and ``arguments.overlap`` (boundary)."""
     x = _align(gold, pred)
     out: list[ItemOutcome] = []
-    for name, alignment in x.spans.items():
-        scheme = f"spans.{name}"
+    proposal_schemes = [(f"spans.{name}", a) for name, a in x.spans.items()]
+    for scheme, alignment in [*proposal_schemes, ("classification", x.classification)]:
         pred_of = alignment.pred_of
         for i, g in enumerate(x.gold):
             j = pred_of.get(i)

@@ -109,7 +109,8 @@ def _entity_rows(t: EntityCounts) -> list[str]:
 
 
 def _proposal_rows(p: ProposalCounts) -> list[str]:
-    lines = [_prf_row(_star("proposals", ("spans", m), f"span {m}"), c) for m, c in p.spans.items()]
+    lines = [_prf_row(_star("proposals", ("classification",), "type + status"), p.classification)]
+    lines += [_prf_row(_star("proposals", ("spans", m), f"span {m}"), c) for m, c in p.spans.items()]
     for attr, a in p.attributes.items():
         lines.append(_prf_row(f"{attr} (overlap + same value)", a.f1))
         lines.append(_acc_row(f"{attr} on matched", a.accuracy))
@@ -120,8 +121,9 @@ def _proposal_rows(p: ProposalCounts) -> list[str]:
 
 
 def _attribution_rows(a: AttributionCounts) -> list[str]:
-    lines = [_prf_row(_star("attributions", ("whole", m), f"whole attribution {m}"), a.whole[m])
-             for m in ("overlap", "exact")]  # fmt: skip
+    lines = [_prf_row(_star("attributions", ("source_content",), "source + content"), a.source_content)]
+    lines += [_prf_row(_star("attributions", ("whole", m), f"whole attribution {m}"), a.whole[m])
+              for m in ("overlap", "exact")]  # fmt: skip
     for role, r in a.roles.items():
         lines.append(_prf_row(f"{role} exact", r.exact))
         lines.append(_prf_row(f"{role} token overlap", r.token))
