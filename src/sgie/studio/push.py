@@ -37,6 +37,7 @@ from pathlib import Path
 
 from label_studio_sdk.client import LabelStudio
 
+from sgie.annotations.config import default_config_path
 from sgie.annotations.convert import doc_to_results
 from sgie.annotations.store import (
     GOLD,
@@ -52,9 +53,6 @@ from sgie.records import DocAnnotations, JSONObject
 from sgie.scoring.predictions import read_predictions
 from sgie.studio.client import api_errors, ensure_annotators, find_project
 
-CONFIG_FILE = "labeling_config.xml"
-
-
 @dataclass(frozen=True)
 class PushSummary:
     project_id: int
@@ -64,10 +62,6 @@ class PushSummary:
     annotations: int
     predictions: int
     replaced_tasks: int
-
-
-def default_config_path() -> Path:
-    return default_annotations_dir() / CONFIG_FILE
 
 
 def read_predictions_file(path: Path, texts: dict[str, str]) -> dict[str, DocAnnotations]:
