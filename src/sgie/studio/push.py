@@ -53,6 +53,7 @@ from sgie.records import DocAnnotations, JSONObject
 from sgie.scoring.predictions import read_predictions
 from sgie.studio.client import api_errors, ensure_annotators, find_project
 
+
 @dataclass(frozen=True)
 class PushSummary:
     project_id: int
