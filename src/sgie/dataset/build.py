@@ -43,7 +43,7 @@ from sgie.dataset import croissant as croissant_mod
 from sgie.dataset.card import CardData, SplitStats, data_path, render_readme
 from sgie.dataset.features import CONFIG_LIST
 from sgie.dataset.ner import Misaligned
-from sgie.dataset.parquet import num_bytes, to_parquet
+from sgie.dataset.parquet import to_parquet
 from sgie.dataset.rows import Rows, build_rows
 from sgie.dataset.version import (
     CHANGELOG_FILE,
@@ -117,13 +117,12 @@ def build(
                 path = data_path(config.name, split)
                 split_rows = rows.by_config[config.name][split]
                 if not split_rows:  # datasets cannot load an empty split: no file, not declared
-                    stats.setdefault(config.name, {})[split] = SplitStats(0, 0, 0)
+                    stats.setdefault(config.name, {})[split] = SplitStats(0)
                     progress(f"skipped {path}: 0 rows (an empty split has no file and is not declared)")
                     continue
                 data = to_parquet(split_rows, features)
                 write_bytes_atomic(staging / path, data)
-                stats.setdefault(config.name, {})[split] = SplitStats(
-                    len(split_rows), num_bytes(staging / path), len(data))
+                stats.setdefault(config.name, {})[split] = SplitStats(len(split_rows))
                 sha[path] = hashlib.sha256(data).hexdigest()
                 produced.append(path)
                 progress(f"wrote {path}: {len(split_rows)} rows")
