@@ -45,7 +45,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="predictions file (JSON Lines, one record per document)")
     source.add_argument("--extractor", metavar="MODULE:CALLABLE",
                         help="run callable(doc_id, text) -> prediction record over the "
-                        "documents, save the predictions and score them")  # fmt: skip
+                        "documents, save the predictions and score them; MODULE must be "
+                        "importable from the working directory or from PYTHONPATH")  # fmt: skip
     gold = p.add_mutually_exclusive_group()
     gold.add_argument("--split", choices=SPLITS, default=None,
                       help=f"score against the committed gold of this split "

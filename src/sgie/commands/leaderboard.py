@@ -18,7 +18,7 @@ from sgie.leaderboard.bootstrap import RESAMPLES, SEED, Settings
 from sgie.leaderboard.build import analyse, check_outputs, render_outputs, write_outputs
 from sgie.leaderboard.clusters import UNITS
 from sgie.leaderboard.render import format_overall
-from sgie.leaderboard.submissions import OTHER_SPLITS, load_submissions
+from sgie.leaderboard.submissions import OTHER_SPLITS, load_submissions, validate_submissions
 from sgie.scoring.gold import load_gold, read_gold
 
 
@@ -52,7 +52,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     mode.add_argument("--check", action="store_true",
                       help="write nothing; exit 1 if a regeneration would change a committed file")
     mode.add_argument("--validate", action="store_true",
-                      help="only validate the submissions (system.json and predictions)")
+                      help="only validate the submissions (system.json and predictions): list "
+                      "every problem, one line each, and exit 2 if there is any")
     p.set_defaults(func=cmd_leaderboard)
 
 
@@ -64,12 +65,15 @@ def cmd_leaderboard(args: argparse.Namespace) -> int:
     corpus = load_corpus(args.corpus or default_corpus_dir())
     gold = read_gold(args.gold) if args.gold is not None else load_gold("test", corpus.root)
     split_texts = {s: {d.id: d.text for d in corpus.split(s)} for s in OTHER_SPLITS}
-    subs = load_submissions(submissions_dir, gold, split_texts)
     if args.validate:
-        for s in subs:
+        valid, problems = validate_submissions(submissions_dir, gold, split_texts)
+        for s in valid:
             print(f"ok {s.id}: {s.info.name} ({s.info.type}; layers {', '.join(s.info.layers)})")
-        print(f"{len(subs)} valid submission(s) in {submissions_dir}")
-        return 0
+        for problem in problems:
+            print(f"sgie: error: {problem}", file=sys.stderr)
+        print(f"{len(valid)} valid submission(s) in {submissions_dir}; {len(problems)} problem(s)")
+        return 2 if problems else 0
+    subs = load_submissions(submissions_dir, gold, split_texts)
     if not subs:
         print(f"no submissions in {submissions_dir}: nothing to do (see eval/README.md)", file=sys.stderr)
         return 0

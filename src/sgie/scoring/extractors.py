@@ -47,7 +47,8 @@ def load_extractor(spec: str) -> Extractor:
         module = importlib.import_module(module_name)
     except ImportError as err:
         raise InputError(
-            f"'--extractor' module must be importable (got {module_name!r}: {err})"
+            f"'--extractor' module must be importable from the working directory or PYTHONPATH "
+            f"(got {module_name!r}: {err})"
         ) from None
     target: object = module
     for part in attr.split("."):
