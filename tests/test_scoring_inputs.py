@@ -141,7 +141,8 @@ def test_broken_extractor_writes_nothing(tmp_path, capsys, monkeypatch):
 
 @pytest.mark.parametrize(("spec", "message"), [
     ("no_colon", "'--extractor' must be 'package.module:callable' (got 'no_colon')"),
-    ("no_such_module_xyz:f", "'--extractor' module must be importable (got 'no_such_module_xyz'"),
+    ("no_such_module_xyz:f", "'--extractor' module must be importable from the working directory or "
+                           "PYTHONPATH (got 'no_such_module_xyz'"),
     ("example_extractor:nothing", "'--extractor' must name an attribute of 'example_extractor'"),
     ("example_extractor:GAZETTEER", "'--extractor' must name a callable (got dict)"),
 ])  # fmt: skip
