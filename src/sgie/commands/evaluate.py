@@ -11,13 +11,18 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
+from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 from sgie.atomic import write_text_atomic
-from sgie.corpus.manifest import SPLITS
+from sgie.corpus.manifest import SPLITS, default_corpus_dir, load_corpus
 from sgie.errors import InputError
 from sgie.scoring.extractors import load_extractor, run_extractor
-from sgie.scoring.gold import load_gold
+from sgie.scoring.formats.inputs import FORMATS, Setaside, convert
+from sgie.scoring.formats.labels import LABEL_SPACES, LabelSpace, label_map, label_space
+from sgie.scoring.gold import GoldSet, load_gold
+from sgie.scoring.predictions import parse_records, read_predictions
 from sgie.scoring.report import PerDocumentWriter, format_table, write_result_json
 from sgie.scoring.stream import (
     GoldFile,
@@ -61,33 +66,86 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--strict", action="store_true",
                    help="missing documents in the predictions are an error")  # fmt: skip
     p.add_argument("--json", action="store_true", help="print the full result object as JSON")
+    p.add_argument("--format", choices=FORMATS, default="jsonl",
+                   help="shape of --predictions: jsonl (the prediction format, default) or bio "
+                   "(JSON Lines of {\"id\": <ner row id>, \"ner_tags\": [...]}, decoded IOB2)")  # fmt: skip
+    p.add_argument("--label-map", default=None, metavar="ontonotes|conll|FILE",
+                   help="map foreign entity labels into SGIE types with the published mapping "
+                   "(or a JSON file {FOREIGN: SGIE or null}); labels without a counterpart are "
+                   "dropped and counted")  # fmt: skip
+    p.add_argument("--label-space", choices=LABEL_SPACES, default="sgie",
+                   help="score entities in the coarser OntoNotes or CoNLL space (gold mapped "
+                   "there too), as an off-the-shelf model was trained; default: sgie")  # fmt: skip
     p.set_defaults(func=cmd_evaluate)
 
 
-def _gold(args: argparse.Namespace) -> tuple[GoldSource, str]:
+def _gold(args: argparse.Namespace) -> tuple[GoldSource, str, frozenset[str]]:
+    """The gold source, its name, and the corpus documents outside it (for a split)."""
     if args.gold is not None:
-        return GoldFile(args.gold), args.gold.stem
+        return GoldFile(args.gold), args.gold.stem, frozenset()
     split = args.split or DEFAULT_SPLIT
-    return GoldMemory(load_gold(split, args.corpus)), split
+    gold = load_gold(split, args.corpus)
+    corpus = load_corpus(args.corpus or default_corpus_dir())
+    return GoldMemory(gold), split, frozenset(d.id for d in corpus.documents) - frozenset(gold.docs)
 
 
-def _predictions(args: argparse.Namespace, gold: GoldSource, name: str) -> PredictionSource:
-    if args.extractor is None:
-        return PredictionFile(args.predictions, gold)
-    extractor = load_extractor(args.extractor)
+def _in_space(gold: GoldSource, space: LabelSpace | None) -> tuple[GoldSource, dict[str, int]]:
+    """The gold relabelled into a coarse label space (read into memory), and what it dropped."""
+    if space is None:
+        return gold, {}
+    docs, texts, dropped = {}, {}, Counter[str]()
+    for doc_id in gold.ids():
+        doc, texts[doc_id], _ = gold.get(doc_id)
+        docs[doc_id], gone = space.relabel(doc)
+        dropped.update(gone)
+    gold.close()
+    return GoldMemory(GoldSet(docs, texts, gold.source)), dict(dropped)
+
+
+def _predictions(
+    args: argparse.Namespace, gold: GoldSource, name: str, others: frozenset[str], space: LabelSpace | None
+) -> tuple[PredictionSource, Setaside]:
+    """The predictions source (a streamed file when nothing has to be converted) and what the
+    conversion set aside."""
     texts = {doc_id: gold.text(doc_id) for doc_id in gold.ids()}
-    jsonl, predictions = run_extractor(extractor, args.extractor, texts)
-    output = args.output or Path(f"predictions.{name}.jsonl")
-    write_text_atomic(output, jsonl)
-    print(f"wrote {len(predictions.docs)} prediction records to {output}", file=sys.stderr)
-    return PredictionMemory(predictions)
+    setaside = Setaside()
+    if args.extractor is not None:
+        extractor = load_extractor(args.extractor)
+        jsonl, predictions = run_extractor(extractor, args.extractor, texts)
+        output = args.output or Path(f"predictions.{name}.jsonl")
+        write_text_atomic(output, jsonl)
+        print(f"wrote {len(predictions.docs)} prediction records to {output}", file=sys.stderr)
+    elif args.format != "jsonl" or args.label_map is not None or others:
+        lmap = label_map(args.label_map) if args.label_map is not None else None
+        converted = convert(args.predictions, texts, format=args.format, label_map=lmap,
+                            other_documents=others)  # fmt: skip
+        predictions = parse_records(converted.records, texts, str(args.predictions))
+        setaside = Setaside(label_map=None if lmap is None else lmap.name, dropped=converted.dropped,
+                            skipped=converted.skipped)  # fmt: skip
+    elif space is not None:
+        predictions = read_predictions(args.predictions, texts)
+    else:
+        return PredictionFile(args.predictions, gold), Setaside()
+    if space is not None:
+        docs = {k: space.relabel(d)[0] for k, d in predictions.docs.items()}
+        predictions = replace(predictions, docs=docs)
+    return PredictionMemory(predictions), setaside
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
     if args.output is not None and args.extractor is None:
         raise InputError(f"'--output' is only used with --extractor (got {str(args.output)!r})")
-    gold, name = _gold(args)
-    predictions = _predictions(args, gold, name)
+    if args.extractor is not None and (args.format != "jsonl" or args.label_map is not None):
+        raise InputError("'--format' and '--label-map' apply to --predictions files only")
+    gold, name, others = _gold(args)
+    space = label_space(args.label_space)
+    gold, gold_dropped = _in_space(gold, space)
+    predictions, setaside = _predictions(args, gold, name, others, space)
+    setaside = setaside.in_space(space, gold_dropped)
+    if setaside.skipped and args.strict:
+        raise InputError(f"predictions must be for documents of the scored set with --strict (got "
+                         f"{len(setaside.skipped)} of other splits: {list(setaside.skipped)[:10]})",
+                         file=predictions.source)  # fmt: skip
     missing = sorted(d for d in gold.ids() if d not in predictions)
     if missing and args.strict:
         raise InputError(
@@ -106,4 +164,6 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
             sys.stdout.buffer.flush()
         else:
             print(format_table(result))
+            for line in setaside.lines():
+                print(line)
     return 0
