@@ -1,14 +1,14 @@
 """Regenerate the example inputs of eval/examples/ (README and eval/README.md "Ways in").
 
-Each file is a system output over the two documents of ``eval/sample_gold.jsonl`` (the test-split
-documents 000 and 004), in the shape a typical system produces it:
+Each file is a system output over all five corpus documents (so scoring one split skips and
+reports the others), in the shape a typical system produces it:
 
 * ``spacy_ontonotes.jsonl``: the raw entities of spaCy ``en_core_web_sm`` 3.8.0
   (``doc.ents``) as ``{"start", "end", "label"}`` with OntoNotes labels, nothing else: no item
   ids, no span text (score with ``--label-map ontonotes``);
 * ``spacy_bio.jsonl``: the same entities, mapped to SGIE types with
-  ``sgie.schema.ONTONOTES_TO_SGIE`` and written as BIO tags over the ``ner`` config's rows of the
-  two documents (``--format bio``); entities that do not start and end on a token boundary of
+  ``sgie.schema.ONTONOTES_TO_SGIE`` and written as BIO tags over the ``ner`` config's rows
+  (``--format bio``); entities that do not start and end on a token boundary of
   the ``ner`` tokenizer are left out;
 * ``text_only.jsonl``: the SGIE-mapped entities as ``{"text", "label"}`` only (no offsets, no ids),
   placed by the grounding rule.
@@ -25,6 +25,7 @@ from pathlib import Path
 
 from sgie import schema
 from sgie.baselines.spacy_ner import load_model
+from sgie.corpus.manifest import default_corpus_dir, load_corpus
 from sgie.dataset.ner import TaggedSpan, encode
 from sgie.scoring.formats.bio import ner_rows
 
@@ -33,11 +34,10 @@ HERE = Path(__file__).resolve().parent
 
 def main() -> int:
     nlp = load_model()
-    sample = (HERE.parent / "sample_gold.jsonl").read_text(encoding="utf-8")
-    gold = [json.loads(line) for line in sample.splitlines()]
+    corpus = load_corpus(default_corpus_dir())
     onto, bio, text_only = [], [], []
-    for record in gold:
-        text = record["text"]
+    for doc in corpus.documents:
+        record, text = {"id": doc.id}, doc.text
         ents = [(e.start_char, e.end_char, e.label_) for e in nlp(text).ents]
         onto.append({"id": record["id"],
                      "entities": [{"start": s, "end": t, "label": lab} for s, t, lab in ents]})
