@@ -66,13 +66,13 @@ def cmd_leaderboard(args: argparse.Namespace) -> int:
     gold = read_gold(args.gold) if args.gold is not None else load_gold("test", corpus.root)
     split_texts = {s: {d.id: d.text for d in corpus.split(s)} for s in OTHER_SPLITS}
     if args.validate:
-        valid, problems = validate_submissions(submissions_dir, gold, split_texts)
+        valid, invalid = validate_submissions(submissions_dir, gold, split_texts)
         for s in valid:
             print(f"ok {s.id}: {s.info.name} ({s.info.type}; layers {', '.join(s.info.layers)})")
-        for problem in problems:
+        for problem in invalid:
             print(f"sgie: error: {problem}", file=sys.stderr)
-        print(f"{len(valid)} valid submission(s) in {submissions_dir}; {len(problems)} problem(s)")
-        return 2 if problems else 0
+        print(f"{len(valid)} valid submission(s) in {submissions_dir}; {len(invalid)} problem(s)")
+        return 2 if invalid else 0
     subs = load_submissions(submissions_dir, gold, split_texts)
     if not subs:
         print(f"no submissions in {submissions_dir}: nothing to do (see eval/README.md)", file=sys.stderr)
