@@ -69,8 +69,8 @@ def cmd_leaderboard(args: argparse.Namespace) -> int:
         valid, invalid = validate_submissions(submissions_dir, gold, split_texts)
         for s in valid:
             print(f"ok {s.id}: {s.info.name} ({s.info.type}; layers {', '.join(s.info.layers)})")
-        for problem in invalid:
-            print(f"sgie: error: {problem}", file=sys.stderr)
+        for bad in invalid:
+            print(f"sgie: error: {bad}", file=sys.stderr)
         print(f"{len(valid)} valid submission(s) in {submissions_dir}; {len(invalid)} problem(s)")
         return 2 if invalid else 0
     subs = load_submissions(submissions_dir, gold, split_texts)
