@@ -19,7 +19,7 @@ What it does
     A pair is shown as ``gold -> predicted``: label, offsets ``[start:end)`` and text (long
     texts are shortened in the middle). An ungrounded prediction (text-only span not found in
     the document) says so. Lines are sorted by document id, layer (entities, proposals,
-    attributions), then position (the first offset of the gold item, else of the prediction),
+    attributions), scheme (proposals before their arguments), then position (the first offset of the gold item, else of the prediction),
     so that a diff of two runs' error lists shows what changed.
 
 What it does not do
@@ -48,6 +48,7 @@ class ErrorLine:
 
     doc_id: str
     layer_index: int
+    scheme_index: int
     position: int
     scheme: str
     kind: str  # "missed", "spurious" or the "+"-joined mismatches of a pair
@@ -114,7 +115,7 @@ def error_lines(outcomes: Iterable[DocumentOutcomes]) -> list[ErrorLine]:
                 if kind is None:
                     continue
                 out.append(ErrorLine(
-                    doc.doc_id, index, _position(o), o.scheme, kind,
+                    doc.doc_id, index, schemes.index(o.scheme), _position(o), o.scheme, kind,
                     "" if o.gold is None else "gold " + describe(o.gold),
                     "" if o.predicted is None else "predicted " + describe(o.predicted),
                 ))  # fmt: skip
