@@ -82,8 +82,8 @@ def test_strict_f1_equals_seqeval_strict_iob2(case, tmp_path_factory):
         pred_tags.append(pred)
         ids = data.draw(st.booleans())
         lines.append({"id": row.id, "ner_tags": [BIO_NAMES.index(t) for t in pred] if ids else pred})
-        gold_entities += [Entity(f"g{len(gold_entities)}", s.start, s.end, text[s.start:s.end], s.label)
-                          for s in g]  # fmt: skip
+        gold_entities += [Entity(f"g{len(gold_entities) + k}", s.start, s.end, text[s.start:s.end], s.label)
+                          for k, s in enumerate(g)]  # fmt: skip
     path = _write(tmp_path_factory.mktemp("bio") / "p.jsonl", lines)
     texts = {"000": text}
     strict = _strict({"000": DocAnnotations("000", tuple(gold_entities), None, None)},

@@ -1,7 +1,7 @@
 """``sgie evaluate``: score predictions (a file or any extractor) against gold annotations.
 
 Parses arguments and calls ``sgie.scoring``; the task, formats and metrics are documented in
-``sgie.scoring.official``. Files are scored as a stream (``sgie.scoring.stream``), one
+``sgie.scoring.official``. Files are scored as a stream (``sgie.scoring.sources``), one
 document in memory at a time. Bad input raises ``InputError`` (one line, exit status 2, nothing
 written).
 """
@@ -21,17 +21,17 @@ from sgie.errors import InputError
 from sgie.scoring.extractors import load_extractor, run_extractor
 from sgie.scoring.formats.inputs import FORMATS, Setaside, convert
 from sgie.scoring.formats.labels import LABEL_SPACES, LabelSpace, label_map, label_space
-from sgie.scoring.gold import GoldSet, load_gold
+from sgie.scoring.gold import load_gold
+from sgie.scoring.official import evaluate_sources
 from sgie.scoring.predictions import parse_records, read_predictions
 from sgie.scoring.report import PerDocumentWriter, format_table, write_result_json
-from sgie.scoring.stream import (
+from sgie.scoring.sources import (
     GoldFile,
     GoldMemory,
     GoldSource,
     PredictionFile,
     PredictionMemory,
     PredictionSource,
-    evaluate_stream,
 )
 
 DEFAULT_SPLIT = "test"
@@ -86,7 +86,7 @@ def _gold(args: argparse.Namespace) -> tuple[GoldSource, str, frozenset[str]]:
     split = args.split or DEFAULT_SPLIT
     gold = load_gold(split, args.corpus)
     corpus = load_corpus(args.corpus or default_corpus_dir())
-    return GoldMemory(gold), split, frozenset(d.id for d in corpus.documents) - frozenset(gold.docs)
+    return GoldMemory.of(gold), split, frozenset(d.id for d in corpus.documents) - frozenset(gold.docs)
 
 
 def _in_space(gold: GoldSource, space: LabelSpace | None) -> tuple[GoldSource, dict[str, int]]:
@@ -99,7 +99,7 @@ def _in_space(gold: GoldSource, space: LabelSpace | None) -> tuple[GoldSource, d
         docs[doc_id], gone = space.relabel(doc)
         dropped.update(gone)
     gold.close()
-    return GoldMemory(GoldSet(docs, texts, gold.source)), dict(dropped)
+    return GoldMemory(docs, texts, gold.source), dict(dropped)
 
 
 def _predictions(
@@ -129,7 +129,7 @@ def _predictions(
     if space is not None:
         docs = {k: space.relabel(d)[0] for k, d in predictions.docs.items()}
         predictions = replace(predictions, docs=docs)
-    return PredictionMemory(predictions), setaside
+    return PredictionMemory.of(predictions), setaside
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
@@ -156,7 +156,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     # and nothing is printed unless every document was read and scored
     with tempfile.TemporaryFile() as spool:
         writer = PerDocumentWriter(spool) if args.json else None
-        result = evaluate_stream(gold, predictions, writer.add if writer else None)
+        result = evaluate_sources(gold, predictions, keep_per_document=False,
+                                  per_document=writer.add if writer else None)
         gold.close()
         predictions.close()
         if args.json:

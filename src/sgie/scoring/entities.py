@@ -55,8 +55,8 @@ from sgie.scoring.counts import (
     semeval_json,
 )
 from sgie.scoring.matching import overlapping_pairs
-from sgie.scoring.outcomes import ItemOutcome
-from sgie.scoring.semeval import SCHEMES, Scheme, entity_candidates, match_entities
+from sgie.scoring.outcomes import ItemOutcome, ItemRef, Mismatch, OutcomeKind
+from sgie.scoring.semeval import SCHEMES, Outcome, Scheme, entity_candidates, match_entities
 
 _ZERO = SemEvalCounts()
 _LABELS = schema.ENTITY_LABELS
@@ -371,8 +371,39 @@ def empty_entity_counts() -> EntityCounts:
     return _EMPTY
 
 
+_KINDS: dict[Outcome, OutcomeKind] = {Outcome.CORRECT: "correct", Outcome.INCORRECT: "incorrect",
+                                      Outcome.PARTIAL: "partial"}  # fmt: skip
+
+
+def _ref(e: Entity) -> ItemRef:
+    return ItemRef(e.id, e.label, (e.span,))
+
+
 def entity_outcomes(
     gold: Sequence[Entity], pred: Sequence[Entity], ungrounded: Sequence[Entity] = ()
 ) -> tuple[ItemOutcome, ...]:
-    """Every gold and predicted entity's outcome under each scheme (``sgie.scoring.outcomes``)."""
-    raise NotImplementedError("filled in the READY commit")
+    """Every gold and predicted entity's outcome under each scheme (``sgie.scoring.outcomes``),
+    from the optimal matching of each scheme (``match_entities``; micro): the counts of
+    ``score_entities`` are their tally."""
+    candidates = entity_candidates(gold, pred)
+    out: list[ItemOutcome] = []
+    for scheme in SCHEMES:
+        alignment, _ = match_entities(gold, pred, scheme, candidates)
+        pred_of = alignment.pred_of
+        for i, g in enumerate(gold):
+            j = pred_of.get(i)
+            if j is None:
+                out.append(ItemOutcome(scheme.name, "missed", _ref(g), None))
+                continue
+            p = pred[j]
+            errors: list[Mismatch] = []
+            if (g.start, g.end) != (p.start, p.end):
+                errors.append("boundary")
+            if g.label != p.label:
+                errors.append("type")
+            kind = _KINDS[scheme.outcome(g, p)]
+            out.append(ItemOutcome(scheme.name, kind, _ref(g), _ref(p), tuple(errors)))
+        out += [ItemOutcome(scheme.name, "spurious", None, _ref(pred[j])) for j in alignment.unmatched_pred]
+        out += [ItemOutcome(scheme.name, "spurious", None, ItemRef(e.id, e.label, ()), ("ungrounded",))
+                for e in ungrounded]  # fmt: skip
+    return tuple(out)

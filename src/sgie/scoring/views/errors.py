@@ -19,8 +19,9 @@ What it does
     A pair is shown as ``gold -> predicted``: label, offsets ``[start:end)`` and text (long
     texts are shortened in the middle). An ungrounded prediction (text-only span not found in
     the document) says so. Lines are sorted by document id, layer (entities, proposals,
-    attributions), scheme (proposals before their arguments), then position (the first offset of the gold item, else of the prediction),
-    so that a diff of two runs' error lists shows what changed.
+    attributions), scheme (proposals before their arguments), then position (the first offset
+    of the gold item, else of the prediction), so that a diff of two runs' error lists shows
+    what changed.
 
 What it does not do
     No matching (the scorers decide outcomes), no HTML (``sgie.scoring.views.html``).
