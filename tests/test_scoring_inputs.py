@@ -56,8 +56,8 @@ CASES = [
     ("text not the slice", lines(entity(text="UK")),
      "'entities[0].text' must equal text[0:2]='US' (got 'UK') in {P} line 1"),
     ("unknown label", lines(entity(label="COUNTRY")),
-     f"'entities[0].label' must be one of {list(schema.ENTITY_LABELS)} (got 'COUNTRY') "
-     "in {P} line 1"),
+     f"'entities[0].label' must be one of {list(schema.ENTITY_LABELS)} or mapped with --label-map "
+     "(got 'COUNTRY') in {P} line 1"),
     ("unknown value", lines({"id": "000", "proposals": [{"id": "p", "start": 0, "end": 2,
                              "text": "US", "type": "plan", "status": "done", "polarity": "positive",
                              "arguments": []}]}),
@@ -69,7 +69,7 @@ CASES = [
      "'entities[0].start' must be an integer (got boolean False) in {P} line 1"),
     ("unknown field", lines({"id": "000", "score": 1}),
      "record has unknown field 'score' (expected only ['attributions', 'entities', 'id', "
-     "'proposals']) in {P} line 1"),
+     "'proposals', 'text']) in {P} line 1"),
     ("layer not an array", lines({"id": "000", "entities": {}}),
      "'entities' must be an array (got object) in {P} line 1"),
     ("repeated key", b'{"id": "000", "id": "004"}\n',
