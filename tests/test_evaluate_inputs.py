@@ -80,3 +80,63 @@ def test_label_space_scores_gold_as_a_perfect_prediction(root, space, capsys):
     assert f"label space {space}:" in out
     if space == "conll":
         assert "QUANTITY" in out.split("label space")[1]  # gold QUANTITY has no CoNLL class
+
+
+RULES = "eval/submissions/rules/predictions.jsonl"
+
+
+def test_errors_follow_the_table(root, capsys, monkeypatch):
+    """--errors prints the table, then every error (as many lines as the outcomes have errors)."""
+    monkeypatch.chdir(root)
+    assert main(["evaluate", "--predictions", RULES, "--errors"]) == 0
+    out = capsys.readouterr().out
+    table, errors = out.split("\nErrors (", 1)
+    assert "Entities" in table and "document 000" in errors and "document 004" in errors
+    count = int(errors.split(")", 1)[0])
+    assert count == sum(line.startswith("    ") for line in errors.splitlines())
+    assert "missed     gold e40 GPE [1915:1923) \"Istanbul\"" in errors
+
+
+def test_json_outcomes_are_opt_in(root, capsys, monkeypatch):
+    """--json has no outcomes unless --outcomes; then every document's outcomes per layer."""
+    monkeypatch.chdir(root)
+    assert main(["evaluate", "--predictions", RULES, "--json"]) == 0
+    plain = json.loads(capsys.readouterr().out)
+    assert "outcomes" not in plain and "inputs" not in plain
+    assert main(["evaluate", "--predictions", RULES, "--json", "--outcomes"]) == 0
+    full = json.loads(capsys.readouterr().out)
+    assert set(full["outcomes"]) == {"000", "004"}
+    strict = [o for o in full["outcomes"]["000"]["entities"] if o["scheme"] == "strict"]
+    assert sum(o["outcome"] == "correct" for d in full["outcomes"].values()
+               for o in d["entities"] if o["scheme"] == "strict") == full["entities"]["strict"]["correct"]
+    assert {"scheme", "outcome", "gold", "predicted", "errors"} == set(strict[0])
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["--outcomes"], "'--outcomes' is only used with --json"),
+    (["--errors", "--json"], "with --json use --outcomes"),
+    (["--html", RULES], "'--html' must not be an input or output file"),
+])  # fmt: skip
+def test_view_options_misused(root, capsys, monkeypatch, argv, message):
+    """Misused view options are one-line errors (exit 2) and write nothing."""
+    monkeypatch.chdir(root)
+    before = (root / RULES).read_bytes()
+    assert main(["evaluate", "--predictions", RULES, *argv]) == 2
+    assert message in capsys.readouterr().err
+    assert (root / RULES).read_bytes() == before
+
+
+def test_html_page_of_real_documents(root, tmp_path, capsys, monkeypatch):
+    """--html writes one page holding every test document's text twice per layer."""
+    from test_scoring_views import _Checker
+
+    monkeypatch.chdir(root)
+    page = tmp_path / "rules.html"
+    assert main(["evaluate", "--predictions", RULES, "--html", str(page)]) == 0
+    assert "wrote" in capsys.readouterr().err
+    checker = _Checker()
+    checker.feed(page.read_text(encoding="utf-8"))
+    assert checker.stack == [] and checker.resources == []
+    assert all(link[1:] in checker.ids for link in checker.links)
+    test = load_gold("test")
+    assert checker.texts == [test.texts[d] for d in sorted(test.texts) for _ in range(6)]

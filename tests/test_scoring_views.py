@@ -13,7 +13,7 @@ import pytest
 from views_support import TEXT, outcomes
 
 from sgie.scoring.views.errors import error_lines, format_errors
-from sgie.scoring.views.html import DocumentPage, Page, confusion, render_html
+from sgie.scoring.views.html import DocumentPage, Headline, Page, confusion, render_html
 
 VOID = {"meta", "br", "img", "link", "input", "hr"}
 
@@ -86,7 +86,9 @@ class _Checker(HTMLParser):
 
 
 def _page(docs=("000", "004")) -> str:
-    return render_html(Page("SGIE evaluation: p.jsonl against gold", "the table",
+    rows = [Headline("entities", "strict micro-F1", 0.5, 0.25, 1 / 3, True),
+            Headline("proposals", "span overlap F1", None, None, None, False)]
+    return render_html(Page("SGIE evaluation: p.jsonl against gold", rows, "the table",
                             [DocumentPage(d, TEXT, outcomes(doc_id=d)) for d in docs]))  # fmt: skip
 
 
@@ -127,10 +129,15 @@ CHROMIUM = shutil.which("chromium") or next((p for p in ("/usr/bin/chromium",) i
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (Debian package chromium)")
-def test_html_renders_in_headless_chromium(tmp_path):
-    """A real headless Chromium renders the page to a non-blank screenshot (no network used)."""
+def test_html_renders_in_headless_chromium(tmp_path, root, monkeypatch, capsys):
+    """A real headless Chromium renders the page of the rules baseline on the two test
+    documents (about 7,000 characters each) to a non-blank screenshot (no network used)."""
+    from sgie.cli import main
+
+    monkeypatch.chdir(root)
     page = tmp_path / "errors.html"
-    page.write_text(_page(), encoding="utf-8")
+    assert main(["evaluate", "--predictions", "eval/submissions/rules/predictions.jsonl",
+                 "--html", str(page)]) == 0  # fmt: skip
     shot = tmp_path / "shot.png"
     subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
                     "--disable-background-networking", "--no-first-run",

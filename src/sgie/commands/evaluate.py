@@ -18,6 +18,7 @@ from pathlib import Path
 from sgie.atomic import write_text_atomic
 from sgie.corpus.manifest import SPLITS, default_corpus_dir, load_corpus
 from sgie.errors import InputError
+from sgie.records import JSONObject
 from sgie.scoring.extractors import load_extractor, run_extractor
 from sgie.scoring.formats.inputs import FORMATS, Setaside, convert
 from sgie.scoring.formats.labels import LABEL_SPACES, LabelSpace, label_map, label_space
@@ -33,6 +34,8 @@ from sgie.scoring.sources import (
     PredictionMemory,
     PredictionSource,
 )
+from sgie.scoring.views.errors import error_lines, format_errors
+from sgie.scoring.views.html import DocumentPage, Page, headlines, render_html
 
 DEFAULT_SPLIT = "test"
 
@@ -76,6 +79,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--label-space", choices=LABEL_SPACES, default="sgie",
                    help="score entities in the coarser OntoNotes or CoNLL space (gold mapped "
                    "there too), as an off-the-shelf model was trained; default: sgie")  # fmt: skip
+    p.add_argument("--errors", action="store_true",
+                   help="after the table, list every error per document and layer (gold -> predicted)")
+    p.add_argument("--html", type=Path, default=None, metavar="PATH",
+                   help="write one self-contained HTML page: scores, entity confusion matrix, and "
+                   "every document with gold and predicted annotations coloured by outcome")  # fmt: skip
+    p.add_argument("--outcomes", action="store_true",
+                   help="with --json: include every item's outcome per document, layer and scheme")
     p.set_defaults(func=cmd_evaluate)
 
 
@@ -120,8 +130,8 @@ def _predictions(
         converted = convert(args.predictions, texts, format=args.format, label_map=lmap,
                             other_documents=others)  # fmt: skip
         predictions = parse_records(converted.records, texts, str(args.predictions))
-        setaside = Setaside(label_map=None if lmap is None else lmap.name, dropped=converted.dropped,
-                            skipped=converted.skipped)  # fmt: skip
+        setaside = Setaside(format=args.format, label_map=None if lmap is None else lmap.name,
+                            dropped=converted.dropped, skipped=converted.skipped)  # fmt: skip
     elif space is not None:
         predictions = read_predictions(args.predictions, texts)
     else:
@@ -137,6 +147,13 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         raise InputError(f"'--output' is only used with --extractor (got {str(args.output)!r})")
     if args.extractor is not None and (args.format != "jsonl" or args.label_map is not None):
         raise InputError("'--format' and '--label-map' apply to --predictions files only")
+    if args.outcomes and not args.json:
+        raise InputError("'--outcomes' is only used with --json (use --errors or --html for a report)")
+    if args.errors and args.json:
+        raise InputError("'--errors' prints text after the table; with --json use --outcomes")
+    inputs = [p for p in (args.predictions, args.gold, args.output) if p is not None]
+    if args.html is not None and any(args.html.resolve() == p.resolve() for p in inputs):
+        raise InputError(f"'--html' must not be an input or output file (got {str(args.html)!r})")
     gold, name, others = _gold(args)
     space = label_space(args.label_space)
     gold, gold_dropped = _in_space(gold, space)
@@ -157,14 +174,29 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     with tempfile.TemporaryFile() as spool:
         writer = PerDocumentWriter(spool) if args.json else None
         result = evaluate_sources(gold, predictions, keep_per_document=False,
-                                  per_document=writer.add if writer else None)
+                                  per_document=writer.add if writer else None,
+                                  outcomes=args.errors or args.outcomes or args.html is not None)  # fmt: skip
+        if args.html is not None:
+            pages = [DocumentPage(d, gold.text(d), o) for d, o in sorted(result.outcomes.items())]
+            page = Page(f"SGIE evaluation: {result.predictions_source} against {result.gold_source}",
+                        headlines(result), "\n".join([format_table(result), *setaside.lines()]),
+                        pages)  # fmt: skip
+            write_text_atomic(args.html, render_html(page))
         gold.close()
         predictions.close()
         if args.json:
-            write_result_json(sys.stdout.buffer, result, spool)
+            extra: JSONObject = {"inputs": setaside.to_json()} if setaside.used else {}
+            if args.outcomes:
+                extra["outcomes"] = {d: o.to_json() for d, o in sorted(result.outcomes.items())}
+            write_result_json(sys.stdout.buffer, result, spool, extra)
             sys.stdout.buffer.flush()
         else:
             print(format_table(result))
             for line in setaside.lines():
                 print(line)
+            if args.errors:
+                print()
+                print(format_errors(error_lines(result.outcomes.values())))
+    if args.html is not None:
+        print(f"wrote {args.html} (open it in a browser)", file=sys.stderr)
     return 0

@@ -12,7 +12,8 @@ What it does
     ``other_documents`` is left for the checks, which reject it.
 
     ``Setaside`` is the summary the report prints: ``lines()`` for the text report and
-    ``to_json()`` for ``--json`` (key ``inputs``).
+    ``to_json()`` for ``--json`` (key ``inputs``, present only when a format other than the
+    plain prediction format, a label map or space was used or documents were skipped).
 
 What it does not do
     No checks of the records (``sgie.scoring.predictions``), no scoring. Files in the plain
@@ -40,12 +41,20 @@ FORMATS: tuple[str, ...] = ("jsonl", "bio")
 class Setaside:
     """What the inputs step set aside, for the report."""
 
+    format: str = "jsonl"
     label_map: str | None = None
     dropped: Mapping[str, int] = field(default_factory=dict)  # foreign label -> predicted entities
     label_space: str | None = None
     space_names: Mapping[str, str] = field(default_factory=dict)  # representative -> class
     gold_dropped: Mapping[str, int] = field(default_factory=dict)  # SGIE type -> gold entities
     skipped: tuple[str, ...] = ()  # documents outside the scored set
+
+    @property
+    def used(self) -> bool:
+        """Whether anything beyond the plain prediction format was involved (then ``--json``
+        has an ``inputs`` key; else the result object is exactly ``evaluate``'s)."""
+        return (self.format != "jsonl" or self.label_map is not None or self.label_space is not None
+                or bool(self.skipped))  # fmt: skip
 
     def in_space(self, space: LabelSpace | None, gold_dropped: Mapping[str, int]) -> Setaside:
         """This summary with the label space and the gold entities it dropped."""
@@ -74,6 +83,7 @@ class Setaside:
 
     def to_json(self) -> JSONObject:
         return {
+            "format": self.format,
             "label_map": self.label_map,
             "dropped_predicted_entities": dict(sorted(self.dropped.items())),
             "label_space": self.label_space,

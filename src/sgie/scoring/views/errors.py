@@ -29,7 +29,7 @@ What it does not do
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sgie.scoring.outcomes import DocumentOutcomes, ItemOutcome, ItemRef
@@ -123,17 +123,14 @@ def error_lines(outcomes: Iterable[DocumentOutcomes]) -> list[ErrorLine]:
     return sorted(out)
 
 
-def format_errors(lines: Iterable[ErrorLine], layers: Mapping[str, bool] | None = None) -> str:
+def format_errors(lines: Iterable[ErrorLine]) -> str:
     """The ``--errors`` section: per document, per layer and scheme, one line per error."""
     lines = list(lines)
-    shown = [k for k in ERROR_SCHEMES if layers is None or layers.get(k, True)]
     out = [f"Errors ({len(lines)}): per document and layer, by position; pairs as gold -> predicted"]
     if not lines:
         return out[0] + "\nnone"
     doc = layer = scheme = None
     for line in lines:
-        if line.layer not in shown:
-            continue
         if line.doc_id != doc:
             doc, layer, scheme = line.doc_id, None, None
             out.append(f"\ndocument {doc}")

@@ -4,8 +4,9 @@ What it does
     ``render_html(page)`` returns one HTML document (inline CSS, no script, no network, no
     external file; open it with any browser, e.g. ``xdg-open PATH`` or ``open PATH``) with:
 
-    * the score table (the text report) and a table of documents: per document and layer the
-      number of errors, each linking to that document's layer;
+    * the score table (each layer's headline P/R/F1 and number of errors; the full text report
+      folded below it) and a table of documents: per document and layer the number of errors,
+      each linking to that document's layer;
     * the entity confusion matrix: gold type (rows) against predicted type (columns) over the
       entity pairs of the ``partial`` scheme (one-to-one, overlapping), with a ``missed``
       column and a ``spurious`` row;
@@ -29,11 +30,13 @@ from __future__ import annotations
 
 import html
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sgie import schema
+from sgie.scoring.layers import LAYERS
 from sgie.scoring.outcomes import DocumentOutcomes, ItemOutcome, ItemRef
+from sgie.scoring.result import Result
 from sgie.scoring.views.errors import ERROR_SCHEMES, ErrorLine, error_lines
 
 LAYER_TITLES = {"entities": "Entities", "proposals": "Proposals", "attributions": "Attributions"}
@@ -74,12 +77,38 @@ class DocumentPage:
 
 
 @dataclass(frozen=True)
+class Headline:
+    """One row of the score table: a layer's headline metric (``None``: not scored)."""
+
+    layer: str
+    metric: str
+    precision: float | None
+    recall: float | None
+    f1: float | None
+    scored: bool
+
+
+@dataclass(frozen=True)
 class Page:
-    """What the page shows: sources, the text report, and the documents."""
+    """What the page shows: sources, headline scores, the full text report, the documents."""
 
     title: str
+    headlines: Sequence[Headline]
     table: str  # the text report of ``sgie evaluate``
     documents: Sequence[DocumentPage]
+
+
+def headlines(result: Result) -> list[Headline]:
+    """The headline row of each layer (``sgie.scoring.layers``) of a result."""
+    out = []
+    for layer in LAYERS:
+        counts = result.total.layer(layer.name)
+        if counts is None:
+            out.append(Headline(layer.name, layer.headline, None, None, None, False))
+            continue
+        c = layer.headline_counts(counts)  # type: ignore[arg-type]  # the layer's own counts
+        out.append(Headline(layer.name, layer.headline, c.precision, c.recall, c.f1, True))
+    return out
 
 
 @dataclass(frozen=True, order=True)
@@ -140,15 +169,24 @@ def marks(layer: str, outcomes: Sequence[ItemOutcome], side: str) -> list[Mark]:
 
 def render_text(text: str, layer_marks: Sequence[Mark]) -> str:
     """``text`` as HTML with the marks: each piece between span boundaries takes the colour of
-    the innermost span covering it and lists all covering spans on hover."""
+    the innermost span covering it and lists all covering spans on hover; the spans starting at
+    one place get one tag each (several items on the same span share it: ``executor of p3,
+    proposer of p4 +5``)."""
     cuts = sorted({0, len(text), *(m.start for m in layer_marks), *(m.end for m in layer_marks)})
     starts: dict[int, list[Mark]] = {}
     for m in layer_marks:
         starts.setdefault(m.start, []).append(m)
     parts: list[str] = []
     for a, b in zip(cuts, cuts[1:]):
-        for m in sorted(starts.get(a, ()), key=lambda m: -(m.end - m.start)):
-            parts.append(f'<span class="tag" title="{html.escape(m.title)}">{html.escape(m.tag)}</span>')
+        by_end: dict[int, list[Mark]] = {}
+        for m in starts.get(a, ()):
+            by_end.setdefault(m.end, []).append(m)
+        for end in sorted(by_end, reverse=True):  # outer spans' tags first; one tag per span
+            same = by_end[end]
+            tags = list(dict.fromkeys(m.tag for m in same))
+            shown = ", ".join(tags) if len(tags) <= 3 else ", ".join(tags[:2]) + f" +{len(tags) - 2}"
+            title = html.escape("; ".join(m.title for m in same))
+            parts.append(f'<span class="tag" title="{title}">{html.escape(shown)}</span>')
         piece = html.escape(text[a:b])
         covering = [m for m in layer_marks if m.start <= a and b <= m.end and m.start < m.end]
         if covering:
@@ -188,6 +226,23 @@ def _confusion_table(counts: Counter[tuple[str, str]]) -> str:
             cells.append(f'<td class="{css}">{n}</td>')
         body.append(f"<tr><th>{html.escape(r)}</th>{''.join(cells)}</tr>")
     return (f'<table class="confusion"><tr><th>gold \\ predicted</th>{head}</tr>{"".join(body)}</table>')
+
+
+def _pct(value: float | None) -> str:
+    return "n/a" if value is None else f"{100 * value:.1f}"
+
+
+def _score_table(rows: Sequence[Headline], errors: Sequence[ErrorLine]) -> str:
+    per = Counter(e.layer for e in errors)
+    body = "".join(
+        f"<tr><th>{LAYER_TITLES[h.layer]}</th><td>{html.escape(h.metric)}</td>"
+        + (f"<td>{_pct(h.precision)}</td><td>{_pct(h.recall)}</td><td><b>{_pct(h.f1)}</b></td>"
+           f"<td>{per[h.layer]}</td>" if h.scored else '<td colspan="4" class="zero">not scored</td>')
+        + "</tr>"
+        for h in rows
+    )  # fmt: skip
+    return ('<table class="scores"><tr><th>layer</th><th>headline</th><th>P</th><th>R</th><th>F1</th>'
+            f"<th>errors</th></tr>{body}</table>")  # fmt: skip
 
 
 def _documents_table(documents: Sequence[DocumentPage], errors: Sequence[ErrorLine]) -> str:
@@ -242,8 +297,13 @@ def render_html(page: Page) -> str:
         f"<title>{html.escape(page.title)}</title><style>{CSS}</style></head><body>"
         f"<h1>{html.escape(page.title)}</h1>"
         f'<p class="legend">{legend}</p><nav>Documents: {nav}</nav>'
-        f'<section id="scores"><h2>Scores</h2><pre class="table">{html.escape(page.table)}</pre>'
-        f"{_documents_table(page.documents, errors)}</section>"
+        f'<section id="scores"><h2>Scores</h2>{_score_table(page.headlines, errors)}'
+        "<p>Errors per document and layer (each links to that part of the document):</p>"
+        f"{_documents_table(page.documents, errors)}"
+        f'<details><summary>Full score table (as printed by sgie evaluate)</summary>'
+        f'<pre class="table">{html.escape(page.table)}</pre></details></section>'
+        "<p>P/R/F1 in %. Errors are listed under each layer of each document "
+        "(the schemes of <code>--errors</code>).</p>"
         f'<section id="confusion"><h2>Entity confusion matrix</h2>'
         "<p>Gold type (rows) against predicted type (columns) of the entity pairs of the partial "
         "scheme (one-to-one, overlapping).</p>"
@@ -251,12 +311,3 @@ def render_html(page: Page) -> str:
         f"{docs}</body></html>\n"
     )
 
-
-def page_title(predictions: str, gold: str) -> str:
-    """The page's title: what was scored against what."""
-    return f"SGIE evaluation: {predictions} against {gold}"
-
-
-def by_id(documents: Mapping[str, DocumentPage]) -> list[DocumentPage]:
-    """Documents in id order."""
-    return [documents[k] for k in sorted(documents)]
