@@ -1,7 +1,10 @@
 """``sgie evaluate``: score predictions (a file or any extractor) against gold annotations.
 
 Parses arguments and calls ``sgie.scoring``; the task, formats and metrics are documented in
-``sgie.scoring.official``. Files are scored as a stream (``sgie.scoring.sources``), one
+``sgie.scoring.official``. Other input shapes (``--format``, ``--label-map``,
+``--label-space``, records of other splits) are converted by ``sgie.scoring.formats`` and then
+scored from memory; ``--errors`` / ``--html`` / ``--outcomes`` render the per-item outcomes
+(``sgie.scoring.views``). Files are scored as a stream (``sgie.scoring.sources``), one
 document in memory at a time. Bad input raises ``InputError`` (one line, exit status 2, nothing
 written).
 """
@@ -11,8 +14,6 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-from collections import Counter
-from dataclasses import replace
 from pathlib import Path
 
 from sgie.atomic import write_text_atomic
@@ -20,11 +21,10 @@ from sgie.corpus.manifest import SPLITS, default_corpus_dir, load_corpus
 from sgie.errors import InputError
 from sgie.records import JSONObject
 from sgie.scoring.extractors import load_extractor, run_extractor
-from sgie.scoring.formats.inputs import FORMATS, Setaside, convert
+from sgie.scoring.formats.inputs import FORMATS, Setaside, gold_in_space, in_space, read_converted
 from sgie.scoring.formats.labels import LABEL_SPACES, LabelSpace, label_map, label_space
 from sgie.scoring.gold import load_gold
 from sgie.scoring.official import evaluate_sources
-from sgie.scoring.predictions import parse_records, read_predictions
 from sgie.scoring.report import PerDocumentWriter, format_table, write_result_json
 from sgie.scoring.sources import (
     GoldFile,
@@ -99,19 +99,6 @@ def _gold(args: argparse.Namespace) -> tuple[GoldSource, str, frozenset[str]]:
     return GoldMemory.of(gold), split, frozenset(d.id for d in corpus.documents) - frozenset(gold.docs)
 
 
-def _in_space(gold: GoldSource, space: LabelSpace | None) -> tuple[GoldSource, dict[str, int]]:
-    """The gold relabelled into a coarse label space (read into memory), and what it dropped."""
-    if space is None:
-        return gold, {}
-    docs, texts, dropped = {}, {}, Counter[str]()
-    for doc_id in gold.ids():
-        doc, texts[doc_id], _ = gold.get(doc_id)
-        docs[doc_id], gone = space.relabel(doc)
-        dropped.update(gone)
-    gold.close()
-    return GoldMemory(docs, texts, gold.source), dict(dropped)
-
-
 def _predictions(
     args: argparse.Namespace, gold: GoldSource, name: str, others: frozenset[str], space: LabelSpace | None
 ) -> tuple[PredictionSource, Setaside]:
@@ -125,21 +112,13 @@ def _predictions(
         output = args.output or Path(f"predictions.{name}.jsonl")
         write_text_atomic(output, jsonl)
         print(f"wrote {len(predictions.docs)} prediction records to {output}", file=sys.stderr)
-    elif args.format != "jsonl" or args.label_map is not None or others:
+    elif args.format != "jsonl" or args.label_map is not None or others or space is not None:
         lmap = label_map(args.label_map) if args.label_map is not None else None
-        converted = convert(args.predictions, texts, format=args.format, label_map=lmap,
-                            other_documents=others)  # fmt: skip
-        predictions = parse_records(converted.records, texts, str(args.predictions))
-        setaside = Setaside(format=args.format, label_map=None if lmap is None else lmap.name,
-                            dropped=converted.dropped, skipped=converted.skipped)  # fmt: skip
-    elif space is not None:
-        predictions = read_predictions(args.predictions, texts)
+        predictions, setaside = read_converted(args.predictions, texts, format=args.format,
+                                               label_map=lmap, other_documents=others)  # fmt: skip
     else:
         return PredictionFile(args.predictions, gold), Setaside()
-    if space is not None:
-        docs = {k: space.relabel(d)[0] for k, d in predictions.docs.items()}
-        predictions = replace(predictions, docs=docs)
-    return PredictionMemory.of(predictions), setaside
+    return PredictionMemory.of(in_space(predictions, space)), setaside
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
@@ -156,7 +135,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         raise InputError(f"'--html' must not be an input or output file (got {str(args.html)!r})")
     gold, name, others = _gold(args)
     space = label_space(args.label_space)
-    gold, gold_dropped = _in_space(gold, space)
+    gold, gold_dropped = gold_in_space(gold, space)
     predictions, setaside = _predictions(args, gold, name, others, space)
     setaside = setaside.in_space(space, gold_dropped)
     if setaside.skipped and args.strict:

@@ -11,6 +11,10 @@ What it does
     makes them an error in the command). A record whose id is neither scored nor in
     ``other_documents`` is left for the checks, which reject it.
 
+    ``read_converted`` adds the prediction checks (``PredictionSet``); ``in_space`` and
+    ``gold_in_space`` relabel predictions and gold into a coarse label space
+    (``--label-space``).
+
     ``Setaside`` is the summary the report prints: ``lines()`` for the text report and
     ``to_json()`` for ``--json`` (key ``inputs``, present only when a format other than the
     plain prediction format, a label map or space was used or documents were skipped).
@@ -32,7 +36,8 @@ from sgie.records import JSON, JSONObject
 from sgie.scoring.formats.bio import read_bio
 from sgie.scoring.formats.labels import LabelMap, LabelSpace
 from sgie.scoring.jsonl import read_jsonl
-from sgie.scoring.predictions import Located
+from sgie.scoring.predictions import Located, PredictionSet, parse_records
+from sgie.scoring.sources import GoldMemory, GoldSource
 
 FORMATS: tuple[str, ...] = ("jsonl", "bio")
 
@@ -145,3 +150,39 @@ def convert(
     return Converted(tuple(records), dict(dropped), tuple(sorted(skipped)))
 
 
+
+
+def read_converted(
+    path: Path | str,
+    texts: Mapping[str, str],
+    *,
+    format: str = "jsonl",
+    label_map: LabelMap | None = None,
+    other_documents: frozenset[str] = frozenset(),
+) -> tuple[PredictionSet, Setaside]:
+    """``convert``, then the prediction checks: the parsed predictions and the summary."""
+    converted = convert(path, texts, format=format, label_map=label_map, other_documents=other_documents)
+    parsed = parse_records(converted.records, texts, str(path))
+    return parsed, Setaside(format=format, label_map=None if label_map is None else label_map.name,
+                            dropped=converted.dropped, skipped=converted.skipped)  # fmt: skip
+
+
+def in_space(predictions: PredictionSet, space: LabelSpace | None) -> PredictionSet:
+    """Predictions relabelled into a coarse label space (as they are for the SGIE space)."""
+    if space is None:
+        return predictions
+    return replace(predictions, docs={k: space.relabel(d)[0] for k, d in predictions.docs.items()})
+
+
+def gold_in_space(gold: GoldSource, space: LabelSpace | None) -> tuple[GoldSource, dict[str, int]]:
+    """The gold relabelled into a coarse label space (read into memory; the source is closed),
+    and the gold entities it dropped, per SGIE type."""
+    if space is None:
+        return gold, {}
+    docs, texts, dropped = {}, {}, Counter[str]()
+    for doc_id in gold.ids():
+        doc, texts[doc_id], _ = gold.get(doc_id)
+        docs[doc_id], gone = space.relabel(doc)
+        dropped.update(gone)
+    gold.close()
+    return GoldMemory(docs, texts, gold.source), dict(dropped)
