@@ -4,7 +4,8 @@ Runs, in one process, the steps of ``sgie.commands.evaluate.cmd_evaluate`` and t
 ``time.perf_counter``: start-up (``sgie.cli.build_parser``, which imports every command
 module, and the scoring modules), indexing the gold and the predictions file
 (``sgie.scoring.sources.GoldFile`` / ``PredictionFile``), then, summed over the documents in the
-order ``sgie.scoring.official.evaluate_sources`` takes them, reading and validating each gold record, reading and
+order ``sgie.scoring.official.evaluate_sources`` takes them, reading and validating each gold
+record, reading and
 validating its prediction, scoring it (``score_document`` and adding to the total) and writing
 its ``per_document`` entry to the spool, and finally writing the result object. The loop
 repeats ``evaluate_sources``'s steps without its layer-presence bookkeeping (a few

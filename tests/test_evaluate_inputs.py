@@ -7,10 +7,10 @@ import json
 
 import pytest
 
+from sgie.annotations.gold import load_gold
 from sgie.cli import main
 from sgie.dataset.ner import BIO_NAMES
 from sgie.dataset.parquet import read
-from sgie.scoring import load_gold
 
 
 def _write(path, records: list[dict]) -> str:

@@ -14,13 +14,13 @@ from seqeval.scheme import IOB2
 from strategies import paragraph_texts, token_aligned_spans
 
 from sgie import schema
+from sgie.annotations.gold import load_gold
 from sgie.dataset.ner import BIO_NAMES, encode
 from sgie.dataset.parquet import read
 from sgie.errors import InputError
 from sgie.records import DocAnnotations, Entity
 from sgie.scoring import evaluate
 from sgie.scoring.formats.bio import ner_rows, read_bio
-from sgie.scoring.gold import load_gold
 from sgie.scoring.predictions import Located, parse_records
 
 

@@ -8,11 +8,11 @@ import json
 import pytest
 
 from sgie import schema
+from sgie.annotations.gold import load_gold
 from sgie.errors import InputError
 from sgie.records import DocAnnotations, Entity
 from sgie.scoring import evaluate
 from sgie.scoring.formats.labels import builtin_map, label_map, label_space
-from sgie.scoring.gold import load_gold
 from sgie.scoring.predictions import read_predictions
 
 

@@ -16,6 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from sgie.annotations.gold import load_gold
 from sgie.atomic import write_text_atomic
 from sgie.corpus.manifest import SPLITS, default_corpus_dir, load_corpus
 from sgie.errors import InputError
@@ -23,7 +24,6 @@ from sgie.records import JSONObject
 from sgie.scoring.extractors import load_extractor, run_extractor
 from sgie.scoring.formats.inputs import FORMATS, Setaside, gold_in_space, in_space, read_converted
 from sgie.scoring.formats.labels import LABEL_SPACES, LabelSpace, label_map, label_space
-from sgie.scoring.gold import load_gold
 from sgie.scoring.official import evaluate_sources
 from sgie.scoring.report import PerDocumentWriter, format_table, write_result_json
 from sgie.scoring.sources import (

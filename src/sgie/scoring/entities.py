@@ -74,12 +74,22 @@ def _fives(values: Sequence[int]) -> Iterator[tuple[int, ...]]:
     return zip(*[it] * _FIELDS, strict=False)
 
 
+def _f1_of(block: JSON) -> float | None:
+    """The ``f1`` of a metric block."""
+    assert isinstance(block, dict)
+    f1 = block["f1"]
+    assert f1 is None or isinstance(f1, float)
+    return f1
+
+
 def _scheme_json(micro: JSONObject, per_type: dict[str, JSON]) -> JSONObject:
     """A scheme's JSON block from its micro block and its per-type blocks (both fresh)."""
-    macro = macro_f1(c["f1"] for c in per_type.values())  # type: ignore[index,misc]
+    macro = macro_f1(_f1_of(c) for c in per_type.values())
     micro["macro_f1"] = macro
     if macro is None:
-        reason: dict[str, JSON] = dict(micro["reason"])  # type: ignore[arg-type]
+        given = micro["reason"]
+        assert isinstance(given, dict)
+        reason: dict[str, JSON] = dict(given)
         reason["macro_f1"] = NO_TYPES
         micro["reason"] = reason
     micro["per_type"] = per_type
@@ -175,7 +185,8 @@ def _by_label(
 ) -> dict[str, tuple[list[Entity], list[Entity], list[tuple[int, int]]]]:
     """Per label: its gold and predicted entities (in their order: what
     ``[e for e in items if e.label == label]`` gives) and the overlapping pairs among them."""
-    out = {label: ([], [], []) for label in _LABELS}
+    out: dict[str, tuple[list[Entity], list[Entity], list[tuple[int, int]]]] = {
+        label: ([], [], []) for label in _LABELS}
     local: dict[int, int] = {}
     local_pred: dict[int, int] = {}
     for i, e in enumerate(gold):
@@ -189,7 +200,7 @@ def _by_label(
     for g, p in candidates:
         if gold[g].label == pred[p].label:
             out[gold[g].label][2].append((local[g], local_pred[p]))
-    return out  # type: ignore[return-value]
+    return out
 
 
 def _scheme_counts(
@@ -323,8 +334,8 @@ def _uncontested(
     n_pairs = len(same_labels) + len(other_labels) + bounds_only + neither
     kinds = {(True, True): len(same_labels), (False, True): len(other_labels), (True, False): bounds_only,
              (False, False): neither}  # fmt: skip
-    n_gold = Counter([e.label for e in gold])
-    n_pred = Counter([e.label for e in pred])
+    n_gold: Counter[str] = Counter([e.label for e in gold])
+    n_pred: Counter[str] = Counter([e.label for e in pred])
     if ungrounded:  # spurious, as unmatched predictions
         n_pred.update([e.label for e in ungrounded])
     by_label = Counter(same_labels)

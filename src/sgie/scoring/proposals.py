@@ -28,7 +28,7 @@ What it does not do
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from sgie import schema
@@ -174,6 +174,11 @@ def _role_counts(x: _Alignments, alignment: Alignment, lost_roles: Sequence[str]
     return RoleCounts(frozen_map(out.items()))
 
 
+def _same(x: _Alignments, attr: str) -> Callable[[int, int], bool]:
+    """Whether gold proposal ``g`` and predicted ``p`` have the same ``attr``."""
+    return lambda g, p: bool(getattr(x.gold[g], attr) == getattr(x.pred[p], attr))
+
+
 def score_proposals(
     gold: Sequence[Proposal],
     pred: Sequence[Proposal],
@@ -194,10 +199,8 @@ def score_proposals(
     attributes = {}
     for attr in ATTRIBUTES:
         agree = sum(getattr(x.gold[g], attr) == getattr(x.pred[p], attr) for g, p in matched.pairs)
-        typed = align(
-            [(p.span,) for p in x.gold], [(p.span,) for p in x.pred], OVERLAP,
-            compatible=lambda g, p, a=attr: getattr(x.gold[g], a) == getattr(x.pred[p], a),
-        )  # fmt: skip
+        typed = align([(p.span,) for p in x.gold], [(p.span,) for p in x.pred], OVERLAP,
+                      compatible=_same(x, attr))  # fmt: skip
         attributes[attr] = AttributeCounts(
             Accuracy(agree, len(matched.pairs)), typed.prf + PRF(fp=n_lost)
         )
@@ -240,6 +243,7 @@ def proposal_outcomes(
     pred: Sequence[Proposal],
     ungrounded_proposals: Sequence[Proposal] = (),
     ungrounded_arguments: Sequence[Argument] = (),
+    argument_of: Sequence[tuple[str, int]] = (),
 ) -> tuple[ItemOutcome, ...]:
     """Every gold and predicted proposal's and argument's outcome under each scheme
     (``sgie.scoring.outcomes``), from the alignments the counts are made of: ``spans.exact``
@@ -278,6 +282,8 @@ def proposal_outcomes(
         out += [ItemOutcome(scheme, "spurious", None, ItemRef(p.id, a.role, (), argument=j),
                             ("ungrounded",))
                 for p in ungrounded_proposals for j, a in enumerate(p.arguments)]  # fmt: skip
-        out += [ItemOutcome(scheme, "spurious", None, ItemRef("", a.role, ()), ("ungrounded",))
-                for a in ungrounded_arguments]  # fmt: skip
+        owners = list(argument_of) + [("", -1)] * (len(ungrounded_arguments) - len(argument_of))
+        out += [ItemOutcome(scheme, "spurious", None,
+                            ItemRef(pid, a.role, (), argument=j if j >= 0 else None), ("ungrounded",))
+                for a, (pid, j) in zip(ungrounded_arguments, owners, strict=True)]  # fmt: skip
     return tuple(out)

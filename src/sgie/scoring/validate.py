@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import re
 import typing
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TypeVar
 
 import msgspec
@@ -70,7 +70,7 @@ from sgie.scoring.grounding import (
     split,
 )
 from sgie.scoring.jsonl import parse_line
-from sgie.spans import Span
+from sgie.spans import Span, all_hold
 
 W = TypeVar("W", wire.Prediction, wire.Document)
 
@@ -113,7 +113,8 @@ _FAST_PREDICTION = msgspec.json.Decoder(_FastPrediction)
 _FAST_DOCUMENT = msgspec.json.Decoder(_FastDocument)
 _WIRE_PREDICTION = msgspec.json.Decoder(wire.Prediction)
 _WIRE_DOCUMENT = msgspec.json.Decoder(wire.Document)
-_HEADS = {True: msgspec.json.Decoder(_DocumentHead), False: msgspec.json.Decoder(_PredictionHead)}
+_DOCUMENT_HEAD = msgspec.json.Decoder(_DocumentHead)
+_PREDICTION_HEAD = msgspec.json.Decoder(_PredictionHead)
 _ERRORS = (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError)
 _ENCODE = msgspec.json.Encoder().encode
 
@@ -130,16 +131,15 @@ def decode_id(raw: bytes, gold: bool) -> str | None:
     ``text`` strings; predictions: an ``id`` string; either: layers, not looked into, and no
     other field), else ``None``."""
     try:
-        return _HEADS[gold].decode(raw).id
+        return (_DOCUMENT_HEAD.decode(raw) if gold else _PREDICTION_HEAD.decode(raw)).id
     except _ERRORS:
         return None
 
 
-def _typed(raw: bytes, kind: type[W]) -> W:
+def _typed(raw: bytes, decoder: msgspec.json.Decoder[W], kind: type[W]) -> W:
     """``raw`` as a wire record, or the one-line ``InputError`` of what is wrong with it."""
-    decoder = _WIRE_PREDICTION if kind is wire.Prediction else _WIRE_DOCUMENT
     try:
-        record: W = decoder.decode(raw)
+        record = decoder.decode(raw)
     except _ERRORS:
         pass
     else:
@@ -291,10 +291,25 @@ def _same_text(record: wire.Record, text: str) -> None:
                          f"difference at character {at})")  # fmt: skip
 
 
-def _check_spans(items: Iterable[tuple[str, Span | Entity | Argument | Proposal]], text: str,
-                 placeholders: Mapping[str, str]) -> None:  # fmt: skip
+def _flat(doc: DocAnnotations) -> Iterator[Span | Entity | Argument | Proposal]:
+    """Every span of the records, without paths (the common case: all hold)."""
+    yield from doc.entities or ()
+    for p in doc.proposals or ():
+        yield p
+        yield from p.arguments
+    for t in doc.attributions or ():
+        yield from t.cue
+        yield from t.source
+        yield from t.content
+
+
+def _check_spans(doc: DocAnnotations, text: str, placeholders: Mapping[str, str]) -> None:
+    """The offset rule for every span (``sgie.spans.all_hold``); on a failure, the first span
+    that breaks it (placeholders excepted) is named."""
+    if not placeholders and all_hold(text, _flat(doc)):
+        return
     n = len(text)
-    for path, x in items:
+    for path, x in _spans(doc):
         start, end = x.start, x.end
         if not 0 <= start < end <= n or text[start:end] != x.text:
             if path in placeholders:
@@ -317,8 +332,7 @@ def _spans(doc: DocAnnotations) -> Iterable[tuple[str, Span | Entity | Argument 
 
 
 def _unique(layer: str, ids: list[str]) -> None:
-    if len(set(ids)) == len(ids):
-        return
+    """Name the first repeated id of a layer."""
     seen: set[str] = set()
     for i, ident in enumerate(ids):
         if ident in seen:
@@ -330,11 +344,20 @@ def check(doc: DocAnnotations, text: str, placeholders: Mapping[str, str] | None
     """The checks types cannot make (module docstring), on records of a document with ``text``.
     ``placeholders`` are the paths of ungrounded text-only spans (``sgie.scoring.grounding``),
     whose offsets are not checked."""
-    _check_spans(_spans(doc), text, placeholders or {})
+    _check_spans(doc, text, placeholders or {})
     entities, proposals, attributions = doc.entities or (), doc.proposals or (), doc.attributions or ()
-    _unique("entities", [e.id for e in entities])
-    _unique("proposals", [p.id for p in proposals])
-    _unique("attributions", [a.id for a in attributions])
+    for layer, items in (("entities", entities), ("proposals", proposals), ("attributions", attributions)):
+        if len(items) > 1 and len({x.id for x in items}) != len(items):
+            _unique(layer, [x.id for x in items])
+    if proposals:
+        _check_arguments(entities, proposals, placeholders or {})
+    if attributions:
+        _check_nesting(attributions)
+
+
+def _check_arguments(entities: tuple[Entity, ...], proposals: tuple[Proposal, ...],
+                     placeholders: Mapping[str, str]) -> None:  # fmt: skip
+    """An argument's ``entity_id`` names an entity of the document whose span it has."""
     by_id = {e.id: (i, e) for i, e in enumerate(entities)}
     for i, p in enumerate(proposals):
         for j, a in enumerate(p.arguments):
@@ -346,20 +369,26 @@ def check(doc: DocAnnotations, text: str, placeholders: Mapping[str, str] | None
                                  f"{show(a.entity_id)})")  # fmt: skip
             k, e = by_id[a.entity_id]
             if (e.start, e.end) != (a.start, a.end) and not (
-                placeholders and f"entities[{k}]" in placeholders and path in placeholders
+                f"entities[{k}]" in placeholders and path in placeholders
             ):
                 raise InputError(f"'{path}' must have the span of entity {show(a.entity_id)} "
                                  f"{e.start}..{e.end} (got {a.start}..{a.end})")  # fmt: skip
-    parents = {a.id: a.parent_id for a in attributions}
-    for i, a in enumerate(attributions):
-        if not a.cue:
+
+
+def _check_nesting(attributions: tuple[Attribution, ...]) -> None:
+    """At least one cue and one content span; ``parent_id`` names another attribution; no
+    attribution nested in itself through its parents."""
+    parents = {t.id: t.parent_id for t in attributions}
+    for i, t in enumerate(attributions):
+        if not t.cue:
             raise InputError(f"'attributions[{i}].cue' must have at least one span (got [])")
-        if not a.content:
+        if not t.content:
             raise InputError(f"'attributions[{i}].content' must have at least one span (got [])")
-        if a.parent_id is not None and (a.parent_id not in parents or a.parent_id == a.id):
+        if t.parent_id is not None and (t.parent_id not in parents or t.parent_id == t.id):
             raise InputError(f"'attributions[{i}].parent_id' must name another attribution of the "
-                             f"document (got {show(a.parent_id)})")  # fmt: skip
-    _no_cycles(parents, [a.id for a in attributions])
+                             f"document (got {show(t.parent_id)})")  # fmt: skip
+    if any(t.parent_id is not None for t in attributions):
+        _no_cycles(parents, [t.id for t in attributions])
 
 
 def _no_cycles(parents: Mapping[str, str | None], order: list[str]) -> None:
@@ -417,7 +446,7 @@ def decode_document(raw: bytes) -> tuple[DocAnnotations, str]:
             doc = _records(line)
             check(doc, line.text)
             return doc, line.text
-    record = _typed(raw, wire.Document)
+    record = _typed(raw, _WIRE_DOCUMENT, wire.Document)
     return _from_wire(record, record.text)[0], record.text
 
 
@@ -434,7 +463,7 @@ def decode_prediction(raw: bytes, texts: Mapping[str, str]) -> tuple[DocAnnotati
             doc = _records(line)
             check(doc, text)
             return doc, NOTHING_UNGROUNDED
-    record = _typed(raw, wire.Prediction)
+    record = _typed(raw, _WIRE_PREDICTION, wire.Prediction)
     return _from_wire(record, _known(record.id, texts))
 
 
