@@ -100,3 +100,16 @@ def test_version_names_package_dataset_and_schema(capsys):
         assert stop.code == 0
     out = capsys.readouterr().out
     assert out.startswith("sgie ") and f"dataset {DATASET_VERSION}" in out and "schema " in out
+
+
+def test_studio_open_without_the_server_says_so_first(monkeypatch, capsys):
+    """Without the Label Studio server, `sgie studio open` prints nothing about starting it: one
+    line naming the 'studio' extra, exit 1."""
+    from sgie.cli import main
+    from sgie.studio import server
+
+    monkeypatch.setattr(server, "label_studio_version", lambda: None)
+    assert main(["studio", "open"]) == 1
+    out, err = capsys.readouterr()
+    assert "starting" not in out and "None" not in out
+    assert err.count("\n") == 1 and "'studio' extra" in err
