@@ -60,15 +60,15 @@ def test_a_gold_change_without_a_new_version_fails_the_changelog_rule():
 
 
 def test_front_matter_declares_configs_features_and_split_sizes():
-    """configs/data_files and dataset_info agree with the built files and the features."""
+    """configs/data_files name the built files; no dataset_info (features are in the Parquet)."""
     result = built("full")
     front = _front(result)
     assert [c["config_name"] for c in front["configs"]] == [c.name for c in CONFIG_LIST]
     assert [c["config_name"] for c in front["configs"] if c.get("default")] == ["documents"]
-    for info, config in zip(front["dataset_info"], CONFIG_LIST):
-        assert datasets.Features._from_yaml_list(info["features"]) == config.features
-        assert {s["name"]: s["num_examples"] for s in info["splits"]} == {
-            s: result.stats[config.name][s].num_examples for s in SPLITS}
+    assert "dataset_info" not in front
+    for entry, config in zip(front["configs"], CONFIG_LIST):
+        assert entry["data_files"] == [{"split": s, "path": f"data/{config.name}/{s}.parquet"}
+                                       for s in SPLITS if result.stats[config.name][s].num_examples]
 
 
 def test_render_keeps_everything_outside_its_regions_and_is_idempotent():
@@ -125,7 +125,10 @@ def test_readme_loading_examples_run(monkeypatch, tmp_path, kind):
     monkeypatch.setattr(datasets, "load_dataset", lambda *a, **k: original(
         *a, cache_dir=str(tmp_path / f"c{next(counter)}"), **k))  # fmt: skip
     datasets.disable_progress_bars()
-    exec(compile(code, "README loading example", "exec"), {"print": lambda *a: None})
+    namespace: dict = {"print": lambda *a: None}
+    exec(compile(code, "README loading example", "exec"), namespace)
+    documents = len(load_corpus(ROOT / "corpus").documents)
+    assert namespace["every"].num_rows == namespace["folds"].num_rows == documents  # all, not a split
 
 
 def test_provenance_names_every_outlet_publisher_and_wire_of_the_manifest():

@@ -196,3 +196,27 @@ def test_validation_scores_are_shown_beside_the_test_scores(board):
     r = system_results(lb, entry)
     assert r["validation"]["f1"]["overall"] == entry.intervals["overall"].point
     assert system_results(lb, lb.entry("sample"))["validation"] is None
+
+
+def test_validate_reports_every_problem_of_every_submission(tmp_path, capsys):
+    """--validate lists all problems (three system.json fields, a bad predictions file, a bad file
+    in a second folder), one line each, keeps the valid submissions and exits 2."""
+    import shutil
+
+    subs = sample_submissions(tmp_path / "s")
+    first, second, *_ = sorted(p for p in subs.iterdir() if p.is_dir())
+    info = json.loads((first / "system.json").read_text(encoding="utf-8"))
+    info.update(type="magic", date="2026-02-30", url="ftp://x")
+    (first / "system.json").write_text(json.dumps(info), encoding="utf-8")
+    (first / "predictions.jsonl").write_text('{"id": "nope"}\n', encoding="utf-8")
+    shutil.copy(second / "predictions.jsonl", second / "predictions.extra.jsonl")
+    code = main(["leaderboard", *ARGS, "--submissions", str(subs), "--validate"])
+    out, err = capsys.readouterr()
+    lines = err.splitlines()
+    assert code == 2
+    assert sum(f"{first.name}/system.json" in line for line in lines) == 3
+    assert all(any(f"'{field}'" in line for line in lines) for field in ("type", "url", "date"))
+    assert any(f"{first.name}/predictions.jsonl" in line for line in lines)
+    assert any("predictions.extra.jsonl" in line for line in lines)
+    assert len(lines) == 5 and all(line.startswith("sgie: error: ") for line in lines)
+    assert "3 valid submission(s)" in out and "5 problem(s)" in out

@@ -36,3 +36,21 @@ def test_readme_similarity_numbers_match_generated_file(root, corpus):
     pair = next(p for p in report["pairs"] if (p["a"], p["b"]) == ("001", "002"))
     assert f"threshold is {report['threshold']}" in readme
     assert f"score\n{pair['jaccard']:.3f}" in readme or f"score {pair['jaccard']:.3f}" in readme
+
+
+def _ways_in(readme: str) -> list[list[str]]:
+    block = readme.split("<!-- ways-in:", 1)[1].split("```bash\n", 1)[1].split("```", 1)[0]
+    return [line.split()[1:] for line in block.splitlines() if line.startswith("sgie ")]
+
+
+def test_readme_ways_in_run(root, monkeypatch, capsys):
+    """Every `sgie evaluate` line of README's "Ways in" block runs from the clone and scores."""
+    from sgie.cli import main
+
+    monkeypatch.chdir(root)
+    commands = _ways_in((root / "README.md").read_text(encoding="utf-8"))
+    options = {a for c in commands for a in c}
+    assert len(commands) >= 6 and {"--format", "--label-map", "--label-space"} <= options
+    for argv in commands:
+        assert main(argv) == 0, argv
+        assert "Entities" in capsys.readouterr().out, argv

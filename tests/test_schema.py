@@ -79,6 +79,18 @@ def test_entity_mapping_targets_exist():
         assert t.conll is None or t.conll in schema.CONLL_TYPES
     assert set(schema.ONTONOTES_TO_SGIE) <= set(schema.ONTONOTES_TYPES)
     assert set(schema.ONTONOTES_TO_SGIE.values()) <= set(schema.ENTITY_LABELS)
+    assert set(schema.CONLL_TO_SGIE) == set(schema.CONLL_TYPES)
+    assert set(schema.CONLL_TO_SGIE.values()) <= set(schema.ENTITY_LABELS)
+
+
+def test_reverse_mappings_round_trip():
+    """A foreign type mapped to SGIE and back (EntityType.ontonotes / .conll) is itself, except
+    OntoNotes FAC, which SGIE folds into LOC."""
+    by_name = {t.name: t for t in schema.ENTITY_TYPES}
+    for foreign, sgie in schema.ONTONOTES_TO_SGIE.items():
+        assert by_name[sgie].ontonotes == ("LOC" if foreign == "FAC" else foreign)
+    for foreign, sgie in schema.CONLL_TO_SGIE.items():
+        assert by_name[sgie].conll == foreign
 
 
 def test_mapping_table_in_guidelines_matches_schema(guidelines):

@@ -56,8 +56,8 @@ CASES = [
     ("text not the slice", lines(entity(text="UK")),
      "'entities[0].text' must equal text[0:2]='US' (got 'UK') in {P} line 1"),
     ("unknown label", lines(entity(label="COUNTRY")),
-     f"'entities[0].label' must be one of {list(schema.ENTITY_LABELS)} (got 'COUNTRY') "
-     "in {P} line 1"),
+     f"'entities[0].label' must be one of {list(schema.ENTITY_LABELS)} or mapped with --label-map "
+     "(got 'COUNTRY') in {P} line 1"),
     ("unknown value", lines({"id": "000", "proposals": [{"id": "p", "start": 0, "end": 2,
                              "text": "US", "type": "plan", "status": "done", "polarity": "positive",
                              "arguments": []}]}),
@@ -69,7 +69,7 @@ CASES = [
      "'entities[0].start' must be an integer (got boolean False) in {P} line 1"),
     ("unknown field", lines({"id": "000", "score": 1}),
      "record has unknown field 'score' (expected only ['attributions', 'entities', 'id', "
-     "'proposals']) in {P} line 1"),
+     "'proposals', 'text']) in {P} line 1"),
     ("layer not an array", lines({"id": "000", "entities": {}}),
      "'entities' must be an array (got object) in {P} line 1"),
     ("repeated key", b'{"id": "000", "id": "004"}\n',
@@ -141,7 +141,8 @@ def test_broken_extractor_writes_nothing(tmp_path, capsys, monkeypatch):
 
 @pytest.mark.parametrize(("spec", "message"), [
     ("no_colon", "'--extractor' must be 'package.module:callable' (got 'no_colon')"),
-    ("no_such_module_xyz:f", "'--extractor' module must be importable (got 'no_such_module_xyz'"),
+    ("no_such_module_xyz:f", "'--extractor' module must be importable from the working directory or "
+                           "PYTHONPATH (got 'no_such_module_xyz'"),
     ("example_extractor:nothing", "'--extractor' must name an attribute of 'example_extractor'"),
     ("example_extractor:GAZETTEER", "'--extractor' must name a callable (got dict)"),
 ])  # fmt: skip

@@ -148,7 +148,8 @@ def test_decode_id_checks_the_top_level_only() -> None:
     """decode_id reads the id of a record whose top-level fields are right, else None."""
     assert decode_id(b'{"id": "d", "text": "x", "entities": [1]}', gold=True) == "d"
     assert decode_id(b'{"id": "d", "entities": []}', gold=True) is None  # no text
-    assert decode_id(b'{"id": "d", "text": "x"}', gold=False) is None  # text in a prediction
+    assert decode_id(b'{"id": "d", "text": "x"}', gold=False) == "d"  # a prediction may carry the text
+    assert decode_id(b'{"id": "d", "note": "x"}', gold=False) is None  # no other field
     assert decode_id(b'{"id": "d"', gold=False) is None
     assert decode_id(b'{"id": "d\xff"}', gold=False) is None
 

@@ -12,9 +12,8 @@ import xml.etree.ElementTree as ET
 from label_studio_sdk.label_interface import LabelInterface
 
 from sgie import schema
-from sgie.annotations.config import labeling_config
+from sgie.annotations.config import default_config_path, labeling_config
 from sgie.cli import main
-from sgie.studio.push import default_config_path
 
 
 def test_committed_config_is_the_generated_one() -> None:

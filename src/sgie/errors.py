@@ -6,6 +6,9 @@ What it does
     The CLI prints it (no traceback) and exits with status 2. ``ServiceError`` is the same for
     a failing service (server, network, file system), with exit status 1.
 
+    ``MissingExtra`` names the pip extra a command needs when an optional package is not
+    installed; the CLI prints it in one line and exits with status 1.
+
 What it does not do
     No formatting of other exceptions; no logging.
 
@@ -93,3 +96,19 @@ class ServiceError(RuntimeError):
 
     The message says what failed and in what state the outputs were left (normally: nothing
     was changed); the CLI prints it without a traceback."""
+
+
+class MissingExtra(Exception):
+    """An optional part of the package is not installed: the CLI prints one line naming the
+    extra that provides it and exits with status 1 (the command was right; the installation
+    lacks something)."""
+
+    def __init__(self, extra: str, missing: str):
+        super().__init__(extra, missing)
+        self.extra = extra
+        self.missing = missing
+
+    def __str__(self) -> str:
+        return (f"this command needs the '{self.extra}' extra ({self.missing} is not installed); "
+                f"install it with: pip install 'sgie[{self.extra}]' (in a clone: "
+                f"pip install -e '.[{self.extra}]')")  # fmt: skip

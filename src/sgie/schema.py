@@ -180,6 +180,14 @@ ONTONOTES_TYPES: tuple[str, ...] = (
 #: The 4 CoNLL-2003 types.
 CONLL_TYPES: tuple[str, ...] = ("PER", "ORG", "LOC", "MISC")
 
+#: CoNLL-2003 type -> SGIE type, used to score off-the-shelf CoNLL-style NER. Each CoNLL type
+#: covers several SGIE types; the one chosen is the most general (ORG) or the most frequent in
+#: news of this kind (LOC: countries and cities, i.e. GPE; MISC: nationalities, i.e. NORP), so
+#: that mapping back with ``EntityType.conll`` gives the CoNLL type again.
+CONLL_TO_SGIE: Mapping[str, str] = MappingProxyType(
+    {"PER": "PERSON", "ORG": "ORG", "LOC": "GPE", "MISC": "NORP"}
+)
+
 # --------------------------------------------------------------------------------------------
 # Layer 2: proposals
 # --------------------------------------------------------------------------------------------

@@ -14,9 +14,11 @@ What it does not do
 
 from __future__ import annotations
 
+from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
 from sgie import schema
+from sgie.annotations.store import default_annotations_dir
 
 #: Colours for the span labels (cosmetic; one per label, stable).
 _PALETTE = (
@@ -26,6 +28,12 @@ _PALETTE = (
 )  # fmt: skip
 
 CONFIG_PATH = "annotations/labeling_config.xml"
+CONFIG_FILE = "labeling_config.xml"
+
+
+def default_config_path() -> Path:
+    """``annotations/labeling_config.xml`` of the repository (or of the working directory)."""
+    return default_annotations_dir() / CONFIG_FILE
 
 
 def _labels_block(name: str, labels: tuple[str, ...], offset: int) -> list[str]:

@@ -16,7 +16,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("--annotations", type=Path, default=None, help="annotations folder")
     p.add_argument("--check", action="store_true",
                    help="exit 1 if the committed report differs from a fresh computation")  # fmt: skip
-    p.set_defaults(func=cmd_agreement)
+    p.set_defaults(func=cmd_agreement, extra="agreement")
 
 
 def cmd_agreement(args: argparse.Namespace) -> int:

@@ -22,7 +22,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("--check", action="store_true",
                    help="write nothing; exit 1 if a fresh build would change any committed file "
                    "or CHANGELOG.md does not match the data")  # fmt: skip
-    p.set_defaults(func=cmd_build)
+    p.set_defaults(func=cmd_build, extra="dataset")
 
 
 def _root(args: argparse.Namespace) -> Path:

@@ -16,14 +16,14 @@ from sgie.errors import InputError
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     corpus = subparsers.add_parser("corpus", help="verify and describe the corpus")
     sub = corpus.add_subparsers(dest="corpus_command", metavar="ACTION", required=True)
-    for name, func, text in (
-        ("check", cmd_check, "verify hashes, ranges, splits; print a summary"),
-        ("similarity", cmd_similarity, "recompute corpus/similarity.json"),
-        ("folds", cmd_folds, "print the leave-one-group-out folds"),
+    for name, func, text, extra in (
+        ("check", cmd_check, "verify hashes, ranges, splits; print a summary", None),
+        ("similarity", cmd_similarity, "recompute corpus/similarity.json", None),
+        ("folds", cmd_folds, "print the leave-one-group-out folds", "dataset"),
     ):
         p = sub.add_parser(name, help=text)
         p.add_argument("--corpus", type=Path, default=None, help="corpus folder")
-        p.set_defaults(func=func)
+        p.set_defaults(func=func, extra=extra)
 
 
 def _corpus(args: argparse.Namespace) -> Corpus:

@@ -1,7 +1,10 @@
 """``sgie evaluate``: score predictions (a file or any extractor) against gold annotations.
 
 Parses arguments and calls ``sgie.scoring``; the task, formats and metrics are documented in
-``sgie.scoring.official``. Files are scored as a stream (``sgie.scoring.sources``), one
+``sgie.scoring.official``. Other input shapes (``--format``, ``--label-map``,
+``--label-space``, records of other splits) are converted by ``sgie.scoring.formats`` and then
+scored from memory; ``--errors`` / ``--html`` / ``--outcomes`` render the per-item outcomes
+(``sgie.scoring.views``). Files are scored as a stream (``sgie.scoring.sources``), one
 document in memory at a time. Bad input raises ``InputError`` (one line, exit status 2, nothing
 written).
 """
@@ -15,10 +18,13 @@ from pathlib import Path
 
 from sgie.annotations.gold import load_gold
 from sgie.atomic import write_text_atomic
-from sgie.corpus.manifest import SPLITS, default_corpus_dir
+from sgie.corpus.manifest import SPLITS, default_corpus_dir, load_corpus
 from sgie.errors import InputError, quote
+from sgie.records import JSONObject
 from sgie.safeio import check_not_inputs
 from sgie.scoring.extractors import load_extractor, run_extractor
+from sgie.scoring.formats.inputs import FORMATS, Setaside, gold_in_space, in_space, read_converted
+from sgie.scoring.formats.labels import LABEL_SPACES, LabelSpace, label_map, label_space
 from sgie.scoring.official import evaluate_sources
 from sgie.scoring.report import PerDocumentWriter, format_table, write_result_json
 from sgie.scoring.sources import (
@@ -29,6 +35,8 @@ from sgie.scoring.sources import (
     PredictionMemory,
     PredictionSource,
 )
+from sgie.scoring.views.errors import error_lines, format_errors
+from sgie.scoring.views.html import DocumentPage, Page, headlines, render_html
 
 DEFAULT_SPLIT = "test"
 
@@ -46,7 +54,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="predictions file (JSON Lines, one record per document)")
     source.add_argument("--extractor", metavar="MODULE:CALLABLE",
                         help="run callable(doc_id, text) -> prediction record over the "
-                        "documents, save the predictions and score them")  # fmt: skip
+                        "documents, save the predictions and score them; MODULE must be "
+                        "importable from the working directory or from PYTHONPATH")  # fmt: skip
     gold = p.add_mutually_exclusive_group()
     gold.add_argument("--split", choices=SPLITS, default=None,
                       help=f"score against the committed gold of this split "
@@ -61,14 +70,34 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--strict", action="store_true",
                    help="missing documents in the predictions are an error")  # fmt: skip
     p.add_argument("--json", action="store_true", help="print the full result object as JSON")
+    p.add_argument("--format", choices=FORMATS, default="jsonl",
+                   help="shape of --predictions: jsonl (the prediction format, default) or bio "
+                   "(JSON Lines of {\"id\": <ner row id>, \"ner_tags\": [...]}, decoded IOB2)")  # fmt: skip
+    p.add_argument("--label-map", default=None, metavar="ontonotes|conll|FILE",
+                   help="map foreign entity labels into SGIE types with the published mapping "
+                   "(or a JSON file {FOREIGN: SGIE or null}); labels without a counterpart are "
+                   "dropped and counted")  # fmt: skip
+    p.add_argument("--label-space", choices=LABEL_SPACES, default="sgie",
+                   help="score entities in the coarser OntoNotes or CoNLL space (gold mapped "
+                   "there too), as an off-the-shelf model was trained; default: sgie")  # fmt: skip
+    p.add_argument("--errors", action="store_true",
+                   help="after the table, list every error per document and layer (gold -> predicted)")
+    p.add_argument("--html", type=Path, default=None, metavar="PATH",
+                   help="write one self-contained HTML page: scores, entity confusion matrix, and "
+                   "every document with gold and predicted annotations coloured by outcome")  # fmt: skip
+    p.add_argument("--outcomes", action="store_true",
+                   help="with --json: include every item's outcome per document, layer and scheme")
     p.set_defaults(func=cmd_evaluate)
 
 
-def _gold(args: argparse.Namespace) -> tuple[GoldSource, str]:
+def _gold(args: argparse.Namespace) -> tuple[GoldSource, str, frozenset[str]]:
+    """The gold source, its name, and the corpus documents outside it (for a split)."""
     if args.gold is not None:
-        return GoldFile(args.gold), args.gold.stem
+        return GoldFile(args.gold), args.gold.stem, frozenset()
     split = args.split or DEFAULT_SPLIT
-    return GoldMemory.of(load_gold(split, args.corpus)), split
+    gold = load_gold(split, args.corpus)
+    corpus = load_corpus(args.corpus or default_corpus_dir())
+    return GoldMemory.of(gold), split, frozenset(d.id for d in corpus.documents) - frozenset(gold.docs)
 
 
 def _inputs(args: argparse.Namespace) -> list[Path]:
@@ -81,24 +110,50 @@ def _inputs(args: argparse.Namespace) -> list[Path]:
     return [*corpus.rglob("*"), default_annotations_dir() / EXPORT_FILE]
 
 
-def _predictions(args: argparse.Namespace, gold: GoldSource, name: str) -> PredictionSource:
-    if args.extractor is None:
-        return PredictionFile(args.predictions, gold)
-    output = args.output or Path(f"predictions.{name}.jsonl")
-    check_not_inputs([("--output", output)], _inputs(args))
-    extractor = load_extractor(args.extractor)
+def _predictions(
+    args: argparse.Namespace, gold: GoldSource, name: str, others: frozenset[str], space: LabelSpace | None
+) -> tuple[PredictionSource, Setaside]:
+    """The predictions source (a streamed file when nothing has to be converted) and what the
+    conversion set aside."""
     texts = {doc_id: gold.text(doc_id) for doc_id in gold.ids()}
-    jsonl, predictions = run_extractor(extractor, args.extractor, texts)
-    write_text_atomic(output, jsonl)
-    print(f"wrote {len(predictions.docs)} prediction records to {output}", file=sys.stderr)
-    return PredictionMemory.of(predictions)
+    setaside = Setaside()
+    if args.extractor is not None:
+        output = args.output or Path(f"predictions.{name}.jsonl")
+        check_not_inputs([("--output", output)], _inputs(args))
+        extractor = load_extractor(args.extractor)
+        jsonl, predictions = run_extractor(extractor, args.extractor, texts)
+        write_text_atomic(output, jsonl)
+        print(f"wrote {len(predictions.docs)} prediction records to {output}", file=sys.stderr)
+    elif args.format != "jsonl" or args.label_map is not None or others or space is not None:
+        lmap = label_map(args.label_map) if args.label_map is not None else None
+        predictions, setaside = read_converted(args.predictions, texts, format=args.format,
+                                               label_map=lmap, other_documents=others)  # fmt: skip
+    else:
+        return PredictionFile(args.predictions, gold), Setaside()
+    return PredictionMemory.of(in_space(predictions, space)), setaside
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
     if args.output is not None and args.extractor is None:
         raise InputError(f"'--output' is only used with --extractor (got {quote(str(args.output))})")
-    gold, name = _gold(args)
-    predictions = _predictions(args, gold, name)
+    if args.extractor is not None and (args.format != "jsonl" or args.label_map is not None):
+        raise InputError("'--format' and '--label-map' apply to --predictions files only")
+    if args.outcomes and not args.json:
+        raise InputError("'--outcomes' is only used with --json (use --errors or --html for a report)")
+    if args.errors and args.json:
+        raise InputError("'--errors' prints text after the table; with --json use --outcomes")
+    inputs = [p for p in (args.predictions, args.gold, args.output) if p is not None]
+    if args.html is not None and any(args.html.resolve() == p.resolve() for p in inputs):
+        raise InputError(f"'--html' must not be an input or output file (got {quote(str(args.html))})")
+    gold, name, others = _gold(args)
+    space = label_space(args.label_space)
+    gold, gold_dropped = gold_in_space(gold, space)
+    predictions, setaside = _predictions(args, gold, name, others, space)
+    setaside = setaside.in_space(space, gold_dropped)
+    if setaside.skipped and args.strict:
+        raise InputError(f"predictions must be for documents of the scored set with --strict (got "
+                         f"{len(setaside.skipped)} of other splits: {list(setaside.skipped)[:10]})",
+                         file=predictions.source)  # fmt: skip
     missing = sorted(d for d in gold.ids() if d not in predictions)
     if missing and args.strict:
         raise InputError(
@@ -110,12 +165,29 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     with tempfile.TemporaryFile() as spool:
         writer = PerDocumentWriter(spool) if args.json else None
         result = evaluate_sources(gold, predictions, keep_per_document=False,
-                                  per_document=writer.add if writer else None)
+                                  per_document=writer.add if writer else None,
+                                  outcomes=args.errors or args.outcomes or args.html is not None)  # fmt: skip
+        if args.html is not None:
+            pages = [DocumentPage(d, gold.text(d), o) for d, o in sorted(result.outcomes.items())]
+            page = Page(f"SGIE evaluation: {result.predictions_source} against {result.gold_source}",
+                        headlines(result), "\n".join([format_table(result), *setaside.lines()]),
+                        pages)  # fmt: skip
+            write_text_atomic(args.html, render_html(page))
         gold.close()
         predictions.close()
         if args.json:
-            write_result_json(sys.stdout.buffer, result, spool)
+            extra: JSONObject = {"inputs": setaside.to_json()} if setaside.used else {}
+            if args.outcomes:
+                extra["outcomes"] = {d: o.to_json() for d, o in sorted(result.outcomes.items())}
+            write_result_json(sys.stdout.buffer, result, spool, extra)
             sys.stdout.buffer.flush()
         else:
             print(format_table(result))
+            for line in setaside.lines():
+                print(line)
+            if args.errors:
+                print()
+                print(format_errors(error_lines(result.outcomes.values())))
+    if args.html is not None:
+        print(f"wrote {args.html} (open it in a browser)", file=sys.stderr)
     return 0

@@ -21,7 +21,7 @@ from sgie.leaderboard.build import analyse
 from sgie.leaderboard.clusters import UNITS
 from sgie.leaderboard.outputs import check_outputs, render_outputs, write_outputs
 from sgie.leaderboard.render import format_overall
-from sgie.leaderboard.submissions import OTHER_SPLITS, load_submissions
+from sgie.leaderboard.submissions import OTHER_SPLITS, load_submissions, validate_submissions
 from sgie.safeio import check_not_inputs
 from sgie.scoring.gold import read_gold
 
@@ -58,7 +58,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     mode.add_argument("--check", action="store_true",
                       help="write nothing; exit 1 if a regeneration would change a committed file")
     mode.add_argument("--validate", action="store_true",
-                      help="only validate the submissions (system.json and predictions)")
+                      help="only validate the submissions (system.json and predictions): list "
+                      "every problem, one line each, and exit 2 if there is any")
     p.set_defaults(func=cmd_leaderboard)
 
 
@@ -90,12 +91,15 @@ def cmd_leaderboard(args: argparse.Namespace) -> int:
     corpus = load_corpus(args.corpus or default_corpus_dir())
     gold = read_gold(args.gold) if args.gold is not None else load_gold("test", corpus.root)
     split_texts = {s: {d.id: d.text for d in corpus.split(s)} for s in OTHER_SPLITS}
-    subs = load_submissions(submissions_dir, gold, split_texts)
     if args.validate:
-        for s in subs:
+        valid, invalid = validate_submissions(submissions_dir, gold, split_texts)
+        for s in valid:
             print(f"ok {s.id}: {s.info.name} ({s.info.type}; layers {', '.join(s.info.layers)})")
-        print(f"{len(subs)} valid submission(s) in {submissions_dir}")
-        return 0
+        for bad in invalid:
+            print(f"sgie: error: {bad}", file=sys.stderr)
+        print(f"{len(valid)} valid submission(s) in {submissions_dir}; {len(invalid)} problem(s)")
+        return 2 if invalid else 0
+    subs = load_submissions(submissions_dir, gold, split_texts)
     if not subs:
         return _no_submissions(submissions_dir, out_dir, args.check)
     validation = load_gold("validation", corpus.root) if args.gold is None else None

@@ -83,17 +83,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     _serve_args(s)
     s.add_argument("--push", action="store_true", help="push the project once the server is up")
     _push_args(s)
-    s.set_defaults(func=cmd_serve, open=False)
+    s.set_defaults(func=cmd_serve, open=False, extra="studio")
 
     o = sub.add_parser("open", help="serve and push: the whole project in a local Label Studio")
     _serve_args(o)
     _push_args(o)
-    o.set_defaults(func=cmd_serve, open=True, push=True)
+    o.set_defaults(func=cmd_serve, open=True, push=True, extra="studio")
 
     p = sub.add_parser("push", help="create/update the project: corpus, annotations, predictions")
     _server_args(p)
     _push_args(p)
-    p.set_defaults(func=cmd_push)
+    p.set_defaults(func=cmd_push, extra="studio")
 
     pl = sub.add_parser("pull", help="export the project into annotations/export.json, validated")
     _server_args(pl)
@@ -106,13 +106,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     help="count annotations by other users (e.g. the admin) as annotator NAME's")  # fmt: skip
     pl.add_argument("--without-predictions", action="store_true",
                     help="leave the project's predictions out of the written export")  # fmt: skip
-    pl.set_defaults(func=cmd_pull)
+    pl.set_defaults(func=cmd_pull, extra="studio")
 
 
 # --------------------------------------------------------------------------------------------
 def cmd_config(args: argparse.Namespace) -> int:
-    from sgie.annotations.config import labeling_config
-    from sgie.studio.push import default_config_path
+    from sgie.annotations.config import default_config_path, labeling_config
 
     path = args.output or default_config_path()
     text = labeling_config()
@@ -194,7 +193,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
         state_path,
         write_state,
     )
-    from sgie.studio.server import TEMPLATE_MARKER, StudioServer, label_studio_version, template_dir
+    from sgie.studio.server import (
+        TEMPLATE_MARKER,
+        StudioServer,
+        label_studio_version,
+        require_installed,
+        template_dir,
+    )
 
     if args.url:  # an existing server: check it (and push), nothing to start or stop
         address = resolve_server(args.url, args.token)
@@ -204,6 +209,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             _do_push(args, client)
         return 0
 
+    require_installed()  # before saying anything about starting it
     state_path()  # the cache folder must be outside the repository: refused before starting
     token = args.token or os.environ.get("SGIE_STUDIO_TOKEN")
     password = os.environ.get("SGIE_STUDIO_PASSWORD")

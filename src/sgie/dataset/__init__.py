@@ -4,9 +4,9 @@ What it does
     Builds, from ``corpus/`` and the committed Label Studio export
     (``annotations/export.json``) only, a dataset at the repository root that
     ``datasets.load_dataset(<clone>)`` loads offline: Parquet files under
-    ``data/<config>/<split>.parquet``, the dataset card header (README.md's YAML front matter
-    with ``configs`` and ``dataset_info``), generated README regions, and Croissant 1.0
-    JSON-LD (``croissant.json``) with the Responsible-AI fields.
+    ``data/<config>/<split>.parquet`` (each carrying its features in its metadata), the dataset
+    card header (README.md's YAML front matter with ``configs``), generated README regions, and
+    Croissant 1.0 JSON-LD (``croissant.json``) with the Responsible-AI fields.
 
     Modules: ``version`` (dataset version, content hashes, CHANGELOG rules), ``provenance``
     (the Responsible-AI texts, one place), ``tokenize`` (paragraphs and tokens),

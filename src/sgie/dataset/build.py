@@ -41,7 +41,7 @@ from sgie.dataset import croissant as croissant_mod
 from sgie.dataset.card import CardData, SplitStats, data_path, render_readme
 from sgie.dataset.features import CONFIG_LIST
 from sgie.dataset.ner import Misaligned
-from sgie.dataset.parquet import num_bytes, to_parquet
+from sgie.dataset.parquet import to_parquet
 from sgie.dataset.rows import Rows, build_rows
 from sgie.dataset.version import (
     CHANGELOG_FILE,
@@ -106,22 +106,18 @@ def build(
     stats: dict[str, dict[str, SplitStats]] = {}
     sha: dict[str, str] = {}
     outputs: dict[str, bytes] = {}
-    with tempfile.TemporaryDirectory(prefix="sgie-build-") as scratch:
-        for config in CONFIG_LIST:
-            for split in SPLITS:
-                path = data_path(config.name, split)
-                split_rows = rows.by_config[config.name][split]
-                if not split_rows:  # datasets cannot load an empty split: no file, not declared
-                    stats.setdefault(config.name, {})[split] = SplitStats(0, 0, 0)
-                    progress(f"skipped {path}: 0 rows (an empty split has no file and is not declared)")
-                    continue
-                data = outputs[path] = to_parquet(split_rows, config.features)
-                measured = Path(scratch) / "measure.parquet"  # num_bytes reads a path (see parquet)
-                measured.write_bytes(data)
-                stats.setdefault(config.name, {})[split] = SplitStats(
-                    len(split_rows), num_bytes(measured), len(data))
-                sha[path] = hashlib.sha256(data).hexdigest()
-                progress(f"built {path}: {len(split_rows)} rows")
+    for config in CONFIG_LIST:
+        for split in SPLITS:
+            path = data_path(config.name, split)
+            split_rows = rows.by_config[config.name][split]
+            if not split_rows:  # datasets cannot load an empty split: no file, not declared
+                stats.setdefault(config.name, {})[split] = SplitStats(0)
+                progress(f"skipped {path}: 0 rows (an empty split has no file and is not declared)")
+                continue
+            data = outputs[path] = to_parquet(split_rows, config.features)
+            stats.setdefault(config.name, {})[split] = SplitStats(len(split_rows))
+            sha[path] = hashlib.sha256(data).hexdigest()
+            progress(f"built {path}: {len(split_rows)} rows")
     card = CardData(DATASET_VERSION, hashes, stats, rows)
     outputs[README] = render_readme(_read_text(repo_root / README), card).encode("utf-8")
     progress(f"built {README}: front matter and generated regions")

@@ -10,8 +10,7 @@ What it does
     version (the file footer names the writer, ``parquet-cpp-arrow version X``, so a different
     pyarrow may write different bytes; ``sgie build --check`` then reports the files).
 
-    ``num_bytes(path)`` is the in-memory Arrow size of a written file, the number ``datasets``
-    records as a split's ``num_bytes``. It reads from a path on purpose: with pyarrow 24,
+    ``read(path)`` reads a written file back (tests). It reads from a path on purpose: with pyarrow 24,
     reading Parquet from an in-memory buffer or a Python file object (``pre_buffer=True``)
     intermittently aborts the interpreter at exit ("terminate called without an active
     exception", apache/arrow#33975, #34314); reading from a path does not.
@@ -64,7 +63,3 @@ def read(path: Path) -> pa.Table:
     """The table in the Parquet file at ``path`` (read from the path, see the docstring)."""
     return pq.read_table(str(path), use_threads=False)
 
-
-def num_bytes(path: Path) -> int:
-    """The Arrow in-memory size of the table at ``path`` (what ``datasets`` records)."""
-    return int(read(path).nbytes)

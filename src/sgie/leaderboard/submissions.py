@@ -22,7 +22,9 @@ What it does
 
     ``load_submissions(folder, gold, split_texts)`` returns the valid submissions sorted by id,
     or raises ``InputError`` naming the file and what is wrong. A missing or empty folder is no
-    submissions.
+    submissions. ``validate_submissions`` (``sgie leaderboard --validate``) checks every folder
+    and every file and returns the valid submissions with all problems found: every schema
+    error of each ``system.json`` and the first problem of each predictions file.
 
 What it does not do
     No scoring (``sgie.leaderboard.build``), no writing except the schema file (``__main__``).
@@ -126,11 +128,24 @@ def _describe(error: ValidationError) -> str:
     return f"'{where or '(top level)'}' is invalid: {error.message}"
 
 
+def system_errors(value: JSON, source: str = SYSTEM_FILE) -> list[InputError]:
+    """Every problem of a ``system.json`` value (schema errors in field order, then the date)."""
+    errors = sorted(_VALIDATOR.iter_errors(value), key=lambda e: (list(map(str, e.absolute_path)), e.message))
+    out = [InputError(_describe(e), file=source) for e in errors]
+    if isinstance(value, dict) and not any(e.absolute_path and e.absolute_path[0] == "date" for e in errors):
+        try:  # the pattern admits 2025-02-30; a real date is required
+            dt.date.fromisoformat(str(value.get("date")))
+        except ValueError:
+            out.append(InputError(f"'date' must be a real date YYYY-MM-DD (got {value.get('date')!r})",
+                                  file=source))  # fmt: skip
+    return out
+
+
 def parse_system(value: JSON, source: str = SYSTEM_FILE) -> SystemInfo:
     """A ``system.json`` value validated against the schema (``InputError`` naming the field)."""
-    errors = sorted(_VALIDATOR.iter_errors(value), key=lambda e: (list(map(str, e.absolute_path)), e.message))
+    errors = system_errors(value, source)
     if errors:
-        raise InputError(_describe(errors[0]), file=source)
+        raise errors[0]
     assert isinstance(value, dict)
     try:  # the pattern admits 2025-02-30; a real date is required
         dt.date.fromisoformat(str(value["date"]))
@@ -157,8 +172,12 @@ def _regular_file(path: Path, what: str) -> None:
 
 
 def read_system(path: Path) -> SystemInfo:
+    return parse_system(_system_json(path), display_name(path))
+
+
+def _system_json(path: Path) -> JSON:
     _regular_file(path, SYSTEM_FILE)
-    return parse_system(read_json(path), display_name(path))
+    return read_json(path)
 
 
 @dataclass(frozen=True)
@@ -186,52 +205,99 @@ def attempted_layers(predictions: PredictionSet) -> tuple[str, ...]:
     return tuple(k for k in LAYERS if k in out)
 
 
-def _check_predictions(path: Path, texts: Mapping[str, str], info: SystemInfo, split: str) -> PredictionSet:
+def _check_predictions(
+    path: Path, texts: Mapping[str, str], info: SystemInfo | None, split: str
+) -> PredictionSet:
     predictions = read_predictions(path, texts)
     missing = sorted(set(texts) - set(predictions.docs))
     if missing:
         raise InputError(f"predictions must cover every {split} document (missing: {quote(missing)})",
                          file=str(path))
     layers = attempted_layers(predictions)
-    if layers != info.layers:
+    if info is not None and layers != info.layers:
         raise InputError(f"predictions must have exactly the layers system.json declares {list(info.layers)} "
                          f"(got {list(layers)})", file=str(path))  # fmt: skip
     return predictions
 
 
-def load_submission(
-    folder: Path, gold: GoldSet, split_texts: Mapping[str, Mapping[str, str]] | None = None
-) -> Submission:
-    """One submission folder, validated (see the module docstring)."""
+def _submission_problems(
+    folder: Path, gold: GoldSet, split_texts: Mapping[str, Mapping[str, str]] | None
+) -> tuple[Submission | None, list[InputError]]:
+    """A submission folder checked file by file: the submission if valid, and every problem."""
+    problems: list[InputError] = []
     if not SYSTEM_ID.fullmatch(folder.name):
-        raise InputError(f"submission folder name must match {SYSTEM_ID.pattern} (got {quote(folder.name)})",
-                         file=str(folder))  # fmt: skip
-    info = read_system(folder / SYSTEM_FILE)
+        problems.append(InputError(f"submission folder name must match {SYSTEM_ID.pattern} "
+                                   f"(got {quote(folder.name)})", file=str(folder)))  # fmt: skip
+    info = None
+    try:
+        value = _system_json(folder / SYSTEM_FILE)
+        errors = system_errors(value, display_name(folder / SYSTEM_FILE))
+        problems += errors
+        info = None if errors else parse_system(value, display_name(folder / SYSTEM_FILE))
+    except InputError as err:
+        problems.append(err)
     test_file = folder / PREDICTIONS_FILE
-    _regular_file(test_file, f"{PREDICTIONS_FILE} (test split predictions)")
-    predictions = _check_predictions(test_file, gold.texts, info, "test")
+    predictions = None
+    try:
+        _regular_file(test_file, f"{PREDICTIONS_FILE} (test split predictions)")
+        predictions = _check_predictions(test_file, gold.texts, info, "test")
+    except InputError as err:
+        problems.append(err)
     others = {}
     for path in sorted(folder.glob("predictions.*.jsonl")):
         split = path.name[len("predictions.") : -len(".jsonl")]
-        if split not in OTHER_SPLITS:
-            raise InputError(f"file name must be {PREDICTIONS_FILE} (test) or predictions.<split>.jsonl "
-                             f"with split in {list(OTHER_SPLITS)} (got {quote(path.name)})",
-                             file=str(path))  # fmt: skip
-        _regular_file(path, path.name)
-        if split_texts is not None:
-            others[split] = _check_predictions(path, split_texts[split], info, split)
-    return Submission(folder.name, info, predictions, folder, others)
+        try:
+            if split not in OTHER_SPLITS:
+                raise InputError(f"file name must be {PREDICTIONS_FILE} (test) or predictions.<split>.jsonl "
+                                 f"with split in {list(OTHER_SPLITS)} (got {quote(path.name)})",
+                                 file=str(path))  # fmt: skip
+            _regular_file(path, path.name)
+            if split_texts is not None:
+                others[split] = _check_predictions(path, split_texts[split], info, split)
+        except InputError as err:
+            problems.append(err)
+    if problems or info is None or predictions is None:
+        return None, problems
+    return Submission(folder.name, info, predictions, folder, others), problems
+
+
+def load_submission(
+    folder: Path, gold: GoldSet, split_texts: Mapping[str, Mapping[str, str]] | None = None
+) -> Submission:
+    """One submission folder, validated (see the module docstring); the first problem is raised."""
+    submission, problems = _submission_problems(folder, gold, split_texts)
+    if problems:
+        raise problems[0]
+    assert submission is not None
+    return submission
+
+
+def _folders(folder: Path | str) -> list[Path]:
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    return [p for p in sorted(folder.iterdir()) if p.is_dir() and not p.name.startswith((".", "_"))]
 
 
 def load_submissions(
     folder: Path | str, gold: GoldSet, split_texts: Mapping[str, Mapping[str, str]] | None = None
 ) -> tuple[Submission, ...]:
     """Every submission under ``folder`` (sub-folders; files and hidden folders are skipped)."""
-    folder = Path(folder)
-    if not folder.is_dir():
-        return ()
-    subs = [p for p in sorted(folder.iterdir()) if p.is_dir() and not p.name.startswith((".", "_"))]
-    return tuple(load_submission(p, gold, split_texts) for p in subs)
+    return tuple(load_submission(p, gold, split_texts) for p in _folders(folder))
+
+
+def validate_submissions(
+    folder: Path | str, gold: GoldSet, split_texts: Mapping[str, Mapping[str, str]] | None = None
+) -> tuple[tuple[Submission, ...], tuple[InputError, ...]]:
+    """The valid submissions under ``folder`` and every problem of the others."""
+    valid: list[Submission] = []
+    problems: list[InputError] = []
+    for path in _folders(folder):
+        submission, found = _submission_problems(path, gold, split_texts)
+        problems += found
+        if submission is not None:
+            valid.append(submission)
+    return tuple(valid), tuple(problems)
 
 
 if __name__ == "__main__":

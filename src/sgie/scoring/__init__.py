@@ -17,7 +17,9 @@ What it does
     ``layers`` (the three layers declared once: scorer, headline, result path, title) ->
     ``result`` (``LayerStatus``, ``DocumentCounts``, ``Result``) -> ``official`` (the entry
     module: the one evaluation loop, ``evaluate``) -> ``report`` (JSON bytes, table);
-    ``extractors`` runs any extractor.
+    ``extractors`` runs any extractor. Around them: ``formats`` (other ways in: BIO tags,
+    foreign label maps and coarse label spaces, converted into prediction records) and
+    ``views`` (the per-item outcomes for people: ``--errors`` text, ``--html`` page).
 
 What it does not do
     No command-line parsing (``sgie.commands.evaluate``), no bootstrap or significance tests

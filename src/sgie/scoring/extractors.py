@@ -50,7 +50,8 @@ def load_extractor(spec: str) -> Extractor:
             module = importlib.import_module(module_name)
     except ImportError as err:
         raise InputError(
-            f"'--extractor' module must be importable (got {quote(module_name)}: {err})"
+            f"'--extractor' module must be importable from the working directory or PYTHONPATH "
+            f"(got {quote(module_name)}: {err})"
         ) from None
     target: object = module
     for part in attr.split("."):

@@ -47,7 +47,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TypeVar
 
-from msgspec import UNSET
+from msgspec import UNSET, UnsetType
 from msgspec.structs import replace
 
 from sgie.errors import InputError
@@ -100,9 +100,10 @@ def text_only_spans(record: wire.Prediction) -> Iterator[tuple[str, str, str | N
     (when that entity has the same string), else ``None``."""
     entity_paths: dict[str, tuple[str, wire.Entity]] = {}
     for i, e in enumerate(record.entities or ()):
-        entity_paths.setdefault(e.id, (f"entities[{i}]", e))
+        if isinstance(e.id, str):
+            entity_paths.setdefault(e.id, (f"entities[{i}]", e))
     for path, span in spans_of(record):
-        if not is_text_only(span):
+        if not is_text_only(span) or not isinstance(span.text, str):  # neither: the validator says so
             continue
         linked = None
         if isinstance(span, wire.Argument) and span.entity_id is not None:
@@ -202,13 +203,22 @@ NOTHING_UNGROUNDED = Ungrounded()
 
 def _span(path: str, s: wire.Spanned, grounder: TextGrounder | None, text: str) -> Span:
     if grounder is not None and is_text_only(s):
+        assert isinstance(s.text, str)  # the validator checked: offsets or text
         return grounder.place(path, s.text)
     start, end = s.start, s.end
     assert isinstance(start, int) and isinstance(end, int)  # the validator checked
+    given = text[start:end] if s.text is UNSET else s.text  # text is optional with offsets
+    assert isinstance(given, str)
     try:
-        return Span(start, end, s.text)
+        return Span(start, end, given)
     except InputError:
-        raise Span.violation(text, start, end, s.text, path) from None
+        raise Span.violation(text, start, end, given, path) from None
+
+
+def item_id(given: str | UnsetType, path: str) -> str:
+    """An item's id, or for an item given without one (a prediction), its path, e.g.
+    ``entities[3]``: the name reports use; nothing can refer to it."""
+    return given if isinstance(given, str) else path
 
 
 def ground(record: wire.Record, text: str) -> tuple[DocAnnotations, dict[str, str]]:
@@ -220,7 +230,7 @@ def ground(record: wire.Record, text: str) -> tuple[DocAnnotations, dict[str, st
         grounder = None
 
     def entity(i: int, e: wire.Entity) -> Entity:
-        return Entity.at(e.id, _span(f"entities[{i}]", e, grounder, text), e.label)
+        return Entity.at(item_id(e.id, f"entities[{i}]"), _span(f"entities[{i}]", e, grounder, text), e.label)
 
     def proposal(i: int, p: wire.Proposal) -> Proposal:
         path = f"proposals[{i}]"
@@ -228,7 +238,8 @@ def ground(record: wire.Record, text: str) -> tuple[DocAnnotations, dict[str, st
             Argument.at(a.role, _span(f"{path}.arguments[{j}]", a, grounder, text), a.entity_id)
             for j, a in enumerate(p.arguments)
         )
-        return Proposal.at(p.id, _span(path, p, grounder, text), p.type, p.status, p.polarity, arguments)
+        return Proposal.at(item_id(p.id, path), _span(path, p, grounder, text), p.type, p.status,
+                           p.polarity, arguments)  # fmt: skip
 
     def attribution(i: int, a: wire.Attribution) -> Attribution:
         path = f"attributions[{i}]"
@@ -236,7 +247,7 @@ def ground(record: wire.Record, text: str) -> tuple[DocAnnotations, dict[str, st
         def spans(role: str, items: tuple[wire.Span, ...]) -> tuple[Span, ...]:
             return tuple(_span(f"{path}.{role}[{k}]", s, grounder, text) for k, s in enumerate(items))
 
-        return Attribution(a.id, spans("cue", a.cue), spans("source", a.source),
+        return Attribution(item_id(a.id, path), spans("cue", a.cue), spans("source", a.source),
                            spans("content", a.content), a.quote_type, a.source_type,
                            a.parent_id)  # fmt: skip
 

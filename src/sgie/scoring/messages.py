@@ -94,6 +94,9 @@ def explain(message: str, value: JSON, kind: type) -> InputError:
         return InputError(f"'{path + '.' if path else ''}{field[1]}' is required (got nothing)")
     if re.fullmatch(r"Invalid enum value .*", what):
         allowed = list(typing.get_args(_type_at(kind, tokens)))
+        if re.fullmatch(r"entities\[\d+\]\.label", path):  # a foreign label set: say how to map it
+            return InputError(f"{where} must be one of {allowed} or mapped with --label-map "
+                              f"(got {quote(got)})")  # fmt: skip
         return InputError(f"{where} must be one of {allowed} (got {quote(got)})")
     if expected := re.fullmatch(r"Expected `(\w+)( \| null)?`, got `(\w+)`", what):
         name = _ARTICLES.get(_NAMES.get(expected[1], expected[1]), expected[1])

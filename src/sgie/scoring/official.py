@@ -23,14 +23,23 @@ Command line::
   sgie evaluate --predictions P.jsonl --gold G.jsonl   # against any documents-format file
   sgie evaluate --extractor package.module:callable [--split test | --gold G.jsonl] \
                 [--output predictions.test.jsonl]
-  ... [--strict] [--json]
+  ... [--strict] [--json [--outcomes]] [--errors] [--html PATH]
+  ... [--format jsonl|bio] [--label-map ontonotes|conll|FILE] [--label-space sgie|ontonotes|conll]
   sgie build                                            # also writes eval/predictions.schema.json
 
 ``--extractor`` imports ``callable(doc_id: str, text: str) -> dict`` (a prediction record, see
 below; ``id`` may be omitted), runs it over the documents with a progress bar on stderr, writes
 the predictions atomically to ``--output`` (default ``predictions.<split>.jsonl`` in the working
-directory) and scores them. ``--strict`` makes missing documents an error. ``--json`` prints
-the full result object instead of the table. Bad input prints one line
+directory) and scores them (the module must be importable from the working directory or
+``PYTHONPATH``). ``--strict`` makes missing documents an error. ``--json`` prints the full
+result object instead of the table; ``--outcomes`` adds every item's outcome to it
+(``sgie.scoring.outcomes``; opt-in, so that large files stay fast). ``--errors`` lists every
+error after the table and ``--html PATH`` writes one self-contained page showing them
+(``sgie.scoring.views``). Other shapes of predictions -- BIO tags over the ``ner`` config
+(``--format bio``), foreign entity labels (``--label-map``), scoring in the OntoNotes or
+CoNLL label space (``--label-space``) -- are converted by ``sgie.scoring.formats`` into
+prediction records first; with ``--split``, records of corpus documents of other splits are
+skipped and reported (an error with ``--strict``). Bad input prints one line
 (``sgie: error: 'entities[2].end' must be <= len(text)=812 (got 815) in P.jsonl line 3``) and
 exits with status 2; nothing is written.
 
@@ -52,7 +61,7 @@ file, so memory does not grow with the number of documents.
 
 Prediction format
 -----------------
-JSON Lines, one object per document: the dataset's ``documents`` record without ``text``
+JSON Lines, one object per document: the dataset's ``documents`` record, ``text`` optional
 (JSON Schema: ``eval/predictions.schema.json``, generated from the types of
 ``sgie.scoring.wire``; sample: ``eval/sample_predictions.jsonl``)::
 
@@ -66,7 +75,11 @@ JSON Lines, one object per document: the dataset's ``documents`` record without 
                      "quote_type": "direct", "source_type": "document", "parent_id": null}]}
 
 ``span`` is ``{"start", "end", "text"}``: half-open code-point offsets into the document text
-with ``text == document_text[start:end]``. Unknown fields are rejected. A layer that is
+with ``text == document_text[start:end]``; ``text`` may be left out when the offsets are given
+(it is checked when present). An item's ``id`` may be left out unless another item refers to
+it (``entity_id``, ``parent_id``); such an item is named by its path (``entities[3]``) in
+reports. A record may carry the document's ``text``, which must equal the gold text (a gold
+``documents`` record scores as a prediction). Unknown fields are rejected. A layer that is
 *omitted* was not attempted (reported as not attempted, never scored as 0); an *empty list*
 means "attempted, found nothing". A layer must be present in every record or in none.
 Documents of the gold set without a record are scored as predicting nothing and listed in

@@ -25,7 +25,7 @@ from typing import BinaryIO
 
 import msgspec
 
-from sgie.records import JSON
+from sgie.records import JSON, JSONObject
 from sgie.scoring.attributions import AttributionCounts
 from sgie.scoring.counts import PRF, Accuracy, SemEvalCounts
 from sgie.scoring.entities import EntityCounts
@@ -51,10 +51,12 @@ class PerDocumentWriter:
         self.count += 1
 
 
-def write_result_json(out: BinaryIO, result: Result, per_document: BinaryIO) -> None:
+def write_result_json(
+    out: BinaryIO, result: Result, per_document: BinaryIO, extra: JSONObject | None = None
+) -> None:
     """The result object as indented JSON (plus a newline), ``per_document`` copied from a file
-    written by ``PerDocumentWriter`` (read from its start)."""
-    head = _pretty(result.head_json())
+    written by ``PerDocumentWriter`` (read from its start); ``extra`` keys go before it."""
+    head = _pretty({**result.head_json(), **(extra or {})})
     out.write(head[:-2] + b',\n  "per_document": {')
     per_document.seek(0)
     shutil.copyfileobj(per_document, out)

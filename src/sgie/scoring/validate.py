@@ -95,6 +95,7 @@ class _FastDocument(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 
 class _PredictionHead(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     id: str
+    text: msgspec.Raw = msgspec.Raw()
     entities: msgspec.Raw = msgspec.Raw()
     proposals: msgspec.Raw = msgspec.Raw()
     attributions: msgspec.Raw = msgspec.Raw()
@@ -163,13 +164,32 @@ def convert(value: JSON, kind: type[W]) -> W:
 # The checking pass
 # --------------------------------------------------------------------------------------------
 def _offsets(record: wire.Record, gold: bool) -> None:
-    """Both offsets or neither (a gold record: both), per span."""
+    """Per span, both offsets or neither, and offsets or text (a gold record: all three); a
+    gold record's items have ids."""
     for path, s in spans_of(record):
-        if s.start is UNSET and s.end is UNSET and not gold:
+        if not gold and s.start is UNSET and s.end is UNSET:
+            if s.text is UNSET:
+                raise InputError(f"'{path}' must have start and end, or text (got neither)")
             continue
-        for name in ("start", "end"):
+        for name in ("start", "end", *(("text",) if gold else ())):
             if getattr(s, name) is UNSET:
                 raise InputError(f"'{path}.{name}' is required (got nothing)")
+    if gold:
+        for layer in ("entities", "proposals", "attributions"):
+            for i, item in enumerate(getattr(record, layer) or ()):
+                if item.id is UNSET:
+                    raise InputError(f"'{layer}[{i}].id' is required (got nothing)")
+
+
+def _same_text(record: wire.Record, text: str) -> None:
+    """A prediction record that carries the document text carries the gold text."""
+    given = getattr(record, "text", UNSET)
+    if isinstance(record, wire.Prediction) and given is not UNSET and given != text:
+        assert isinstance(given, str)
+        at = next((i for i, (a, b) in enumerate(zip(given, text)) if a != b), min(len(given), len(text)))
+        raise InputError(f"'text' must equal the gold text of document {quote(record.id)} "
+                         f"({len(text)} characters) (got {len(given)} characters, first "
+                         f"difference at character {at})")  # fmt: skip
 
 
 def _flat(doc: DocAnnotations) -> Iterator[Span | Entity | Argument | Proposal]:
@@ -303,6 +323,7 @@ def _known(doc_id: str, texts: Mapping[str, str]) -> str:
 
 def _from_wire(record: W, text: str) -> tuple[DocAnnotations, Ungrounded]:
     _offsets(record, isinstance(record, wire.Document))
+    _same_text(record, text)
     doc, ungrounded = ground(record, text)
     check(doc, text, ungrounded)
     return split(doc, text, ungrounded)

@@ -13,7 +13,8 @@ What it does
 
     ``predictions_schema()`` is the JSON Schema (draft 2020-12) published as
     ``eval/predictions.schema.json``, generated from ``Prediction`` by ``msgspec.json.schema``
-    plus what msgspec cannot express (``start`` and ``end`` come together: ``dependentRequired``)
+    plus what msgspec cannot express (``start`` and ``end`` come together: ``dependentRequired``;
+    offsets or text: ``anyOf``)
     and the title and description, enums in ``sgie.schema``'s order. ``sgie leaderboard``
     writes it with the other generated files of ``eval/`` (``--check`` compares it); a test
     checks the committed file equals the generated one.
@@ -57,20 +58,20 @@ class _Wire(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=Tru
 
 
 class Span(_Wire, frozen=True, kw_only=True):
-    """A span: offsets and text, or text alone."""
+    """A span: offsets and text, offsets alone, or text alone."""
 
     start: Offset | UnsetType = UNSET
     end: Offset | UnsetType = UNSET
-    text: Text
+    text: Text | UnsetType = UNSET
 
 
 class Entity(_Wire, frozen=True, kw_only=True):
     """An entity mention."""
 
-    id: str
+    id: str | UnsetType = UNSET
     start: Offset | UnsetType = UNSET
     end: Offset | UnsetType = UNSET
-    text: Text
+    text: Text | UnsetType = UNSET
     label: EntityLabel
 
 
@@ -80,17 +81,17 @@ class Argument(_Wire, frozen=True, kw_only=True):
     role: Role
     start: Offset | UnsetType = UNSET
     end: Offset | UnsetType = UNSET
-    text: Text
+    text: Text | UnsetType = UNSET
     entity_id: str | None
 
 
 class Proposal(_Wire, frozen=True, kw_only=True):
     """A proposal with its attributes and arguments."""
 
-    id: str
+    id: str | UnsetType = UNSET
     start: Offset | UnsetType = UNSET
     end: Offset | UnsetType = UNSET
-    text: Text
+    text: Text | UnsetType = UNSET
     type: ProposalType
     status: ProposalStatus
     polarity: ProposalPolarity
@@ -101,7 +102,7 @@ class Attribution(_Wire, frozen=True, kw_only=True):
     """An attribution: cue, source (empty if none) and content spans; parent_id names the
     attribution it is nested in."""
 
-    id: str
+    id: str | UnsetType = UNSET
     cue: Annotated[tuple[Span, ...], Meta(min_length=1)]
     source: tuple[Span, ...]
     content: Annotated[tuple[Span, ...], Meta(min_length=1)]
@@ -114,6 +115,7 @@ class Prediction(_Wire, frozen=True, kw_only=True):
     """One line of a predictions file."""
 
     id: str
+    text: str | UnsetType = UNSET
     entities: tuple[Entity, ...] | UnsetType = UNSET
     proposals: tuple[Proposal, ...] | UnsetType = UNSET
     attributions: tuple[Attribution, ...] | UnsetType = UNSET
@@ -133,12 +135,15 @@ Record = Prediction | Document
 Spanned = Span | Entity | Argument | Proposal
 
 DESCRIPTION = (
-    "The dataset's documents record without text. An omitted layer was not attempted; an "
-    "empty list means attempted, found nothing; a layer must be in every record or in "
-    "none. Offsets are half-open code-point offsets into the document text and text must "
-    "equal text[start:end] (checked by sgie evaluate). A span may give text alone: it is "
-    "grounded by the rule of sgie.scoring.grounding. Labels and values: sgie.schema "
-    "version {version}. Generated from the types of sgie.scoring.wire (sgie build)."
+    "The dataset's documents record; its text is optional and, if given, must equal the gold "
+    "text. An omitted layer was not attempted; an empty list means attempted, found nothing; "
+    "a layer must be in every record or in none. Offsets are half-open code-point offsets "
+    "into the document text; a span's text is optional when offsets are given and must "
+    "equal text[start:end] when present (checked by sgie evaluate). A span may give text "
+    "alone: it is grounded by the rule of sgie.scoring.grounding. An item's id is optional "
+    "unless another item refers to it (entity_id, parent_id). Labels and values: "
+    "sgie.schema version {version}. Generated from the types of sgie.scoring.wire (sgie "
+    "leaderboard)."
 )
 
 
@@ -154,6 +159,7 @@ def predictions_schema() -> JSONObject:
             continue
         if "start" in properties and "end" in properties:
             item["dependentRequired"] = {"start": ["end"], "end": ["start"]}
+            item["anyOf"] = [{"required": ["start", "end"]}, {"required": ["text"]}]  # offsets or text
         for name, prop in properties.items():  # msgspec sorts enums; keep sgie.schema's order
             if isinstance(prop, dict) and "enum" in prop and name in VALUE_SETS:
                 values = VALUE_SETS[name][1]

@@ -38,6 +38,7 @@ from pathlib import Path
 from label_studio_sdk.client import LabelStudio
 from label_studio_sdk.types import ImportApiRequest
 
+from sgie.annotations.config import default_config_path
 from sgie.annotations.convert import doc_to_results
 from sgie.annotations.store import (
     GOLD,
@@ -55,8 +56,6 @@ from sgie.scoring.predictions import read_predictions
 from sgie.studio.client import api_errors, ensure_annotators, find_project, server_id
 from sgie.studio.jsonview import obj, objs
 
-CONFIG_FILE = "labeling_config.xml"
-
 
 @dataclass(frozen=True)
 class PushSummary:
@@ -67,10 +66,6 @@ class PushSummary:
     annotations: int
     predictions: int
     replaced_tasks: int
-
-
-def default_config_path() -> Path:
-    return default_annotations_dir() / CONFIG_FILE
 
 
 def read_predictions_file(path: Path, texts: dict[str, str]) -> dict[str, DocAnnotations]:

@@ -61,7 +61,7 @@ from types import TracebackType
 from typing import BinaryIO
 
 from sgie.corpus.manifest import default_corpus_dir
-from sgie.errors import InputError, ServiceError
+from sgie.errors import InputError, MissingExtra, ServiceError
 
 ADMIN_EMAIL = "admin@sgie.invalid"
 HOST = "127.0.0.1"
@@ -99,8 +99,7 @@ def is_installed() -> bool:
 def require_installed() -> str:
     exe = label_studio_executable()
     if label_studio_version() is None or exe is None:
-        raise InputError("the Label Studio server must be installed (got no 'label-studio'); "
-                         "install it with: pip install -e '.[studio]'")  # fmt: skip
+        raise MissingExtra("studio", "the Label Studio server 'label-studio'")
     return exe
 
 
