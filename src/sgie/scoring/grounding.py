@@ -1,38 +1,64 @@
-"""Text-only spans in predictions: the grounding rule, and what happens to spans it cannot place.
+"""Text-only spans in predictions: the grounding rule (version 2), and what happens to spans it
+cannot place.
 
 What it does
     LLM extractors often return strings rather than offsets. In a prediction record any span
     (an entity, a proposal, an argument, or one span of an attribution's cue/source/content)
-    may give ``text`` without ``start`` and ``end``. ``parse_prediction`` places such spans by
-    this documented, deterministic rule:
+    may give ``text`` without ``start`` and ``end``. ``parse_prediction`` places such spans on
+    the document text by this documented, deterministic rule (``RULE``, recorded in the result
+    object as ``grounding.rule``):
 
-        The k-th text-only span with string ``s`` in a document is placed at the k-th
-        occurrence of ``s`` in the document text. Occurrences are exact (case-sensitive, no
-        normalisation) and counted left to right without overlapping (the search for the next
-        occurrence resumes where the previous one ended). Text-only spans are counted in the
-        order of the record shape, whatever the key order of the JSON text: entities in list
-        order; then proposals in list order, each proposal's own span before its arguments;
-        then attributions in list order, each with its cue spans, then its source spans, then
-        its content spans. Spans given with offsets take no occurrence. A text-only argument
-        that names an entity (``entity_id``) with the same string is placed on that entity's
-        span and takes no occurrence (``sgie.records`` requires a linked argument to carry its
-        entity's span); if the entity is ungrounded, so is the argument.
+    **Occurrences.** A string occurs where its normalised form (``sgie.scoring.textnorm``:
+    typographic and straight quotes and apostrophes alike, dashes alike, any run of white space
+    including line breaks as one space) matches the normalised document text *as whole
+    tokens*: the match neither starts nor ends inside a run of letters and digits ("Russia"
+    does not occur in "Russian", "Europe" not in "European-led"). Matching is case-sensitive.
+    A placed span covers the original code points of its occurrence, so ``text[start:end]`` is
+    always the document's own text; it records **how** it was found: ``exact`` (the document
+    text equals the given string) or ``normalised``.
 
-    So an extractor that lists every mention of "Kyiv" in order gets each placed on its own
-    occurrence; one that repeats the same string for two different layers gets the second
-    placed on the second occurrence. A span whose k-th occurrence does not exist is
+    **Entities, and proposal spans** (each a layer of its own). Text-only spans are placed
+    longest string first (ties keep list order). Each takes the first occurrence of its string
+    that is not taken by another span of its layer (with offsets or placed before) and does not
+    lie inside a longer span of its layer already there. So the k-th "Kyiv" of the entity list
+    lands on the k-th free "Kyiv", and "Russia" is not placed inside a placed «Russia-Ukraine
+    war», whatever the order of the list.
+
+    **Arguments.** A text-only argument that names an entity (``entity_id``) with the same
+    normalised string sits on that entity's span (ungrounded if the entity is). Any other
+    argument takes the occurrence of its string nearest to its proposal's span (0 if inside it;
+    ties: the earlier one); if the proposal itself is ungrounded, the first occurrence.
+
+    **Attributions** are placed one at a time, as a unit (their spans nest legitimately: an
+    attribution inside another's content, two sources of the same content, so occurrences are
+    not used up between attributions). If the attribution has spans with offsets, each
+    text-only span (longest first) takes the occurrence nearest to the attribution's spans
+    already there that overlaps none of them. Otherwise its longest text-only span (ties: cue,
+    source, content, list order) is the anchor: for each occurrence of the anchor the other
+    spans are placed as just said, and the most compact result wins (fewest spans left
+    unplaced, then smallest extent from first start to last end, then an occurrence no earlier
+    attribution's anchor of the same role and string took, then the earlier occurrence). An
+    anchor that does not occur is ungrounded and the next longest span becomes the anchor.
+
+    So gold annotations given as text-only spans, in document order, are placed exactly where
+    they were (tested on every committed document), and an extractor that lists every mention
+    of "Kyiv" in order gets each on its own occurrence. A span with no occurrence left is
     **ungrounded**. Ungrounded spans never vanish: the item containing one (an entity, a
     proposal with all its arguments, an argument, an attribution) is taken out of the matched
     predictions, reported (``Ungrounded.spans``: document, field, string) and counted by the
     scorers as a false positive / spurious prediction in its layer
-    (``sgie.scoring.entities``, ``.proposals``, ``.attributions`` say exactly where).
+    (``sgie.scoring.entities``, ``.proposals``, ``.attributions`` say exactly where). Every
+    placed span is reported too (``Ungrounded.placed``: document, field, string, start, end,
+    how).
 
-    Mechanics: ``sgie.records.parse_doc`` stays the one strict parser. Its ``grounder_for`` hook
-    gets a ``TextGrounder`` that has placed every text-only span of the record beforehand (in
-    the order above); for an ungrounded span it returns a placeholder ``Span`` *after the end of
-    the text* (so ``parse_doc`` does not abort), and ``parse_prediction`` moves every item with
-    such a placeholder into ``Ungrounded`` before anyone sees it. Placeholder offsets never
-    leave this module's output except inside ``Ungrounded`` items, whose offsets are not used.
+    Mechanics: ``place_record(text, record)`` is the rule, a pure function from a document text
+    and a prediction record (parsed JSON) to one ``Placement`` per text-only span.
+    ``sgie.records.parse_doc`` stays the one strict parser. Its ``grounder_for`` hook gets a
+    ``TextGrounder`` holding those placements; for an ungrounded span it returns a placeholder
+    ``Span`` *after the end of the text* (so ``parse_doc`` does not abort), and
+    ``parse_prediction`` moves every item with such a placeholder into ``Ungrounded`` before
+    anyone sees it. Placeholder offsets never leave this module's output except inside
+    ``Ungrounded`` items, whose offsets are not used.
 
 What it does not do
     No fuzzy or case-insensitive matching, no file reading (``sgie.scoring.predictions``).
@@ -40,8 +66,10 @@ What it does not do
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from itertools import product
+from math import prod
 from typing import TypeVar
 
 from msgspec.structs import replace
@@ -57,19 +85,33 @@ from sgie.records import (
     Proposal,
     parse_doc,
 )
+from sgie.scoring.textnorm import NormalisedText, nearest, normalise
 from sgie.spans import Span
 
 T = TypeVar("T")
 
 
-def occurrences(text: str, s: str) -> list[int]:
-    """Start offsets of the non-overlapping occurrences of ``s`` in ``text``, left to right."""
-    out: list[int] = []
-    i = text.find(s) if s else -1
-    while i != -1:
-        out.append(i)
-        i = text.find(s, i + len(s))
-    return out
+RULE = "sgie-grounding-2"
+"""The version of the grounding rule, recorded in the result object (``grounding.rule``)."""
+
+Range = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where one text-only span was placed: ``span`` is ``None`` if it is ungrounded."""
+
+    path: str  # e.g. "attributions[2].content[0]"
+    text: str  # the string the prediction gave
+    span: Span | None
+
+    @property
+    def how(self) -> str | None:
+        """``"exact"`` (the document text equals the given string), ``"normalised"``, or
+        ``None`` (ungrounded)."""
+        if self.span is None:
+            return None
+        return "exact" if self.span.text == self.text else "normalised"
 
 
 def _is_text_only(obj: JSON) -> bool:
@@ -89,94 +131,251 @@ def _offset_span(obj: JSON, text: str) -> Span | None:
     return Span(start, end, s)
 
 
-def text_only_spans(record: JSON) -> Iterator[tuple[str, str, str | None]]:
-    """``(path, string, linked entity path)`` of every text-only span of a prediction record, in
-    grounding order. The third item names the entity an argument links to by ``entity_id``
-    (when that entity has the same string), else ``None``.
+def _items(obj: JSON, key: str) -> list[JSON]:
+    value = obj.get(key) if isinstance(obj, dict) else None
+    return value if isinstance(value, list) else []
 
-    Malformed parts are skipped here; ``parse_doc`` reports them.
-    """
-    if not isinstance(record, dict):
-        return
 
-    def items(key: str) -> list[JSON]:
-        value = record.get(key)
-        return value if isinstance(value, list) else []
+def _string(obj: JSON, path: str) -> str | None:
+    """The string of a text-only span object (``None`` if it is not one, or is malformed:
+    ``parse_doc`` reports that)."""
+    if not _is_text_only(obj):
+        return None
+    assert isinstance(obj, dict)
+    text = obj.get("text")
+    if not isinstance(text, str):
+        return None
+    if not text:
+        raise InputError(f"'{path}.text' must be a non-empty string (got '')")
+    return text
 
-    def string(obj: JSON, path: str) -> str | None:
-        if not _is_text_only(obj):
-            return None
-        assert isinstance(obj, dict)
-        text = obj.get("text")
-        if not isinstance(text, str):
-            return None
-        if not text:
-            raise InputError(f"'{path}.text' must be a non-empty string (got '')")
-        return text
 
-    entity_paths: dict[str, tuple[str, JSON]] = {}
-    for i, e in enumerate(items("entities")):
-        if isinstance(e, dict) and isinstance(e.get("id"), str):
-            entity_paths.setdefault(str(e["id"]), (f"entities[{i}]", e))
-        if (s := string(e, f"entities[{i}]")) is not None:
-            yield f"entities[{i}]", s, None
-    for i, p in enumerate(items("proposals")):
-        if (s := string(p, f"proposals[{i}]")) is not None:
-            yield f"proposals[{i}]", s, None
-        args = p.get("arguments") if isinstance(p, dict) else None
-        for j, a in enumerate(args if isinstance(args, list) else []):
-            path = f"proposals[{i}].arguments[{j}]"
-            if (s := string(a, path)) is None:
+def _inside(r: Range, placed: list[Range]) -> bool:
+    """Whether ``r`` is taken, or lies inside a longer range of ``placed``."""
+    return any(a <= r[0] and r[1] <= b for a, b in placed)
+
+
+def _gap(r: Range, anchors: list[Range]) -> int:
+    return min((max(0, r[0] - y, x - r[1]) for x, y in anchors), default=0)
+
+
+def _overlap(r: Range, others: list[Range]) -> bool:
+    return any(r[0] < y and x < r[1] for x, y in others)
+
+
+#: The most combinations ``_Placer.around`` tries for the spans of one attribution.
+COMBINATIONS = 4096
+
+Todo = list[tuple[str, str]]  # (path, string) of text-only spans still to place
+
+
+class _Placer:
+    """The rule of the module docstring, applied to one record (see ``place_record``)."""
+
+    def __init__(self, text: str, record: JSON):
+        self.text = text
+        self.norm = NormalisedText(text)
+        self.out: dict[str, Placement] = {}
+        self.record = record
+
+    def put(self, path: str, s: str, r: Range | None) -> Range | None:
+        self.out[path] = Placement(path, s, None if r is None else Span(r[0], r[1], self.text[r[0]:r[1]]))
+        return r
+
+    def put_all(self, todo: Todo, ranges: dict[str, Range | None]) -> None:
+        for path, s in todo:
+            self.put(path, s, ranges[path])
+
+    def fixed(self, obj: JSON) -> Range | None:
+        span = _offset_span(obj, self.text)
+        return None if span is None else (span.start, span.end)
+
+    def cost(self, ranges: list[Range]) -> tuple[int, int]:
+        """How spread out a unit is: (line breaks in the gaps between its ranges, extent from
+        the first start to the last end)."""
+        rs = sorted(ranges)
+        if not rs:
+            return 0, 0
+        breaks, reach = 0, rs[0][1]
+        for a, b in rs[1:]:
+            if a > reach:
+                breaks += self.text.count("\n", reach, a)
+            reach = max(reach, b)
+        return breaks, max(b for _, b in rs) - rs[0][0]
+
+    def around(self, anchors: list[Range], todo: Todo, joint: bool) -> dict[str, Range | None]:
+        """The other spans of a unit placed around its ``anchors``. Not ``joint`` (arguments):
+        each at its occurrence nearest to the anchors. ``joint`` (attribution spans): the
+        combination of occurrences, none overlapping another or an anchor, that leaves fewest
+        spans unplaced and is least spread out (``cost``); each span chooses among its few
+        occurrences nearest to the anchors."""
+        if not joint:
+            return {p: nearest(self.norm.find(s), anchors) for p, s in todo}
+        options: list[list[Range]] = []
+        for _, s in todo:
+            found = [r for r in self.norm.find(s) if not _overlap(r, anchors)]
+            options.append(sorted(found, key=lambda r: (_gap(r, anchors), r[0])))
+        width = 4
+        while width > 1 and prod(min(len(o), width) + 1 for o in options) > COMBINATIONS:
+            width -= 1
+        best: tuple[tuple[int, int, int, tuple[int, ...]], tuple[Range | None, ...]] | None = None
+        for combo in product(*([*o[:width], None] for o in options)):
+            chosen = [r for r in combo if r is not None]
+            if any(_overlap(r, chosen[k + 1:]) for k, r in enumerate(chosen)):
                 continue
-            assert isinstance(a, dict)
-            linked = entity_paths.get(a["entity_id"]) if isinstance(a.get("entity_id"), str) else None
-            same = linked is not None and isinstance(linked[1], dict) and linked[1].get("text") == s
-            yield path, s, linked[0] if same and linked is not None else None
-    for i, a in enumerate(items("attributions")):
+            key = (len(combo) - len(chosen), *self.cost([*anchors, *chosen]), tuple(r[0] for r in chosen))
+            if best is None or key < best[0]:
+                best = (key, combo)
+        assert best is not None  # the all-None combination is always valid
+        return {p: r for (p, _), r in zip(todo, best[1])}
+
+    def choose(self, candidates: list[Range], fixed: list[Range], todo: Todo, joint: bool,
+               cursor: int, used: set[Range]) -> tuple[Range, dict[str, Range | None]] | None:  # fmt: skip
+        """The occurrence of a unit's anchor (and the placement of its other spans) that leaves
+        fewest spans unplaced, is least spread out, was not used before, is at or after
+        ``cursor``, and comes first -- in that order of preference."""
+        best: tuple[tuple[int, int, int, bool, bool, int], Range, dict[str, Range | None]] | None = None
+        for r in candidates:
+            rest = self.around([r, *fixed], todo, joint)
+            placed = [x for x in rest.values() if x is not None]
+            key = (len(rest) - len(placed), *self.cost([r, *fixed, *placed]), r in used, r[0] < cursor, r[0])
+            if best is None or key < best[0]:
+                best = (key, r, rest)
+        return None if best is None else (best[1], best[2])
+
+    def entities(self) -> dict[str, Range | None]:
+        """Entities in list order, each at the first free occurrence at or after the previous
+        entity's start (else the first free one). Every entity's range by path."""
+        ranges: dict[str, Range | None] = {}
+        items = _items(self.record, "entities")
+        placed = [r for obj in items if (r := self.fixed(obj)) is not None]
+        cursor = 0
+        for i, obj in enumerate(items):
+            path = f"entities[{i}]"
+            if (s := _string(obj, path)) is None:
+                ranges[path] = r = self.fixed(obj)
+            else:
+                free = [r for r in self.norm.find(s) if not _inside(r, placed)]
+                r = min(free, key=lambda x: (x[0] < cursor, x[0]), default=None)
+                ranges[path] = self.put(path, s, r)
+                if r is not None:
+                    placed.append(r)
+            cursor = r[0] if r is not None else cursor
+        return ranges
+
+    def proposals(self, entities: dict[str, Range | None]) -> None:
+        """Proposals in list order, each as a unit with its arguments."""
+        linked: dict[str, tuple[str, str | None]] = {}  # entity id -> (path, text)
+        for i, e in enumerate(_items(self.record, "entities")):
+            if isinstance(e, dict) and isinstance(e.get("id"), str):
+                t = e.get("text")
+                linked.setdefault(str(e["id"]), (f"entities[{i}]", t if isinstance(t, str) else None))
+        items = _items(self.record, "proposals")
+        placed = [r for obj in items if (r := self.fixed(obj)) is not None]
+        cursor = 0
+        for i, p in enumerate(items):
+            fixed: list[Range] = []
+            todo: Todo = []
+            for j, a in enumerate(_items(p, "arguments")):
+                path = f"proposals[{i}].arguments[{j}]"
+                if (s := _string(a, path)) is None:
+                    if (r := self.fixed(a)) is not None:
+                        fixed.append(r)
+                    continue
+                assert isinstance(a, dict)
+                eid = a.get("entity_id")
+                entity = linked.get(eid) if isinstance(eid, str) else None
+                if entity is not None and entity[1] is not None and normalise(entity[1]) == normalise(s):
+                    if (r := self.put(path, s, entities.get(entity[0]))) is not None:
+                        fixed.append(r)
+                else:
+                    todo.append((path, s))
+            path = f"proposals[{i}]"
+            if (s := _string(p, path)) is None:
+                r = self.fixed(p)
+                self.put_all(todo, self.around([r] if r else fixed, todo, joint=False))
+            else:
+                free = [r for r in self.norm.find(s) if not _inside(r, placed)]
+                best = self.choose(free, fixed, todo, False, cursor, set())
+                r = self.put(path, s, best[0] if best else None)
+                self.put_all(todo, best[1] if best else self.around(fixed, todo, joint=False))
+                if r is not None:
+                    placed.append(r)
+            cursor = r[0] if r is not None else cursor
+
+    def attributions(self) -> None:
+        """Attributions in list order, each as a unit anchored on its longest text-only span."""
+        used: dict[tuple[str, str], set[Range]] = {}  # (role, string) -> anchors' occurrences
+        cursor = 0
+        for i, a in enumerate(_items(self.record, "attributions")):
+            fixed: list[Range] = []
+            todo: list[tuple[str, str, str]] = []  # (path, role, string)
+            for role in ("cue", "source", "content"):
+                for k, obj in enumerate(_items(a, role)):
+                    path = f"attributions[{i}].{role}[{k}]"
+                    if (s := _string(obj, path)) is not None:
+                        todo.append((path, role, s))
+                    elif (r := self.fixed(obj)) is not None:
+                        fixed.append(r)
+            todo.sort(key=lambda x: -len(normalise(x[2])))
+            while todo and not fixed:  # find an anchor
+                path, role, s = todo.pop(0)
+                seen = used.setdefault((role, normalise(s)), set())
+                rest = [(p, x) for p, _, x in todo]
+                best = self.choose(self.norm.find(s), [], rest, True, cursor, seen)
+                if best is None:
+                    self.put(path, s, None)
+                    continue
+                fixed.append(best[0])
+                seen.add(best[0])
+                cursor = best[0][0]
+                self.put(path, s, best[0])
+                self.put_all(rest, best[1])
+                todo = []
+            rest = [(p, x) for p, _, x in todo]
+            self.put_all(rest, self.around(fixed, rest, joint=True))
+
+
+def place_record(text: str, record: JSON) -> dict[str, Placement]:
+    """The placement of every text-only span of a prediction record on its document ``text``,
+    by path (``entities[0]``, ``proposals[1].arguments[0]``, ``attributions[2].cue[0]``), in
+    the order of the record (the rule: the module docstring). Malformed parts are skipped here;
+    ``parse_doc`` reports them."""
+    placer = _Placer(text, record)
+    placer.proposals(placer.entities())
+    placer.attributions()
+    return {p: placer.out[p] for p in _record_order(record) if p in placer.out}
+
+
+def _record_order(record: JSON) -> list[str]:
+    """The paths of every span object of a record, in record order."""
+    out = [f"entities[{i}]" for i in range(len(_items(record, "entities")))]
+    for i, p in enumerate(_items(record, "proposals")):
+        out.append(f"proposals[{i}]")
+        out += [f"proposals[{i}].arguments[{j}]" for j in range(len(_items(p, "arguments")))]
+    for i, a in enumerate(_items(record, "attributions")):
         for role in ("cue", "source", "content"):
-            spans = a.get(role) if isinstance(a, dict) else None
-            for k, obj in enumerate(spans if isinstance(spans, list) else []):
-                path = f"attributions[{i}].{role}[{k}]"
-                if (s := string(obj, path)) is not None:
-                    yield path, s, None
+            out += [f"attributions[{i}].{role}[{k}]" for k in range(len(_items(a, role)))]
+    return out
 
 
 class TextGrounder:
     """Places the text-only spans of one prediction record on its document text.
 
-    ``placements`` maps each text-only span's path to its ``Span``, or ``None`` if ungrounded.
-    Called as a ``sgie.records.Grounder``, it returns the placement, or for an ungrounded span a
+    ``placements`` maps each text-only span's path to its ``Placement``. Called as a
+    ``sgie.records.Grounder``, it returns the placed span, or for an ungrounded span a
     placeholder beyond the end of the text (see the module docstring).
     """
 
     def __init__(self, text: str, record: JSON):
         self.text = text
-        self.placements: dict[str, Span | None] = {}
-        self.strings: dict[str, str] = {}
-        used: dict[str, int] = {}
-        found: dict[str, list[int]] = {}
-        entities = record.get("entities") if isinstance(record, dict) else None
-        for path, s, linked in text_only_spans(record):
-            self.strings[path] = s
-            if linked is not None:  # an argument naming an entity sits on the entity's span
-                if linked in self.placements:
-                    self.placements[path] = self.placements[linked]
-                else:
-                    assert isinstance(entities, list)
-                    self.placements[path] = _offset_span(entities[_index(linked)], text)
-                continue
-            if s not in found:
-                found[s] = occurrences(text, s)
-            k = used.get(s, 0)
-            used[s] = k + 1
-            starts = found[s]
-            self.placements[path] = Span(starts[k], starts[k] + len(s), s) if k < len(starts) else None
+        self.placements = place_record(text, record)
         self._next_placeholder = len(text) + 1
 
     def __call__(self, text: str, path: str) -> Span | None:
         if path not in self.placements:  # parse_doc reached a span the walk did not see
             return None
-        span = self.placements[path]
+        span = self.placements[path].span
         if span is not None:
             return span
         start = self._next_placeholder
@@ -185,8 +384,24 @@ class TextGrounder:
 
     @property
     def ungrounded(self) -> list[tuple[str, str]]:
-        """``(path, string)`` of the spans that could not be placed, in grounding order."""
-        return [(p, self.strings[p]) for p, s in self.placements.items() if s is None]
+        """``(path, string)`` of the spans that could not be placed, in record order."""
+        return [(p, x.text) for p, x in self.placements.items() if x.span is None]
+
+
+@dataclass(frozen=True)
+class PlacedText:
+    """One text-only span and where it was placed."""
+
+    doc_id: str
+    field: str  # e.g. "entities[3]"
+    text: str  # as given
+    start: int
+    end: int
+    how: str  # "exact" or "normalised"
+
+    def to_json(self) -> dict[str, JSON]:
+        return {"document": self.doc_id, "field": self.field, "text": self.text,
+                "start": self.start, "end": self.end, "how": self.how}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -203,13 +418,15 @@ class UngroundedText:
 
 @dataclass(frozen=True)
 class Ungrounded:
-    """The predicted items of one document that hold an ungrounded span (offsets not usable)."""
+    """The predicted items of one document that hold an ungrounded span (offsets not usable),
+    the ungrounded spans, and where every other text-only span was placed (``placed``)."""
 
     entities: tuple[Entity, ...] = ()
     proposals: tuple[Proposal, ...] = ()
     arguments: tuple[Argument, ...] = ()  # of proposals that were themselves grounded
     attributions: tuple[Attribution, ...] = ()
     spans: tuple[UngroundedText, ...] = ()
+    placed: tuple[PlacedText, ...] = ()
 
     def items(self, layer: str) -> int:
         """Number of ungrounded items of a layer: entities, proposals (with arguments),
@@ -235,8 +452,10 @@ def parse_prediction(
 
     doc = parse_doc(record, texts, grounder_for=grounder_for)
     grounder = grounders[0]
+    placed = tuple(PlacedText(doc.doc_id, f"{path}.text", x.text, x.span.start, x.span.end, x.how or "")
+                   for path, x in grounder.placements.items() if x.span is not None)  # fmt: skip
     if not grounder.ungrounded:
-        return doc, NOTHING_UNGROUNDED
+        return doc, Ungrounded(placed=placed) if placed else NOTHING_UNGROUNDED
     limit = len(grounder.text)
 
     def off(span: Span) -> bool:
@@ -263,14 +482,8 @@ def parse_prediction(
         attributions,
     )
     spans = tuple(UngroundedText(doc.doc_id, f"{p}.text", s) for p, s in grounder.ungrounded)
-    lost = Ungrounded(tuple(lost_entities), tuple(lost_proposals), tuple(lost_arguments),
-                      tuple(lost_attributions), spans)  # fmt: skip
-    return grounded, lost
-
-
-def _index(path: str) -> int:
-    """The list index in a path like ``entities[3]``."""
-    return int(path[path.index("[") + 1 : path.index("]")])
+    return grounded, Ungrounded(tuple(lost_entities), tuple(lost_proposals), tuple(lost_arguments),
+                                tuple(lost_attributions), spans, placed)  # fmt: skip
 
 
 def _split(
