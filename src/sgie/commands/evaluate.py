@@ -1,7 +1,7 @@
 """``sgie evaluate``: score predictions (a file or any extractor) against gold annotations.
 
 Parses arguments and calls ``sgie.scoring``; the task, formats and metrics are documented in
-``sgie.scoring.evaluate``. Files are scored as a stream (``sgie.scoring.stream``), one
+``sgie.scoring.official``. Files are scored as a stream (``sgie.scoring.stream``), one
 document in memory at a time. Bad input raises ``InputError`` (one line, exit status 2, nothing
 written).
 """
@@ -38,7 +38,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="score predictions against gold annotations",
         description="Score predictions (a JSON Lines file, or the output of any extractor) "
         "against the gold annotations of a split or of a documents-format file. Formats and "
-        "metrics: the docstring of sgie.scoring.evaluate.",
+        "metrics: the docstring of sgie.scoring.official.",
     )
     source = p.add_mutually_exclusive_group(required=True)
     source.add_argument("--predictions", type=Path, metavar="P.jsonl",

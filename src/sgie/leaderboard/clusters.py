@@ -36,16 +36,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from sgie.records import DocAnnotations
-from sgie.scoring.evaluate import (
-    LAYERS,
-    DocumentCounts,
-    LayerStatus,
-    layer_status,
-    score_document,
-    score_documents,
-    total,
-)
 from sgie.scoring.grounding import NOTHING_UNGROUNDED, Ungrounded
+from sgie.scoring.layers import LAYER_NAMES as LAYERS
+from sgie.scoring.official import layer_status, score_document, score_documents
+from sgie.scoring.result import DocumentCounts, LayerStatus, total
 from sgie.spans import Span
 
 UNITS: tuple[str, ...] = ("paragraph", "document")

@@ -2,7 +2,7 @@
 
 What it does
     ``read_predictions(path, texts)`` reads a JSON Lines predictions file (format: the
-    ``sgie.scoring.evaluate`` header and ``eval/predictions.schema.json``) against the texts of
+    ``sgie.scoring.official`` header and ``eval/predictions.schema.json``) against the texts of
     the documents being scored, and returns a ``PredictionSet``. ``parse_records`` does the
     same for records that did not come from a file (an extractor's output). Every problem is an
     ``InputError`` naming the file (or source), line, field, expected and found:
@@ -21,7 +21,7 @@ What it does
     kept apart in ``PredictionSet.ungrounded``, not dropped.
 
 What it does not do
-    No scoring; no handling of missing documents (``sgie.scoring.evaluate`` does that).
+    No scoring; no handling of missing documents (``sgie.scoring.official`` does that).
 """
 
 from __future__ import annotations

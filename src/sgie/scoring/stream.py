@@ -1,7 +1,7 @@
 """Streaming evaluation: files of any size scored one document at a time.
 
 What it does
-    ``evaluate_stream(gold, predictions, per_document)`` scores like ``sgie.scoring.evaluate``
+    ``evaluate_stream(gold, predictions, per_document)`` scores like ``sgie.scoring.official``
     (same counts, same ``Result`` apart from ``per_document``, which it hands to the
     ``per_document(doc_id, counts)`` callback instead of keeping) while holding one document's
     text, annotations and counts at a time. Sources:
@@ -27,7 +27,7 @@ What it does
 What it does not do
     No output (``sgie.scoring.report`` writes the result; ``sgie evaluate`` spools the
     per-document counts to a temporary file); no matching or metrics of its own
-    (``sgie.scoring.evaluate.score_document``).
+    (``sgie.scoring.official.score_document``).
 """
 
 from __future__ import annotations
@@ -38,17 +38,12 @@ from pathlib import Path
 from sgie.errors import InputError
 from sgie.records import LAYER_NAMES, DocAnnotations
 from sgie.scoring.decode import decode_gold, decode_id, decode_prediction
-from sgie.scoring.evaluate import (
-    DocumentCounts,
-    LayerStatus,
-    Result,
-    nothing_predicted,
-    score_document,
-)
 from sgie.scoring.gold import GoldSet, parse_gold_line
 from sgie.scoring.grounding import NOTHING_UNGROUNDED, Ungrounded, UngroundedText, parse_prediction
 from sgie.scoring.jsonl import LineFile, parse_line
+from sgie.scoring.official import nothing_predicted, score_document
 from sgie.scoring.predictions import LayerPresence, Located, PredictionSet
+from sgie.scoring.result import DocumentCounts, LayerStatus, Result
 
 Sink = Callable[[str, DocumentCounts], None]
 

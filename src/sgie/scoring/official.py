@@ -132,89 +132,14 @@ metric to why it is undefined (``{}`` when all are defined).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 
 from sgie.errors import InputError
-from sgie.records import DocAnnotations, JSONObject
-from sgie.scoring.attributions import AttributionCounts, score_attributions
-from sgie.scoring.entities import EntityCounts, score_entities
-from sgie.scoring.grounding import NOTHING_UNGROUNDED, Ungrounded, UngroundedText
+from sgie.records import DocAnnotations
+from sgie.scoring.grounding import NOTHING_UNGROUNDED, Ungrounded
+from sgie.scoring.layers import LAYER_NAMES, LAYERS
 from sgie.scoring.predictions import Located, check_layers
-from sgie.scoring.proposals import ProposalCounts, score_proposals
-from sgie.scoring.report import counts_only, result_to_json
-
-LAYERS: tuple[str, ...] = ("entities", "proposals", "attributions")
-LayerCounts = EntityCounts | ProposalCounts | AttributionCounts
-
-
-def _add(a: LayerCounts | None, b: LayerCounts | None) -> LayerCounts | None:
-    if a is None or b is None:
-        if a is not b:
-            raise ValueError("cannot add counts of a scored layer to an unscored one")
-        return None
-    return a + b  # type: ignore[operator]
-
-
-@dataclass(frozen=True)
-class DocumentCounts:
-    """The counts of one document (or, summed, of several); ``None`` = layer not scored."""
-
-    entities: EntityCounts | None
-    proposals: ProposalCounts | None
-    attributions: AttributionCounts | None
-
-    def __add__(self, other: DocumentCounts) -> DocumentCounts:
-        return DocumentCounts(*(_add(getattr(self, k), getattr(other, k)) for k in LAYERS))  # type: ignore[arg-type]
-
-    def to_json(self) -> JSONObject:
-        """Every metric block of the scored layers (the layer sections of the result)."""
-        return {k: (None if (c := getattr(self, k)) is None else c.to_json()) for k in LAYERS}
-
-    def counts_json(self) -> JSONObject:
-        """The raw counts of the scored layers, without derived metrics (a ``per_document``
-        entry): ``counts_only(self.to_json())``, entities built directly (they are most)."""
-        e = self.entities
-        return {
-            "entities": None if e is None else e.counts_json(),
-            "proposals": None if self.proposals is None else counts_only(self.proposals.to_json()),
-            "attributions": None if self.attributions is None else counts_only(self.attributions.to_json()),
-        }
-
-
-def total(counts: Iterable[DocumentCounts]) -> DocumentCounts:
-    """The sum of one or more ``DocumentCounts`` (e.g. a bootstrap resample of documents)."""
-    items = list(counts)
-    if not items:
-        raise ValueError("total() needs at least one DocumentCounts")
-    out = items[0]
-    for c in items[1:]:
-        out = out + c
-    return out
-
-
-@dataclass(frozen=True)
-class LayerStatus:
-    """Whether a layer is scored: attempted by the predictions and annotated in the gold."""
-
-    attempted: bool
-    annotated: bool
-
-    @property
-    def scored(self) -> bool:
-        return self.attempted and self.annotated
-
-    @property
-    def reason(self) -> str | None:
-        if not self.attempted:
-            return "not attempted: the predictions do not have this layer"
-        if not self.annotated:
-            return "not annotated: the gold does not have this layer"
-        return None
-
-    def to_json(self) -> JSONObject:
-        return {"attempted": self.attempted, "annotated": self.annotated,
-                "scored": self.scored, "reason": self.reason}  # fmt: skip
+from sgie.scoring.result import DocumentCounts, LayerStatus, Result, total
 
 
 def layer_status(
@@ -227,7 +152,7 @@ def layer_status(
     check_layers(((d, Located(f"predicted document {i!r}")) for i, d in predictions.items()),
                  "prediction")  # fmt: skip
     out = {}
-    for layer in LAYERS:
+    for layer in LAYER_NAMES:
         attempted = any(getattr(d, layer) is not None for d in predictions.values()) or any(
             u.items(layer) for u in ungrounded.values()
         )
@@ -244,25 +169,18 @@ def score_document(
     ungrounded: Ungrounded = NOTHING_UNGROUNDED,
 ) -> DocumentCounts:
     """Counts of one document (pure; layers not scored are ``None``)."""
-
-    def items(doc: DocAnnotations, layer: str) -> tuple:  # type: ignore[type-arg]
-        return getattr(doc, layer) or ()
-
+    e, p, a = LAYERS
     return DocumentCounts(
-        score_entities(items(gold, "entities"), items(pred, "entities"), ungrounded.entities)
-        if layers["entities"].scored else None,
-        score_proposals(items(gold, "proposals"), items(pred, "proposals"),
-                        ungrounded.proposals, ungrounded.arguments)
-        if layers["proposals"].scored else None,
-        score_attributions(items(gold, "attributions"), items(pred, "attributions"), text,
-                           ungrounded.attributions)
-        if layers["attributions"].scored else None,
-    )  # fmt: skip
+        e.score(gold, pred, text, ungrounded) if layers[e.name].scored else None,
+        p.score(gold, pred, text, ungrounded) if layers[p.name].scored else None,
+        a.score(gold, pred, text, ungrounded) if layers[a.name].scored else None,
+    )
 
 
 def nothing_predicted(doc_id: str, layers: Mapping[str, LayerStatus]) -> DocAnnotations:
     """The prediction of a document without a record: empty in the attempted layers."""
-    return DocAnnotations(doc_id, *(() if layers[k].attempted else None for k in LAYERS))  # type: ignore[arg-type]
+    e, p, a = (() if layers[k].attempted else None for k in LAYER_NAMES)
+    return DocAnnotations(doc_id, e, p, a)  # type: ignore[arg-type]
 
 
 def score_documents(
@@ -290,29 +208,6 @@ def score_documents(
     return out
 
 
-@dataclass(frozen=True)
-class Result:
-    """The outcome of an evaluation; ``to_json()`` is the published result object."""
-
-    total: DocumentCounts
-    per_document: Mapping[str, DocumentCounts]
-    layers: Mapping[str, LayerStatus]
-    missing_documents: tuple[str, ...]
-    predicted_documents: int
-    ungrounded: tuple[UngroundedText, ...]
-    ungrounded_items: Mapping[str, int]  # per layer
-    gold_source: str = "gold"
-    predictions_source: str = "predictions"
-    gold_documents: int | None = None  # None: len(per_document)
-
-    @property
-    def gold_count(self) -> int:
-        return len(self.per_document) if self.gold_documents is None else self.gold_documents
-
-    def to_json(self) -> JSONObject:
-        return result_to_json(self)
-
-
 def evaluate(
     gold: Mapping[str, DocAnnotations],
     predictions: Mapping[str, DocAnnotations],
@@ -333,7 +228,7 @@ def evaluate(
     per_document = score_documents(gold, predictions, texts, ungrounded=ungrounded)
     layers = layer_status(gold, predictions, ungrounded)
     spans = tuple(s for d in sorted(ungrounded) for s in ungrounded[d].spans)
-    items = {layer: sum(u.items(layer) for u in ungrounded.values()) for layer in LAYERS}
+    items = {layer: sum(u.items(layer) for u in ungrounded.values()) for layer in LAYER_NAMES}
     return Result(
         total=total(per_document.values()),
         per_document=per_document,
@@ -342,6 +237,7 @@ def evaluate(
         predicted_documents=len(predictions),
         ungrounded=spans,
         ungrounded_items=items,
+        gold_documents=len(per_document),
         gold_source=gold_source,
         predictions_source=predictions_source,
     )
