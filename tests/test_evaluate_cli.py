@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "eval" / "sample_gold.jsonl"
 PREDICTIONS = ROOT / "eval" / "sample_predictions.jsonl"
 TOP_LEVEL = {"sgie_version", "schema_version", "gold", "predictions", "documents",
-             "missing_documents", "ungrounded", "entities", "proposals", "attributions",
+             "missing_documents", "ungrounded", "grounding", "entities", "proposals", "attributions",
              "per_document"}  # fmt: skip
 
 

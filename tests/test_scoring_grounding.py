@@ -301,3 +301,10 @@ def test_gold_as_text_only_spans_in_document_order_scores_100_everywhere():
         assert values and all(v is None or v == 1.0 for v in values), layer
     assert result["entities"]["strict"]["f1"] == 1.0  # type: ignore[index]
     assert result["attributions"]["whole"]["exact"]["f1"] == 1.0  # type: ignore[index]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab \n\t\u00a0\u2019\u201c\u201d\u2013\u2026'\"-.")))
+def test_normalise_is_the_normalised_text_stripped(s):
+    """The fast ``normalise`` equals the offset-keeping normalisation, stripped."""
+    assert normalise(s) == NormalisedText(s).text.strip(" ")

@@ -39,7 +39,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from operator import add, itemgetter, sub
 from types import MappingProxyType
 
@@ -47,6 +47,7 @@ from sgie import schema
 from sgie.records import JSON, Entity, JSONObject
 from sgie.scoring.counts import (
     NO_TYPES,
+    PRF,
     SEMEVAL_FIELDS,
     SemEvalCounts,
     add_maps,
@@ -57,6 +58,7 @@ from sgie.scoring.counts import (
 from sgie.scoring.matching import overlapping_pairs
 from sgie.scoring.outcomes import ItemOutcome
 from sgie.scoring.semeval import SCHEMES, Scheme, entity_candidates, match_entities
+from sgie.scoring.surface import score_surface
 
 _ZERO = SemEvalCounts()
 _LABELS = schema.ENTITY_LABELS
@@ -104,20 +106,25 @@ class SchemeCounts:
         return _scheme_json(self.micro.to_json(), {label: c.to_json() for label, c in self.per_type.items()})
 
 
+_NO_SURFACE = PRF()
+
+
 @dataclass(frozen=True)
 class EntityCounts:
     """Counts of every scheme, stored flat: ``values[s * _STRIDE + g * 5 + k]`` is field ``k``
     (``SEMEVAL_FIELDS`` order) of group ``g`` (0 = micro, then ``schema.ENTITY_LABELS``) under
-    scheme ``s`` (``SCHEMES`` order). ``schemes`` / ``[name]`` give ``SchemeCounts`` views."""
+    scheme ``s`` (``SCHEMES`` order). ``schemes`` / ``[name]`` give ``SchemeCounts`` views.
+    ``surface`` is the string-level metric (``sgie.scoring.surface``)."""
 
     values: tuple[int, ...]
+    surface: PRF = _NO_SURFACE
 
     def __post_init__(self) -> None:
         if len(self.values) != _SIZE:
             raise ValueError(f"EntityCounts needs {_SIZE} counts (got {len(self.values)})")
 
     @classmethod
-    def from_schemes(cls, schemes: Mapping[str, SchemeCounts]) -> EntityCounts:
+    def from_schemes(cls, schemes: Mapping[str, SchemeCounts], surface: PRF = _NO_SURFACE) -> EntityCounts:
         """The counts of ``SchemeCounts`` keyed by scheme name (every scheme, every type)."""
         if schemes.keys() != set(_NAMES):
             raise ValueError(f"schemes must be {list(_NAMES)} (got {list(schemes)})")
@@ -128,10 +135,10 @@ class EntityCounts:
                 raise ValueError(f"per_type must have the types {list(_LABELS)} (got {list(c.per_type)})")
             for group in (c.micro, *(c.per_type[label] for label in _LABELS)):
                 values += (getattr(group, field) for field in SEMEVAL_FIELDS)
-        return cls(tuple(values))
+        return cls(tuple(values), surface)
 
     def __add__(self, other: EntityCounts) -> EntityCounts:
-        return EntityCounts(tuple(map(add, self.values, other.values)))
+        return EntityCounts(tuple(map(add, self.values, other.values)), self.surface + other.surface)
 
     def __getitem__(self, scheme: str) -> SchemeCounts:
         base = _INDEX[scheme] * _STRIDE
@@ -152,6 +159,7 @@ class EntityCounts:
             # zip takes a label before a group, so it stops at the scheme's last type
             per_type: dict[str, JSON] = {label: semeval_json(*c) for label, c in zip(_LABELS, groups)}
             out[name] = _scheme_json(micro, per_type)
+        out["surface"] = self.surface.to_json()
         return out
 
     def counts_json(self) -> JSONObject:
@@ -167,6 +175,7 @@ class EntityCounts:
                 for label, (c, i, p, m, s) in zip(_LABELS, groups)
             }
             out[name] = block
+        out["surface"] = {"tp": self.surface.tp, "fp": self.surface.fp, "fn": self.surface.fn}
         return out
 
 
@@ -360,7 +369,8 @@ def score_entities(
     spans are placeholders and are not looked at); each is spurious.
     """
     fast = _uncontested(gold, pred, ungrounded)
-    return fast if fast is not None else _general(gold, pred, ungrounded)
+    counts = fast if fast is not None else _general(gold, pred, ungrounded)
+    return replace(counts, surface=score_surface(gold, pred, ungrounded))
 
 
 _EMPTY = EntityCounts((0,) * _SIZE)

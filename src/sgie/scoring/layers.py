@@ -53,6 +53,15 @@ C = TypeVar("C", EntityCounts, ProposalCounts, AttributionCounts)
 
 
 @dataclass(frozen=True)
+class Metric:
+    """A metric of a layer reported besides its headline (in the result object and the table)."""
+
+    name: str
+    result_path: tuple[str, ...]  # path of its F1 in the result object
+    note: str  # what it measures and when to use it, one clause
+
+
+@dataclass(frozen=True)
 class Layer(Generic[C]):
     """The declaration of one layer (see the module docstring)."""
 
@@ -67,6 +76,8 @@ class Layer(Generic[C]):
     outcomes: Callable[[DocAnnotations, DocAnnotations, str, Ungrounded], tuple[ItemOutcome, ...]]
     #: the counts object whose F1 is the headline
     headline_counts: Callable[[C], PRF | SemEvalCounts]
+    #: further metrics worth naming (not ranked)
+    metrics: tuple[Metric, ...] = ()
 
     @property
     def path(self) -> str:
@@ -116,6 +127,9 @@ ENTITIES: Layer[EntityCounts] = Layer(
     score=lambda g, p, text, u: score_entities(_entities(g), _entities(p), u.entities),
     outcomes=lambda g, p, text, u: entity_outcomes(_entities(g), _entities(p), u.entities),
     headline_counts=lambda c: c["strict"].micro,
+    metrics=(Metric("surface", ("entities", "surface", "f1"),
+                    "P/R/F1 over per-document sets of (normalised surface, label): for extractors "
+                    "that list each entity once (sgie.scoring.surface)"),),  # fmt: skip
 )
 PROPOSALS: Layer[ProposalCounts] = Layer(
     name="proposals",

@@ -124,6 +124,7 @@ def format_table(result: Result) -> str:
                 lines.append(_semeval_row(_star("entities", (scheme,), scheme), c.micro))
             strict = t.entities["strict"]
             lines.append(f"  {'macro-F1 (strict)':<32} {'':>6} {'':>6} {_pct(strict.macro_f1):>6}")
+            lines.append(_prf_row("surface (unique string, label)", t.entities.surface))
             lines.append("  per type (strict):")
             for label, c in strict.per_type.items():
                 if c.possible or c.actual:

@@ -27,7 +27,7 @@ from sgie import schema
 from sgie.records import JSON, JSONObject
 from sgie.scoring.attributions import AttributionCounts
 from sgie.scoring.entities import EntityCounts
-from sgie.scoring.grounding import UngroundedText
+from sgie.scoring.grounding import RULE, PlacedText, UngroundedText
 from sgie.scoring.layers import LAYER_NAMES, LAYERS
 from sgie.scoring.outcomes import DocumentOutcomes
 from sgie.scoring.proposals import ProposalCounts
@@ -142,6 +142,8 @@ class Result:
     predictions_source: str = "predictions"
     #: per-item outcomes by document id (empty unless asked for: ``evaluate(outcomes=True)``)
     outcomes: Mapping[str, DocumentOutcomes] = field(default_factory=dict)
+    #: where every grounded text-only span was placed, and how (``sgie.scoring.grounding``)
+    placed: tuple[PlacedText, ...] = ()
 
     def head_json(self) -> JSONObject:
         """The result object without ``per_document``."""
@@ -164,6 +166,7 @@ class Result:
                 **{k: v for k, v in self.ungrounded_items.items()},
                 "spans": [s.to_json() for s in self.ungrounded],
             },
+            "grounding": {"rule": RULE, "placed": [p.to_json() for p in self.placed]},
             **layers,
         }
 

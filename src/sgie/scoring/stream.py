@@ -39,7 +39,13 @@ from sgie.errors import InputError
 from sgie.records import LAYER_NAMES, DocAnnotations
 from sgie.scoring.decode import decode_gold, decode_id, decode_prediction
 from sgie.scoring.gold import GoldSet, parse_gold_line
-from sgie.scoring.grounding import NOTHING_UNGROUNDED, Ungrounded, UngroundedText, parse_prediction
+from sgie.scoring.grounding import (
+    NOTHING_UNGROUNDED,
+    PlacedText,
+    Ungrounded,
+    UngroundedText,
+    parse_prediction,
+)
 from sgie.scoring.jsonl import LineFile, parse_line
 from sgie.scoring.official import nothing_predicted, score_document
 from sgie.scoring.predictions import LayerPresence, Located, PredictionSet
@@ -254,6 +260,7 @@ def evaluate_stream(
     running: DocumentCounts | None = None
     missing: list[str] = []
     ungrounded: list[UngroundedText] = []
+    placed: list[PlacedText] = []
     items = dict.fromkeys(LAYER_NAMES, 0)
     for doc_id in ids:
         gold_doc, text, where = gold.get(doc_id)
@@ -262,6 +269,7 @@ def evaluate_stream(
             pred, lost, where = predictions.get(doc_id, text)
             prediction_presence.see(pred, where)
             ungrounded.extend(lost.spans)
+            placed.extend(lost.placed)
             for k in LAYER_NAMES:
                 items[k] += lost.items(k)
         else:
@@ -280,6 +288,7 @@ def evaluate_stream(
         predicted_documents=len(predictions),
         ungrounded=tuple(ungrounded),
         ungrounded_items=items,
+        placed=tuple(placed),
         gold_source=gold.source,
         predictions_source=predictions.source,
         gold_documents=len(ids),
