@@ -51,3 +51,15 @@ def test_known_defects_documented(datasheet, corpus):
     assert "2024-11-01" in datasheet and "Jan 6, 2026" in datasheet
     for phrase in ("airline power", "Maria Zaharova spokesman Maria Zaharova", "001 and\n002"):
         assert phrase in datasheet or phrase.replace("\n", " ") in datasheet
+
+
+def test_contamination_section_names_every_file(datasheet):
+    """The datasheet's contamination section states the fair-evaluation rule and names every
+    file with test-split text or annotations, as sgie.dataset.provenance does for the card."""
+    from sgie.dataset import provenance
+
+    flat = re.sub(r"\s+", " ", datasheet.replace("`", ""))
+    assert "### Test-split contamination" in datasheet
+    assert provenance.FAIR_EVALUATION in flat
+    for entry in provenance.CONTAMINATED_FILES:
+        assert entry.replace("this card", "the dataset card").split(" (")[0] in flat, entry

@@ -13,7 +13,7 @@ from sgie.annotations.config import labeling_config
 
 ROOT = Path(__file__).resolve().parents[1]
 GUIDELINES = ROOT / "annotations" / "GUIDELINES.md"
-EXAMPLE = re.compile(r"^- (?:\*\*)?(Positive|Negative) \(doc (\d{3})\)", re.M)
+EXAMPLE = re.compile(r"^- (?:\*\*)?(Positive|Negative) \((?:doc (\d{3})|invented)\)", re.M)
 HEADING = re.compile(r"^(#{3,5}) `([A-Za-z_]+)`\s*$", re.M)
 GUILLEMETS = re.compile(r"«([^»]+)»")
 
@@ -65,14 +65,18 @@ def test_guidelines_name_nothing_outside_the_schema(guidelines):
 
 
 def test_guideline_spans_occur_in_their_documents(guidelines, corpus):
-    """Every «span» in a Positive/Negative example occurs verbatim in the document it cites."""
+    """Every «span» of an example citing a document occurs verbatim in it; no test document
+    is cited."""
     texts = corpus.texts()
+    test_ids = {d.id for d in corpus.split("test")}
     bullets = re.split(r"\n(?=- )", guidelines)
     checked = 0
     for bullet in bullets:
+        bullet = bullet.split("\n\n")[0]  # a bullet ends at a blank line
         m = EXAMPLE.match(bullet)
-        if not m:
+        if not m or m.group(2) is None:
             continue
+        assert m.group(2) not in test_ids, f"example cites test document {m.group(2)}"
         text = texts[m.group(2)]
         flat = re.sub(r"\s+", " ", text)
         for span in GUILLEMETS.findall(bullet):
@@ -81,7 +85,7 @@ def test_guideline_spans_occur_in_their_documents(guidelines, corpus):
                 continue
             assert span in flat, f"doc {m.group(2)}: «{span}» not in the document"
             checked += 1
-    assert checked > 100
+    assert checked > 80
 
 
 def test_entity_mapping_targets_exist():

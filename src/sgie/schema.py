@@ -89,14 +89,14 @@ ENTITY_TYPES: tuple[EntityType, ...] = (
     ),
     EntityType(
         "MEDIA",
-        "A named news outlet, news agency, or publisher (Financial Times, AFP, Censor.NET).",
+        "A named news outlet, news agency, or publisher (Financial Times, Reuters, Censor.NET).",
         "ORG",
         "ORG",
     ),
     EntityType(
         "MILITARY",
-        "A named or uniquely identified armed force or military unit (the Russian navy, "
-        "the armed forces of Ukraine, the Air Force).",
+        "A named or uniquely identified armed force or military unit (the Ukrainian army, "
+        "the Royal Navy, the Air Force).",
         "ORG",
         "ORG",
     ),
@@ -110,7 +110,7 @@ ENTITY_TYPES: tuple[EntityType, ...] = (
     EntityType(
         "LOC",
         "A named non-political location or facility: seas, regions, provinces named as "
-        "geography, buildings (the Mediterranean, the Black Sea, the Oval Office).",
+        "geography, buildings (the Black Sea, the Alps, the Oval Office).",
         "LOC",
         "LOC",
     ),
@@ -123,22 +123,22 @@ ENTITY_TYPES: tuple[EntityType, ...] = (
     ),
     EntityType(
         "LAW",
-        "A named treaty, legal instrument or provision (Article 5, Article 42-7, the Lisbon "
-        "Treaty, the Monroe Doctrine as a doctrine).",
+        "A named treaty, legal instrument or provision (Article 5, the Geneva Conventions, "
+        "the Monroe Doctrine as a doctrine).",
         "LAW",
         "MISC",
     ),
     EntityType(
         "EVENT",
-        "A named or uniquely referenced event (the Paris attacks, the September 11, 2001 "
-        "attacks, the Russia-Ukraine war, a named summit).",
+        "A named or uniquely referenced event (the Korean War, the Cuban Missile Crisis, "
+        "the Munich Security Conference).",
         "EVENT",
         "MISC",
     ),
     EntityType(
         "EQUIPMENT",
         "Named military equipment, weapon systems, vessels, aircraft models (Patriot, the "
-        "Moskva, Charles de Gaulle, Airbus A321).",
+        "Moskva, HIMARS, F-16).",
         "PRODUCT",
         "MISC",
     ),
@@ -190,14 +190,14 @@ PARTICIPANT = "PARTICIPANT"
 PROPOSAL_LABELS: tuple[Value, ...] = (
     Value(
         PROPOSAL,
-        "A plan, offer, pledge, commitment, demand or request, option under discussion, or "
+        "A plan, offer, pledge, commitment, demand or request, option put forward, or "
         "explicit refusal concerning future action.",
     ),
     Value(CONDITION, "A stated condition on which a proposal depends."),
     Value(
         PARTICIPANT,
         "A mention that fills a proposal argument role and is not itself an entity mention "
-        "(Kyiv's allies, European countries, senior U.S. officials).",
+        "(European nations, NATO members, neutral peacekeepers).",
     ),
 )
 
@@ -210,7 +210,11 @@ PROPOSAL_TYPE = Attribute(
         Value("pledge", "A declared promise to act, made without a stated counterparty."),
         Value("commitment", "An undertaking presented as binding or formally entered."),
         Value("demand", "A demand, request or call on another party to act."),
-        Value("option", "One possibility among several being considered or drawn up."),
+        Value(
+            "option",
+            "An action put forward as a possibility, not as a plan or offer (could, may, "
+            "might; options).",
+        ),
         Value("refusal", "An explicit refusal or ruling-out of a future action."),
     ),
     "What kind of speech act or plan the proposal is.",
@@ -221,8 +225,15 @@ PROPOSAL_STATUS = Attribute(
     PROPOSAL,
     (
         Value("draft", "Contained in a draft or described as pre-decisional."),
-        Value("under_discussion", "Being discussed, considered, drawn up or negotiated."),
-        Value("offered", "Put forward, offered or pledged; not yet accepted by the other side."),
+        Value(
+            "under_discussion",
+            "Reported as being discussed, considered, drawn up or negotiated.",
+        ),
+        Value(
+            "offered",
+            "Put forward (planned, offered, pledged, demanded or floated as an option) with no "
+            "report of discussion, acceptance, rejection or withdrawal; the default.",
+        ),
         Value("agreed", "Accepted, backed or agreed by the parties concerned."),
         Value("rejected", "Rejected or ruled out."),
         Value("withdrawable", "Offered but explicitly said to be open to withdrawal."),
@@ -279,8 +290,8 @@ SOURCE_TYPE = Attribute(
         Value("named_person", "A person identified by name."),
         Value("named_organisation", "An organisation or state named as the source."),
         Value("anonymous", "Unnamed official(s) or sources (four officials, a Western official)."),
-        Value("group", "A collective of states or people named as a group (Kyiv's allies)."),
-        Value("document", "A document (the draft statement, the official EU request)."),
+        Value("group", "A collective of states or people named as a group (Western governments)."),
+        Value("document", "A document (a statement, a draft communique, a report)."),
         Value("media_outlet", "A news outlet (the Financial Times, Censor.NET)."),
         Value("pronoun", "A pronoun (he, she, it, they)."),
         Value("none", "The attribution has no source span."),

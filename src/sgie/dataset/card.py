@@ -364,6 +364,7 @@ def region_provenance(card: CardData) -> str:
         ("Biases", " ".join(p.DATA_BIASES)),
         ("Personal and sensitive information", " ".join(p.PERSONAL_SENSITIVE_INFORMATION)),
         ("Use cases", " ".join(p.DATA_USE_CASES)),
+        ("Test-split contamination", p.CONTAMINATION),
         ("Maintenance", p.MAINTENANCE),
     )
     lines = ["### Provenance and responsible use", "",

@@ -129,6 +129,33 @@ DATA_SOCIAL_IMPACT = (
     "be used to analyse political reporting, where extraction errors can misattribute "
     "statements."
 )
+#: What a fair test-split evaluation may and may not show a system, and which files hold
+#: test-split text or annotations (the card and DATASHEET.md state it; a test checks both).
+FAIR_EVALUATION = (
+    "A system evaluated on the test split (documents 000 and 004) may be given each test "
+    "document's text as its input, the schema, annotations/GUIDELINES.md (a corpus-independent "
+    "reference whose examples are invented or come from train and validation documents), the "
+    "prompts in eval/prompts/ (generated from them) and the train and validation data. It must "
+    "not be shown, in a prompt, training data, retrieval index or development loop, any test-"
+    "split annotation or any file that quotes or annotates the test documents beyond that input."
+)
+CONTAMINATED_FILES: tuple[str, ...] = (
+    "annotations/CASEBOOK.md (hard cases and decision log, quoting every document)",
+    "annotations/ADJUDICATION.md (the adjudication log)",
+    "annotations/AGREEMENT.md and annotations/agreement.json (the agreement report)",
+    "annotations/export.json (every pass, gold included)",
+    "data/ (the test split of every config, and the folds config)",
+    "eval/sample_gold.jsonl and eval/sample_predictions.jsonl",
+    "eval/submissions/*/predictions.jsonl and eval/results/ (test-split predictions and scores)",
+    "corpus/ (the raw pages and the manifest's notes on them), DATASHEET.md and this card "
+    "(headlines and notes)",
+)
+CONTAMINATION = (
+    FAIR_EVALUATION + " Files that contain test-split text or annotations: "
+    + "; ".join(CONTAMINATED_FILES) + ". A test (tests/test_prompts.py) checks that "
+    "annotations/GUIDELINES.md and eval/prompts/ share no eight-word sequence with a "
+    "test-split page."
+)
 MAINTENANCE = (
     "Maintained in the project repository. Every change to the gold or the corpus is a new "
     "semantic version with a CHANGELOG.md entry naming the gold and corpus sha256 that the "

@@ -32,8 +32,8 @@ from dataclasses import dataclass
 from sgie.annotations.store import ANNOTATORS, GOLD, Store
 from sgie.corpus.manifest import Corpus
 
-DATASET_VERSION = "0.2.0"
-RELEASE_DATE = "2026-11-21"  # of DATASET_VERSION; its CHANGELOG.md heading is "## [version] - date"
+DATASET_VERSION = "0.3.0"
+RELEASE_DATE = "2026-12-03"  # of DATASET_VERSION; its CHANGELOG.md heading is "## [version] - date"
 CHANGELOG_FILE = "CHANGELOG.md"
 SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
 _HEADING = re.compile(r"^## \[([^\]]+)\](.*)$", re.M)
