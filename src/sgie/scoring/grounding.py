@@ -17,28 +17,39 @@ What it does
     always the document's own text; it records **how** it was found: ``exact`` (the document
     text equals the given string) or ``normalised``.
 
-    **Entities, and proposal spans** (each a layer of its own). Text-only spans are placed
-    longest string first (ties keep list order). Each takes the first occurrence of its string
-    that is not taken by another span of its layer (with offsets or placed before) and does not
-    lie inside a longer span of its layer already there. So the k-th "Kyiv" of the entity list
-    lands on the k-th free "Kyiv", and "Russia" is not placed inside a placed «Russia-Ukraine
-    war», whatever the order of the list.
+    **Entities** are placed in list order. Each takes the first *free* occurrence of its
+    string at or after the start of the entity before it in the list (if there is none, the
+    first free one from the start of the text); free means not taken by another entity (with
+    offsets, or placed before) and not inside a longer entity already there. So in a list in
+    document order the k-th "Kyiv" lands on the k-th "Kyiv" the list names (a mention the list
+    leaves out does not shift the later ones), "Russia" is not placed inside a placed
+    «Russia-Ukraine war», and a list in any other order still gets each item an occurrence of
+    its own.
+
+    **Proposals** are placed in list order, each as a unit with its arguments: of the free
+    occurrences of its string (free as for entities, among proposals), the one whose unit
+    comes out best -- fewest arguments unplaced, fewest line breaks in the gaps between the
+    unit's spans, smallest extent (first start to last end) -- then one at or after the start
+    of the proposal before it, then the earliest.
 
     **Arguments.** A text-only argument that names an entity (``entity_id``) with the same
-    normalised string sits on that entity's span (ungrounded if the entity is). Any other
-    argument takes the occurrence of its string nearest to its proposal's span (0 if inside it;
-    ties: the earlier one); if the proposal itself is ungrounded, the first occurrence.
+    normalised string sits on that entity's span (ungrounded if the entity is). The other
+    arguments, longest string first, each take the occurrence of their string nearest to their
+    proposal's span (0 if inside it); ties go to the occurrence nearest to the proposal's
+    other arguments already placed, then to the earlier one.
 
-    **Attributions** are placed one at a time, as a unit (their spans nest legitimately: an
-    attribution inside another's content, two sources of the same content, so occurrences are
-    not used up between attributions). If the attribution has spans with offsets, each
-    text-only span (longest first) takes the occurrence nearest to the attribution's spans
-    already there that overlaps none of them. Otherwise its longest text-only span (ties: cue,
-    source, content, list order) is the anchor: for each occurrence of the anchor the other
-    spans are placed as just said, and the most compact result wins (fewest spans left
-    unplaced, then smallest extent from first start to last end, then an occurrence no earlier
-    attribution's anchor of the same role and string took, then the earlier occurrence). An
-    anchor that does not occur is ungrounded and the next longest span becomes the anchor.
+    **Attributions** are placed one at a time, each as a unit (their spans nest legitimately:
+    an attribution inside another's content, two sources of one statement; so occurrences are
+    not used up between attributions). The anchors are the attribution's spans with offsets;
+    if it has none, its longest text-only span (ties: cue, source, content, list order) is the
+    anchor. The other text-only spans take the combination of occurrences -- none overlapping
+    another or an anchor, each among its four occurrences nearest to the anchors -- that leaves
+    fewest spans unplaced, then has fewest line breaks in the gaps between the unit's spans,
+    then the smallest extent (first start to last end), then starts earliest. The anchor's
+    occurrence is the one whose unit comes out best by the same measures, then one that no
+    earlier attribution's anchor of the same role and string took, then one at or after the
+    previous attribution's anchor, then the earliest. An anchor that does not occur is
+    ungrounded and the next longest span becomes the anchor.
 
     So gold annotations given as text-only spans, in document order, are placed exactly where
     they were (tested on every committed document), and an extractor that lists every mention
@@ -75,21 +86,11 @@ from typing import TypeVar
 from msgspec.structs import replace
 
 from sgie.errors import InputError
-from sgie.records import (
-    JSON,
-    Argument,
-    Attribution,
-    DocAnnotations,
-    Entity,
-    Grounder,
-    Proposal,
-    parse_doc,
-)
-from sgie.scoring.textnorm import NormalisedText, nearest, normalise
+from sgie.records import JSON, Argument, Attribution, DocAnnotations, Entity, Grounder, Proposal, parse_doc
+from sgie.scoring.textnorm import NormalisedText, normalise
 from sgie.spans import Span
 
 T = TypeVar("T")
-
 
 RULE = "sgie-grounding-2"
 """The version of the grounding rule, recorded in the result object (``grounding.rule``)."""
@@ -114,21 +115,15 @@ class Placement:
         return "exact" if self.span.text == self.text else "normalised"
 
 
-def _is_text_only(obj: JSON) -> bool:
-    return isinstance(obj, dict) and "start" not in obj and "end" not in obj
-
-
-def _offset_span(obj: JSON, text: str) -> Span | None:
-    """The span an offset-bearing object gives, if it is well formed (else ``parse_doc`` will
-    report it)."""
+def _fixed(obj: JSON, text: str) -> Range | None:
+    """The range of an offset-bearing span object, if it is well formed (else ``parse_doc``
+    reports it)."""
     if not isinstance(obj, dict):
         return None
     start, end, s = obj.get("start"), obj.get("end"), obj.get("text")
     if type(start) is not int or type(end) is not int or not isinstance(s, str):
         return None
-    if not 0 <= start < end <= len(text) or text[start:end] != s:
-        return None
-    return Span(start, end, s)
+    return (start, end) if 0 <= start < end <= len(text) and text[start:end] == s else None
 
 
 def _items(obj: JSON, key: str) -> list[JSON]:
@@ -139,9 +134,8 @@ def _items(obj: JSON, key: str) -> list[JSON]:
 def _string(obj: JSON, path: str) -> str | None:
     """The string of a text-only span object (``None`` if it is not one, or is malformed:
     ``parse_doc`` reports that)."""
-    if not _is_text_only(obj):
+    if not isinstance(obj, dict) or "start" in obj or "end" in obj:
         return None
-    assert isinstance(obj, dict)
     text = obj.get("text")
     if not isinstance(text, str):
         return None
@@ -187,8 +181,7 @@ class _Placer:
             self.put(path, s, ranges[path])
 
     def fixed(self, obj: JSON) -> Range | None:
-        span = _offset_span(obj, self.text)
-        return None if span is None else (span.start, span.end)
+        return _fixed(obj, self.text)
 
     def cost(self, ranges: list[Range]) -> tuple[int, int]:
         """How spread out a unit is: (line breaks in the gaps between its ranges, extent from
@@ -204,13 +197,22 @@ class _Placer:
         return breaks, max(b for _, b in rs) - rs[0][0]
 
     def around(self, anchors: list[Range], todo: Todo, joint: bool) -> dict[str, Range | None]:
-        """The other spans of a unit placed around its ``anchors``. Not ``joint`` (arguments):
-        each at its occurrence nearest to the anchors. ``joint`` (attribution spans): the
-        combination of occurrences, none overlapping another or an anchor, that leaves fewest
-        spans unplaced and is least spread out (``cost``); each span chooses among its few
-        occurrences nearest to the anchors."""
-        if not joint:
-            return {p: nearest(self.norm.find(s), anchors) for p, s in todo}
+        """The other spans of a unit placed around its ``anchors``. Not ``joint`` (arguments;
+        the first anchor is the proposal): longest first, each at its occurrence nearest to the
+        proposal, then nearest to the other arguments already there, then the earlier.
+        ``joint`` (attribution spans): the combination of occurrences, none overlapping another
+        or an anchor, that leaves fewest spans unplaced and is least spread out (``cost``),
+        then starts earliest; each span chooses among its few occurrences nearest to the
+        anchors."""
+        if not joint:  # anchors: the proposal, then its other arguments
+            out: dict[str, Range | None] = {}
+            placed = list(anchors[1:])
+            for p, s in sorted(todo, key=lambda x: -len(normalise(x[1]))):
+                out[p] = r = min(self.norm.find(s), default=None,
+                                 key=lambda c: (_gap(c, anchors[:1]), _gap(c, placed), c[0]))  # fmt: skip
+                if r is not None:
+                    placed.append(r)
+            return {p: out[p] for p, _ in todo}
         options: list[list[Range]] = []
         for _, s in todo:
             found = [r for r in self.norm.find(s) if not _overlap(r, anchors)]
@@ -293,7 +295,7 @@ class _Placer:
             path = f"proposals[{i}]"
             if (s := _string(p, path)) is None:
                 r = self.fixed(p)
-                self.put_all(todo, self.around([r] if r else fixed, todo, joint=False))
+                self.put_all(todo, self.around([r, *fixed] if r else fixed, todo, joint=False))
             else:
                 free = [r for r in self.norm.find(s) if not _inside(r, placed)]
                 best = self.choose(free, fixed, todo, False, cursor, set())

@@ -31,8 +31,6 @@ What it does not do
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 _SINGLE = "\u2018\u2019\u201a\u201b\u2032\u00b4`"
 _DOUBLE = "\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb"
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
@@ -116,19 +114,3 @@ class NormalisedText:
                     i = t.find(key, i + 1)
         self._cache[key] = out
         return out
-
-
-def nearest(candidates: Sequence[tuple[int, int]], anchors: Sequence[tuple[int, int]],
-            avoid: Sequence[tuple[int, int]] = ()) -> tuple[int, int] | None:  # fmt: skip
-    """The candidate range nearest to any of the ``anchors`` (the gap between two ranges; 0 if
-    they overlap), skipping candidates that overlap a range in ``avoid``; ties go to the earlier
-    start. With no anchors, the first candidate not avoided."""
-    best: tuple[int, int] | None = None
-    best_key = (0, 0)
-    for a, b in candidates:
-        if any(a < y and x < b for x, y in avoid):
-            continue
-        gap = min((max(0, a - y, x - b) for x, y in anchors), default=0)
-        if best is None or (gap, a) < best_key:
-            best, best_key = (a, b), (gap, a)
-    return best
