@@ -7,8 +7,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sgie.errors import InputError
-from sgie.scoring.grounding import RULE, TextGrounder, parse_prediction, place_record
+from sgie.scoring import wire
+from sgie.scoring.grounding import RULE, TextGrounder
+from sgie.scoring.placement import Placement
+from sgie.scoring.placement import place_record as _place
 from sgie.scoring.textnorm import NormalisedText, normalise
+from sgie.scoring.validate import convert, parse_prediction
 
 TEXT = "Kyiv said Kyiv would ask Kyiv's allies. Macron said yes."
 TEXTS = {"d": TEXT}
@@ -18,6 +22,11 @@ def _att(i: str, cue: str, source: str | None, content: str, **kw: object) -> di
     return {"id": i, "cue": [{"text": cue}], "source": [{"text": source}] if source else [],
             "content": [{"text": content}], "quote_type": "indirect",
             "source_type": "named_organisation", "parent_id": None, **kw}  # fmt: skip
+
+
+def place_record(text: str, record: dict) -> dict[str, Placement]:
+    """The placements of a record given as JSON."""
+    return _place(text, convert(record, wire.Prediction))
 
 
 def _where(text: str, record: dict) -> dict[str, tuple[int, int] | None]:
@@ -163,7 +172,7 @@ def test_grounding_order_is_the_record_shape_not_key_order():
     shuffled = {k: a[k] for k in reversed(list(a))}
     assert _where(TEXT, {"id": "d", "attributions": [a]}) == \
         _where(TEXT, {"id": "d", "attributions": [shuffled]})  # fmt: skip
-    assert TextGrounder(TEXT, {"id": "d", "attributions": [a]}).ungrounded == []
+    assert TextGrounder(TEXT, convert({"id": "d", "attributions": [a]}, wire.Prediction)).ungrounded == []
 
 
 def test_empty_text_only_span_is_an_error():

@@ -140,7 +140,8 @@ def analyse(
     }  # fmt: skip
     systems = [System(s.id, s.predictions.docs, s.predictions.ungrounded) for s in subs]
     clusters = build_clusters(gold.docs, gold.texts, systems, unit,
-                              {k: r.per_document for k, r in results.items()})
+                              {k: r.per_document for k, r in results.items()},
+                              {k: r.layers for k, r in results.items()})
     strata = list(clusters.sizes().values())
     draws = draw(strata, settings)
     vectors: dict[str, dict[str, np.ndarray | None]] = {}

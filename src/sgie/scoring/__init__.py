@@ -6,8 +6,10 @@ What it does
     the header of ``sgie.scoring.official`` (the entry module, in the manner of TyDi QA's
     ``tydi_eval.py``). Modules, in data-flow order:
 
-    ``jsonl`` (strict JSON Lines) -> ``grounding`` (text-only spans) -> ``predictions`` /
-    ``gold`` (files into records) -> ``matching`` (span-match strategies, optimal one-to-one
+    ``jsonl`` (strict JSON Lines) -> ``wire`` (the record format as types; its JSON Schema)
+    -> ``grounding`` (text-only spans) -> ``validate`` (the one validator) -> ``predictions``
+    / ``gold`` (files into record sets) -> ``sources`` (files or memory, one document at a
+    time) -> ``matching`` (span-match strategies, optimal one-to-one
     assignment; shared with ``sgie agreement``) -> ``semeval`` (entity schemes) ->
     ``entities`` / ``proposals`` / ``attributions`` (per-document count and outcome functions)
     -> ``counts`` (count types that add up; derived metrics), ``outcomes`` (per-item outcome
@@ -23,7 +25,7 @@ What it does not do
 
 from sgie.scoring.counts import PRF, Accuracy, SemEvalCounts
 from sgie.scoring.gold import GoldSet, load_gold, read_gold
-from sgie.scoring.official import evaluate, score_document, score_documents
+from sgie.scoring.official import evaluate, evaluate_sources, score_document
 from sgie.scoring.predictions import PredictionSet, read_predictions
 from sgie.scoring.result import DocumentCounts, LayerStatus, Result, total
 
@@ -37,10 +39,10 @@ __all__ = [
     "Result",
     "SemEvalCounts",
     "evaluate",
+    "evaluate_sources",
     "load_gold",
     "read_gold",
     "read_predictions",
     "score_document",
-    "score_documents",
     "total",
 ]

@@ -1,393 +1,115 @@
-"""Text-only spans in predictions: the grounding rule (version 2), and what happens to spans it
-cannot place.
+"""Text-only spans in predictions: grounded records, and what happens to spans that cannot be
+placed.
 
 What it does
     LLM extractors often return strings rather than offsets. In a prediction record any span
     (an entity, a proposal, an argument, or one span of an attribution's cue/source/content)
-    may give ``text`` without ``start`` and ``end``. ``parse_prediction`` places such spans on
-    the document text by this documented, deterministic rule (``RULE``, recorded in the result
-    object as ``grounding.rule``):
+    may give ``text`` without ``start`` and ``end``. Such spans are placed on the document text
+    by the documented, deterministic rule of ``sgie.scoring.placement`` (version
+    ``sgie-grounding-2``: whole tokens, typographic quotes/dashes/white space tolerated, every
+    layer placed by its own logic, attributions and proposals as units; gold given as text-only
+    spans in document order is placed exactly where it was). Each placed span is the
+    document's own text (``text[start:end]``) and records how it was found (``exact`` or
+    ``normalised``).
 
-    **Occurrences.** A string occurs where its normalised form (``sgie.scoring.textnorm``:
-    typographic and straight quotes and apostrophes alike, dashes alike, any run of white space
-    including line breaks as one space) matches the normalised document text *as whole
-    tokens*: the match neither starts nor ends inside a run of letters and digits ("Russia"
-    does not occur in "Russian", "Europe" not in "European-led"). Matching is case-sensitive.
-    A placed span covers the original code points of its occurrence, so ``text[start:end]`` is
-    always the document's own text; it records **how** it was found: ``exact`` (the document
-    text equals the given string) or ``normalised``.
-
-    **Entities** are placed in list order. Each takes the first *free* occurrence of its
-    string at or after the start of the entity before it in the list (if there is none, the
-    first free one from the start of the text); free means not taken by another entity (with
-    offsets, or placed before) and not inside a longer entity already there. So in a list in
-    document order the k-th "Kyiv" lands on the k-th "Kyiv" the list names (a mention the list
-    leaves out does not shift the later ones), "Russia" is not placed inside a placed
-    «Russia-Ukraine war», and a list in any other order still gets each item an occurrence of
-    its own.
-
-    **Proposals** are placed in list order, each as a unit with its arguments: of the free
-    occurrences of its string (free as for entities, among proposals), the one whose unit
-    comes out best -- fewest arguments unplaced, fewest line breaks in the gaps between the
-    unit's spans, smallest extent (first start to last end) -- then one at or after the start
-    of the proposal before it, then the earliest.
-
-    **Arguments.** A text-only argument that names an entity (``entity_id``) with the same
-    normalised string sits on that entity's span (ungrounded if the entity is). The other
-    arguments, longest string first, each take the occurrence of their string nearest to their
-    proposal's span (0 if inside it); ties go to the occurrence nearest to the proposal's
-    other arguments already placed, then to the earlier one.
-
-    **Attributions** are placed one at a time, each as a unit (their spans nest legitimately:
-    an attribution inside another's content, two sources of one statement; so occurrences are
-    not used up between attributions). The anchors are the attribution's spans with offsets;
-    if it has none, its longest text-only span (ties: cue, source, content, list order) is the
-    anchor. The other text-only spans take the combination of occurrences -- none overlapping
-    another or an anchor, each among its four occurrences nearest to the anchors -- that leaves
-    fewest spans unplaced, then has fewest line breaks in the gaps between the unit's spans,
-    then the smallest extent (first start to last end), then starts earliest. The anchor's
-    occurrence is the one whose unit comes out best by the same measures, then one that no
-    earlier attribution's anchor of the same role and string took, then one at or after the
-    previous attribution's anchor, then the earliest. An anchor that does not occur is
-    ungrounded and the next longest span becomes the anchor.
-
-    So gold annotations given as text-only spans, in document order, are placed exactly where
-    they were (tested on every committed document), and an extractor that lists every mention
-    of "Kyiv" in order gets each on its own occurrence. A span with no occurrence left is
-    **ungrounded**. Ungrounded spans never vanish: the item containing one (an entity, a
-    proposal with all its arguments, an argument, an attribution) is taken out of the matched
-    predictions, reported (``Ungrounded.spans``: document, field, string) and counted by the
-    scorers as a false positive / spurious prediction in its layer
+    A span that cannot be placed is **ungrounded**. Ungrounded spans never vanish: the item
+    containing one (an entity, a proposal with all its arguments, an argument, an attribution)
+    is taken out of the matched predictions, reported (``Ungrounded.spans``: document, field,
+    string) and counted by the scorers as a false positive / spurious prediction in its layer
     (``sgie.scoring.entities``, ``.proposals``, ``.attributions`` say exactly where). Every
     placed span is reported too (``Ungrounded.placed``: document, field, string, start, end,
-    how).
+    how; the result object's ``grounding.placed``).
 
-    Mechanics: ``place_record(text, record)`` is the rule, a pure function from a document text
-    and a prediction record (parsed JSON) to one ``Placement`` per text-only span.
-    ``sgie.records.parse_doc`` stays the one strict parser. Its ``grounder_for`` hook gets a
-    ``TextGrounder`` holding those placements; for an ungrounded span it returns a placeholder
-    ``Span`` *after the end of the text* (so ``parse_doc`` does not abort), and
-    ``parse_prediction`` moves every item with such a placeholder into ``Ungrounded`` before
-    anyone sees it. Placeholder offsets never leave this module's output except inside
-    ``Ungrounded`` items, whose offsets are not used.
+    Mechanics: ``ground(record, text)`` takes a record as decoded (``sgie.scoring.wire``,
+    offsets optional) and builds the annotation records (``sgie.records``). The placement rule
+    is one unit, ``sgie.scoring.placement.place_record``, used through ``TextGrounder``; an
+    ungrounded span gets a placeholder ``Span`` *after the end of the
+    text* and its path is returned, so that the validator (``sgie.scoring.validate``) checks
+    every other span and every id and reference with the item still in place (messages name
+    the item's index in the record as written); then ``split`` moves every item holding a
+    placeholder into ``Ungrounded``. Placeholder offsets never leave this module's output
+    except inside ``Ungrounded`` items, whose offsets are not used.
 
 What it does not do
-    No fuzzy or case-insensitive matching, no file reading (``sgie.scoring.predictions``).
+    No placement rule of its own (``sgie.scoring.placement``), no file reading
+    (``sgie.scoring.predictions``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from itertools import product
-from math import prod
 from typing import TypeVar
 
+from msgspec import UNSET
 from msgspec.structs import replace
 
 from sgie.errors import InputError
-from sgie.records import JSON, Argument, Attribution, DocAnnotations, Entity, Grounder, Proposal, parse_doc
-from sgie.scoring.textnorm import NormalisedText, normalise
+from sgie.records import (
+    JSON,
+    Argument,
+    Attribution,
+    DocAnnotations,
+    Entity,
+    Proposal,
+)
+from sgie.scoring import wire
+from sgie.scoring.placement import RULE, Placement, place_record
 from sgie.spans import Span
+
+__all__ = ["RULE", "NOTHING_UNGROUNDED", "PlacedText", "TextGrounder", "Ungrounded", "UngroundedText",
+           "ground", "is_text_only", "spans_of", "split"]
 
 T = TypeVar("T")
 
-RULE = "sgie-grounding-2"
-"""The version of the grounding rule, recorded in the result object (``grounding.rule``)."""
 
-Range = tuple[int, int]
-
-
-@dataclass(frozen=True)
-class Placement:
-    """Where one text-only span was placed: ``span`` is ``None`` if it is ungrounded."""
-
-    path: str  # e.g. "attributions[2].content[0]"
-    text: str  # the string the prediction gave
-    span: Span | None
-
-    @property
-    def how(self) -> str | None:
-        """``"exact"`` (the document text equals the given string), ``"normalised"``, or
-        ``None`` (ungrounded)."""
-        if self.span is None:
-            return None
-        return "exact" if self.span.text == self.text else "normalised"
+def spans_of(record: wire.Record) -> Iterator[tuple[str, wire.Spanned]]:
+    """``(path, span)`` of every span of a record, in record order."""
+    for i, e in enumerate(record.entities or ()):
+        yield f"entities[{i}]", e
+    for i, p in enumerate(record.proposals or ()):
+        yield f"proposals[{i}]", p
+        for j, a in enumerate(p.arguments):
+            yield f"proposals[{i}].arguments[{j}]", a
+    for i, t in enumerate(record.attributions or ()):
+        for role, spans in (("cue", t.cue), ("source", t.source), ("content", t.content)):
+            for k, s in enumerate(spans):
+                yield f"attributions[{i}].{role}[{k}]", s
 
 
-def _fixed(obj: JSON, text: str) -> Range | None:
-    """The range of an offset-bearing span object, if it is well formed (else ``parse_doc``
-    reports it)."""
-    if not isinstance(obj, dict):
-        return None
-    start, end, s = obj.get("start"), obj.get("end"), obj.get("text")
-    if type(start) is not int or type(end) is not int or not isinstance(s, str):
-        return None
-    return (start, end) if 0 <= start < end <= len(text) and text[start:end] == s else None
-
-
-def _items(obj: JSON, key: str) -> list[JSON]:
-    value = obj.get(key) if isinstance(obj, dict) else None
-    return value if isinstance(value, list) else []
-
-
-def _string(obj: JSON, path: str) -> str | None:
-    """The string of a text-only span object (``None`` if it is not one, or is malformed:
-    ``parse_doc`` reports that)."""
-    if not isinstance(obj, dict) or "start" in obj or "end" in obj:
-        return None
-    text = obj.get("text")
-    if not isinstance(text, str):
-        return None
-    if not text:
-        raise InputError(f"'{path}.text' must be a non-empty string (got '')")
-    return text
-
-
-def _inside(r: Range, placed: list[Range]) -> bool:
-    """Whether ``r`` is taken, or lies inside a longer range of ``placed``."""
-    return any(a <= r[0] and r[1] <= b for a, b in placed)
-
-
-def _gap(r: Range, anchors: list[Range]) -> int:
-    return min((max(0, r[0] - y, x - r[1]) for x, y in anchors), default=0)
-
-
-def _overlap(r: Range, others: list[Range]) -> bool:
-    return any(r[0] < y and x < r[1] for x, y in others)
-
-
-#: The most combinations ``_Placer.around`` tries for the spans of one attribution.
-COMBINATIONS = 4096
-
-Todo = list[tuple[str, str]]  # (path, string) of text-only spans still to place
-
-
-class _Placer:
-    """The rule of the module docstring, applied to one record (see ``place_record``)."""
-
-    def __init__(self, text: str, record: JSON):
-        self.text = text
-        self.norm = NormalisedText(text)
-        self.out: dict[str, Placement] = {}
-        self.record = record
-
-    def put(self, path: str, s: str, r: Range | None) -> Range | None:
-        self.out[path] = Placement(path, s, None if r is None else Span(r[0], r[1], self.text[r[0]:r[1]]))
-        return r
-
-    def put_all(self, todo: Todo, ranges: dict[str, Range | None]) -> None:
-        for path, s in todo:
-            self.put(path, s, ranges[path])
-
-    def fixed(self, obj: JSON) -> Range | None:
-        return _fixed(obj, self.text)
-
-    def cost(self, ranges: list[Range]) -> tuple[int, int]:
-        """How spread out a unit is: (line breaks in the gaps between its ranges, extent from
-        the first start to the last end)."""
-        rs = sorted(ranges)
-        if not rs:
-            return 0, 0
-        breaks, reach = 0, rs[0][1]
-        for a, b in rs[1:]:
-            if a > reach:
-                breaks += self.text.count("\n", reach, a)
-            reach = max(reach, b)
-        return breaks, max(b for _, b in rs) - rs[0][0]
-
-    def around(self, anchors: list[Range], todo: Todo, joint: bool) -> dict[str, Range | None]:
-        """The other spans of a unit placed around its ``anchors``. Not ``joint`` (arguments;
-        the first anchor is the proposal): longest first, each at its occurrence nearest to the
-        proposal, then nearest to the other arguments already there, then the earlier.
-        ``joint`` (attribution spans): the combination of occurrences, none overlapping another
-        or an anchor, that leaves fewest spans unplaced and is least spread out (``cost``),
-        then starts earliest; each span chooses among its few occurrences nearest to the
-        anchors."""
-        if not joint:  # anchors: the proposal, then its other arguments
-            out: dict[str, Range | None] = {}
-            placed = list(anchors[1:])
-            for p, s in sorted(todo, key=lambda x: -len(normalise(x[1]))):
-                out[p] = r = min(self.norm.find(s), default=None,
-                                 key=lambda c: (_gap(c, anchors[:1]), _gap(c, placed), c[0]))  # fmt: skip
-                if r is not None:
-                    placed.append(r)
-            return {p: out[p] for p, _ in todo}
-        options: list[list[Range]] = []
-        for _, s in todo:
-            found = [r for r in self.norm.find(s) if not _overlap(r, anchors)]
-            options.append(sorted(found, key=lambda r: (_gap(r, anchors), r[0])))
-        width = 4
-        while width > 1 and prod(min(len(o), width) + 1 for o in options) > COMBINATIONS:
-            width -= 1
-        best: tuple[tuple[int, int, int, tuple[int, ...]], tuple[Range | None, ...]] | None = None
-        for combo in product(*([*o[:width], None] for o in options)):
-            chosen = [r for r in combo if r is not None]
-            if any(_overlap(r, chosen[k + 1:]) for k, r in enumerate(chosen)):
-                continue
-            key = (len(combo) - len(chosen), *self.cost([*anchors, *chosen]), tuple(r[0] for r in chosen))
-            if best is None or key < best[0]:
-                best = (key, combo)
-        assert best is not None  # the all-None combination is always valid
-        return {p: r for (p, _), r in zip(todo, best[1])}
-
-    def choose(self, candidates: list[Range], fixed: list[Range], todo: Todo, joint: bool,
-               cursor: int, used: set[Range]) -> tuple[Range, dict[str, Range | None]] | None:  # fmt: skip
-        """The occurrence of a unit's anchor (and the placement of its other spans) that leaves
-        fewest spans unplaced, is least spread out, was not used before, is at or after
-        ``cursor``, and comes first -- in that order of preference."""
-        best: tuple[tuple[int, int, int, bool, bool, int], Range, dict[str, Range | None]] | None = None
-        for r in candidates:
-            rest = self.around([r, *fixed], todo, joint)
-            placed = [x for x in rest.values() if x is not None]
-            key = (len(rest) - len(placed), *self.cost([r, *fixed, *placed]), r in used, r[0] < cursor, r[0])
-            if best is None or key < best[0]:
-                best = (key, r, rest)
-        return None if best is None else (best[1], best[2])
-
-    def entities(self) -> dict[str, Range | None]:
-        """Entities in list order, each at the first free occurrence at or after the previous
-        entity's start (else the first free one). Every entity's range by path."""
-        ranges: dict[str, Range | None] = {}
-        items = _items(self.record, "entities")
-        placed = [r for obj in items if (r := self.fixed(obj)) is not None]
-        cursor = 0
-        for i, obj in enumerate(items):
-            path = f"entities[{i}]"
-            if (s := _string(obj, path)) is None:
-                ranges[path] = r = self.fixed(obj)
-            else:
-                free = [r for r in self.norm.find(s) if not _inside(r, placed)]
-                r = min(free, key=lambda x: (x[0] < cursor, x[0]), default=None)
-                ranges[path] = self.put(path, s, r)
-                if r is not None:
-                    placed.append(r)
-            cursor = r[0] if r is not None else cursor
-        return ranges
-
-    def proposals(self, entities: dict[str, Range | None]) -> None:
-        """Proposals in list order, each as a unit with its arguments."""
-        linked: dict[str, tuple[str, str | None]] = {}  # entity id -> (path, text)
-        for i, e in enumerate(_items(self.record, "entities")):
-            if isinstance(e, dict) and isinstance(e.get("id"), str):
-                t = e.get("text")
-                linked.setdefault(str(e["id"]), (f"entities[{i}]", t if isinstance(t, str) else None))
-        items = _items(self.record, "proposals")
-        placed = [r for obj in items if (r := self.fixed(obj)) is not None]
-        cursor = 0
-        for i, p in enumerate(items):
-            fixed: list[Range] = []
-            todo: Todo = []
-            for j, a in enumerate(_items(p, "arguments")):
-                path = f"proposals[{i}].arguments[{j}]"
-                if (s := _string(a, path)) is None:
-                    if (r := self.fixed(a)) is not None:
-                        fixed.append(r)
-                    continue
-                assert isinstance(a, dict)
-                eid = a.get("entity_id")
-                entity = linked.get(eid) if isinstance(eid, str) else None
-                if entity is not None and entity[1] is not None and normalise(entity[1]) == normalise(s):
-                    if (r := self.put(path, s, entities.get(entity[0]))) is not None:
-                        fixed.append(r)
-                else:
-                    todo.append((path, s))
-            path = f"proposals[{i}]"
-            if (s := _string(p, path)) is None:
-                r = self.fixed(p)
-                self.put_all(todo, self.around([r, *fixed] if r else fixed, todo, joint=False))
-            else:
-                free = [r for r in self.norm.find(s) if not _inside(r, placed)]
-                best = self.choose(free, fixed, todo, False, cursor, set())
-                r = self.put(path, s, best[0] if best else None)
-                self.put_all(todo, best[1] if best else self.around(fixed, todo, joint=False))
-                if r is not None:
-                    placed.append(r)
-            cursor = r[0] if r is not None else cursor
-
-    def attributions(self) -> None:
-        """Attributions in list order, each as a unit anchored on its longest text-only span."""
-        used: dict[tuple[str, str], set[Range]] = {}  # (role, string) -> anchors' occurrences
-        cursor = 0
-        for i, a in enumerate(_items(self.record, "attributions")):
-            fixed: list[Range] = []
-            todo: list[tuple[str, str, str]] = []  # (path, role, string)
-            for role in ("cue", "source", "content"):
-                for k, obj in enumerate(_items(a, role)):
-                    path = f"attributions[{i}].{role}[{k}]"
-                    if (s := _string(obj, path)) is not None:
-                        todo.append((path, role, s))
-                    elif (r := self.fixed(obj)) is not None:
-                        fixed.append(r)
-            todo.sort(key=lambda x: -len(normalise(x[2])))
-            while todo and not fixed:  # find an anchor
-                path, role, s = todo.pop(0)
-                seen = used.setdefault((role, normalise(s)), set())
-                rest = [(p, x) for p, _, x in todo]
-                best = self.choose(self.norm.find(s), [], rest, True, cursor, seen)
-                if best is None:
-                    self.put(path, s, None)
-                    continue
-                fixed.append(best[0])
-                seen.add(best[0])
-                cursor = best[0][0]
-                self.put(path, s, best[0])
-                self.put_all(rest, best[1])
-                todo = []
-            rest = [(p, x) for p, _, x in todo]
-            self.put_all(rest, self.around(fixed, rest, joint=True))
-
-
-def place_record(text: str, record: JSON) -> dict[str, Placement]:
-    """The placement of every text-only span of a prediction record on its document ``text``,
-    by path (``entities[0]``, ``proposals[1].arguments[0]``, ``attributions[2].cue[0]``), in
-    the order of the record (the rule: the module docstring). Malformed parts are skipped here;
-    ``parse_doc`` reports them."""
-    placer = _Placer(text, record)
-    placer.proposals(placer.entities())
-    placer.attributions()
-    return {p: placer.out[p] for p in _record_order(record) if p in placer.out}
-
-
-def _record_order(record: JSON) -> list[str]:
-    """The paths of every span object of a record, in record order."""
-    out = [f"entities[{i}]" for i in range(len(_items(record, "entities")))]
-    for i, p in enumerate(_items(record, "proposals")):
-        out.append(f"proposals[{i}]")
-        out += [f"proposals[{i}].arguments[{j}]" for j in range(len(_items(p, "arguments")))]
-    for i, a in enumerate(_items(record, "attributions")):
-        for role in ("cue", "source", "content"):
-            out += [f"attributions[{i}].{role}[{k}]" for k in range(len(_items(a, role)))]
-    return out
+def is_text_only(span: wire.Spanned) -> bool:
+    """Whether a span gives its text alone (neither ``start`` nor ``end``)."""
+    return span.start is UNSET and span.end is UNSET
 
 
 class TextGrounder:
-    """Places the text-only spans of one prediction record on its document text.
+    """The placements of the text-only spans of one prediction record
+    (``sgie.scoring.placement.place_record``): ``placements`` by path."""
 
-    ``placements`` maps each text-only span's path to its ``Placement``. Called as a
-    ``sgie.records.Grounder``, it returns the placed span, or for an ungrounded span a
-    placeholder beyond the end of the text (see the module docstring).
-    """
-
-    def __init__(self, text: str, record: JSON):
+    def __init__(self, text: str, record: wire.Prediction):
         self.text = text
-        self.placements = place_record(text, record)
+        self.placements: dict[str, Placement] = place_record(text, record)
         self._next_placeholder = len(text) + 1
 
-    def __call__(self, text: str, path: str) -> Span | None:
-        if path not in self.placements:  # parse_doc reached a span the walk did not see
-            return None
-        span = self.placements[path].span
-        if span is not None:
-            return span
+    def place(self, path: str, string: str) -> Span:
+        """The placement of the text-only span at ``path``, or for an ungrounded one a
+        placeholder beyond the end of the text (see the module docstring)."""
+        placement = self.placements.get(path)
+        if placement is not None and placement.span is not None:
+            return placement.span
         start = self._next_placeholder
-        self._next_placeholder += len(text) + 1
-        return Span(start, start + len(text), text)
+        self._next_placeholder += len(string) + 1
+        return Span(start, start + len(string), string)
 
     @property
     def ungrounded(self) -> list[tuple[str, str]]:
         """``(path, string)`` of the spans that could not be placed, in record order."""
         return [(p, x.text) for p, x in self.placements.items() if x.span is None]
+
+    def placed(self, doc_id: str) -> tuple[PlacedText, ...]:
+        """Where the other text-only spans were placed, and how, in record order."""
+        return tuple(PlacedText(doc_id, f"{p}.text", x.text, x.span.start, x.span.end, x.how or "")
+                     for p, x in self.placements.items() if x.span is not None)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -395,7 +117,7 @@ class PlacedText:
     """One text-only span and where it was placed."""
 
     doc_id: str
-    field: str  # e.g. "entities[3]"
+    field: str  # e.g. "entities[3].text"
     text: str  # as given
     start: int
     end: int
@@ -441,24 +163,66 @@ class Ungrounded:
 NOTHING_UNGROUNDED = Ungrounded()
 
 
-def parse_prediction(
-    record: JSON, texts: Mapping[str, str]
-) -> tuple[DocAnnotations, Ungrounded]:
-    """Parse one prediction record strictly (``sgie.records.parse_doc``), grounding text-only
-    spans; items holding an ungrounded span are returned apart. Raises ``InputError``."""
-    grounders: list[TextGrounder] = []
+def _span(path: str, s: wire.Spanned, grounder: TextGrounder | None, text: str) -> Span:
+    if grounder is not None and is_text_only(s):
+        return grounder.place(path, s.text)
+    start, end = s.start, s.end
+    assert isinstance(start, int) and isinstance(end, int)  # the validator checked
+    try:
+        return Span(start, end, s.text)
+    except InputError:
+        raise Span.violation(text, start, end, s.text, path) from None
 
-    def grounder_for(doc_id: str, text: str) -> Grounder:
-        grounders.append(TextGrounder(text, record))
-        return grounders[-1]
 
-    doc = parse_doc(record, texts, grounder_for=grounder_for)
-    grounder = grounders[0]
-    placed = tuple(PlacedText(doc.doc_id, f"{path}.text", x.text, x.span.start, x.span.end, x.how or "")
-                   for path, x in grounder.placements.items() if x.span is not None)  # fmt: skip
-    if not grounder.ungrounded:
+def ground(record: wire.Record, text: str) -> tuple[DocAnnotations, dict[str, str], tuple[PlacedText, ...]]:
+    """The records of a decoded record whose offsets are checked to be both given or both
+    absent, text-only spans placed by the rule (predictions only; a gold record has none);
+    the ungrounded spans (``path -> string``), which hold placeholders (module docstring); and
+    where the others were placed."""
+    grounder = TextGrounder(text, record) if isinstance(record, wire.Prediction) else None
+    if grounder is not None and not grounder.placements:
+        grounder = None
+
+    def entity(i: int, e: wire.Entity) -> Entity:
+        return Entity.at(e.id, _span(f"entities[{i}]", e, grounder, text), e.label)
+
+    def proposal(i: int, p: wire.Proposal) -> Proposal:
+        path = f"proposals[{i}]"
+        arguments = tuple(
+            Argument.at(a.role, _span(f"{path}.arguments[{j}]", a, grounder, text), a.entity_id)
+            for j, a in enumerate(p.arguments)
+        )
+        return Proposal.at(p.id, _span(path, p, grounder, text), p.type, p.status, p.polarity, arguments)
+
+    def attribution(i: int, a: wire.Attribution) -> Attribution:
+        path = f"attributions[{i}]"
+
+        def spans(role: str, items: tuple[wire.Span, ...]) -> tuple[Span, ...]:
+            return tuple(_span(f"{path}.{role}[{k}]", s, grounder, text) for k, s in enumerate(items))
+
+        return Attribution(a.id, spans("cue", a.cue), spans("source", a.source),
+                           spans("content", a.content), a.quote_type, a.source_type,
+                           a.parent_id)  # fmt: skip
+
+    doc = DocAnnotations(
+        record.id,
+        None if record.entities is UNSET else tuple(entity(i, e) for i, e in enumerate(record.entities)),
+        None if record.proposals is UNSET else tuple(proposal(i, p) for i, p in enumerate(record.proposals)),
+        None if record.attributions is UNSET
+        else tuple(attribution(i, a) for i, a in enumerate(record.attributions)),
+    )  # fmt: skip
+    if grounder is None:
+        return doc, {}, ()
+    return doc, dict(grounder.ungrounded), grounder.placed(record.id)
+
+
+def split(doc: DocAnnotations, text: str, ungrounded: dict[str, str],
+          placed: tuple[PlacedText, ...] = ()) -> tuple[DocAnnotations, Ungrounded]:  # fmt: skip
+    """``doc`` without the items holding a placeholder (after ``ground`` and the validator, the
+    only spans beyond the text), and those items apart, with the ``placed`` spans."""
+    if not ungrounded:
         return doc, Ungrounded(placed=placed) if placed else NOTHING_UNGROUNDED
-    limit = len(grounder.text)
+    limit = len(text)
 
     def off(span: Span) -> bool:
         return span.start > limit
@@ -483,7 +247,7 @@ def parse_prediction(
         None if doc.proposals is None else tuple(kept_proposals),
         attributions,
     )
-    spans = tuple(UngroundedText(doc.doc_id, f"{p}.text", s) for p, s in grounder.ungrounded)
+    spans = tuple(UngroundedText(doc.doc_id, f"{p}.text", s) for p, s in ungrounded.items())
     return grounded, Ungrounded(tuple(lost_entities), tuple(lost_proposals), tuple(lost_arguments),
                                 tuple(lost_attributions), spans, placed)  # fmt: skip
 

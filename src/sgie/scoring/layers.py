@@ -36,18 +36,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Generic, Literal, TypeVar
+from typing import Generic, TypeVar
 
-from sgie.records import Argument, Attribution, DocAnnotations, Entity, Proposal
+from sgie.records import LAYER_NAMES, Argument, Attribution, DocAnnotations, Entity, LayerName, Proposal
 from sgie.scoring.attributions import AttributionCounts, attribution_outcomes, score_attributions
 from sgie.scoring.counts import PRF, SemEvalCounts
 from sgie.scoring.entities import EntityCounts, entity_outcomes, score_entities
 from sgie.scoring.grounding import Ungrounded
 from sgie.scoring.outcomes import ItemOutcome
 from sgie.scoring.proposals import ProposalCounts, proposal_outcomes, score_proposals
-
-LayerName = Literal["entities", "proposals", "attributions"]
-LAYER_NAMES: tuple[LayerName, ...] = ("entities", "proposals", "attributions")
 
 C = TypeVar("C", EntityCounts, ProposalCounts, AttributionCounts)
 

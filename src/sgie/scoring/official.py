@@ -24,6 +24,7 @@ Command line::
   sgie evaluate --extractor package.module:callable [--split test | --gold G.jsonl] \
                 [--output predictions.test.jsonl]
   ... [--strict] [--json]
+  sgie build                                            # also writes eval/predictions.schema.json
 
 ``--extractor`` imports ``callable(doc_id: str, text: str) -> dict`` (a prediction record, see
 below; ``id`` may be omitted), runs it over the documents with a progress bar on stderr, writes
@@ -35,21 +36,25 @@ exits with status 2; nothing is written.
 
 Python::
 
-  from sgie.scoring import evaluate, score_documents
+  from sgie.scoring import evaluate
   result = evaluate(gold, predictions, texts)   # Mappings keyed by document id
   result.to_json()["entities"]["strict"]["f1"]
+  evaluate(gold, predictions, texts, outcomes=True).outcomes["000"]   # per-item outcomes
 
-The command scores files as a stream (``sgie.scoring.stream``): it indexes both files by
-document id, then reads, checks and scores one document at a time, in sorted id order, and
-spools the per-document counts to a temporary file, so memory does not grow with the number of
-documents; the result is the same as ``evaluate``'s. Records with offsets take a fast strict
-decoder (``sgie.scoring.decode``); anything else goes through the reference parser, which gives
-the error messages.
+One evaluation loop (``evaluate_sources``) serves both: it takes a gold source and a
+predictions source (``sgie.scoring.sources``: files, or records in memory) and reads, checks
+and scores one document at a time, in sorted id order. It alone decides which layers are
+scored (``layer_status``) and counts the documents. Every record, from a file or from memory,
+is checked by the one validator (``sgie.scoring.validate``), so the Python API rejects exactly
+what the command rejects. The command reads files as a stream (each file is indexed by id,
+then each record read again at its offset) and spools the per-document counts to a temporary
+file, so memory does not grow with the number of documents.
 
 Prediction format
 -----------------
 JSON Lines, one object per document: the dataset's ``documents`` record without ``text``
-(JSON Schema: ``eval/predictions.schema.json``; sample: ``eval/sample_predictions.jsonl``)::
+(JSON Schema: ``eval/predictions.schema.json``, generated from the types of
+``sgie.scoring.wire``; sample: ``eval/sample_predictions.jsonl``)::
 
   {"id": "000",
    "entities":     [{"id": "e1", "start": 0, "end": 2, "text": "US", "label": "GPE"}],
@@ -114,9 +119,21 @@ F1 (all roles match; exact and overlap -- the headline is *whole-attribution ove
 predictions, recall and F1 with no gold items, accuracy with no matched pairs. With gold items
 and no predictions, recall and F1 are 0.
 
-Counts add up: ``score_documents`` gives per-document counts (``DocumentCounts``, closed under
-``+``) and every metric of the corpus is derived from their sum (the leaderboard bootstraps
-over documents this way).
+Counts add up: ``Result.per_document`` holds the counts of each document (``DocumentCounts``,
+closed under ``+``; ``score_document`` computes one) and every metric of the corpus is derived
+from their sum (the leaderboard bootstraps over documents this way).
+
+Per-item outcomes (``evaluate(..., outcomes=True)``): ``Result.outcomes[doc_id]`` is a
+``sgie.scoring.outcomes.DocumentOutcomes``: every gold and predicted item of each scored layer
+with its outcome under each scheme (correct / incorrect / partial / missed / spurious) and what
+differs between paired items (boundary, type, attributes, arguments, roles, parent).
+
+Layers
+------
+Each layer is declared once in ``sgie.scoring.layers`` (its scorer, headline metric, result
+path and title); the table, the result object, the leaderboard and its plot read it. Headlines:
+entities ``entities.strict.f1``, proposals ``proposals.spans.overlap.f1``, attributions
+``attributions.whole.overlap.f1``; the text report stars them.
 
 Result object (``--json``)
 --------------------------
@@ -148,33 +165,35 @@ metric to why it is undefined (``{}`` when all are defined).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from sgie.errors import InputError
-from sgie.records import DocAnnotations
-from sgie.scoring.grounding import NOTHING_UNGROUNDED, Ungrounded
-from sgie.scoring.layers import LAYER_NAMES, LAYERS
-from sgie.scoring.predictions import Located, check_layers
-from sgie.scoring.result import DocumentCounts, LayerStatus, Result, total
+from sgie.records import LAYER_NAMES, DocAnnotations
+from sgie.scoring.grounding import NOTHING_UNGROUNDED, PlacedText, Ungrounded, UngroundedText
+from sgie.scoring.layers import LAYERS
+from sgie.scoring.outcomes import DocumentOutcomes
+from sgie.scoring.predictions import LayerPresence
+from sgie.scoring.result import DocumentCounts, LayerStatus, Result
+from sgie.scoring.sources import GoldMemory, GoldSource, PredictionMemory, PredictionSource
+
+#: Receives each document's counts as they are computed (e.g. to spool them to a file).
+Sink = Callable[[str, DocumentCounts], None]
 
 
 def layer_status(
-    gold: Mapping[str, DocAnnotations],
-    predictions: Mapping[str, DocAnnotations],
-    ungrounded: Mapping[str, Ungrounded],
+    gold: DocAnnotations, prediction: DocAnnotations | None, ungrounded: Ungrounded
 ) -> dict[str, LayerStatus]:
-    """Which layers are attempted / annotated (each must be all-or-none; ``InputError``)."""
-    check_layers(((d, Located(f"gold document {i!r}")) for i, d in gold.items()), "gold")
-    check_layers(((d, Located(f"predicted document {i!r}")) for i, d in predictions.items()),
-                 "prediction")  # fmt: skip
-    out = {}
-    for layer in LAYER_NAMES:
-        attempted = any(getattr(d, layer) is not None for d in predictions.values()) or any(
-            u.items(layer) for u in ungrounded.values()
+    """The status of every layer, decided once per evaluation from one gold record and one
+    prediction record (``None``: there are no predictions): each layer is present in every
+    record of a side or in none (the loop checks it), so one record of each side tells."""
+    return {
+        k: LayerStatus(
+            attempted=prediction is not None
+            and (getattr(prediction, k) is not None or bool(ungrounded.items(k))),
+            annotated=getattr(gold, k) is not None,
         )
-        annotated = any(getattr(d, layer) is not None for d in gold.values())
-        out[layer] = LayerStatus(attempted, annotated)
-    return out
+        for k in LAYER_NAMES
+    }
 
 
 def score_document(
@@ -193,35 +212,101 @@ def score_document(
     )
 
 
+def document_outcomes(
+    gold: DocAnnotations,
+    pred: DocAnnotations,
+    text: str,
+    layers: Mapping[str, LayerStatus],
+    ungrounded: Ungrounded = NOTHING_UNGROUNDED,
+) -> DocumentOutcomes:
+    """Per-item outcomes of one document (``sgie.scoring.outcomes``; layers not scored are
+    ``None``)."""
+    e, p, a = LAYERS
+    return DocumentOutcomes(
+        gold.doc_id,
+        e.outcomes(gold, pred, text, ungrounded) if layers[e.name].scored else None,
+        p.outcomes(gold, pred, text, ungrounded) if layers[p.name].scored else None,
+        a.outcomes(gold, pred, text, ungrounded) if layers[a.name].scored else None,
+    )
+
+
 def nothing_predicted(doc_id: str, layers: Mapping[str, LayerStatus]) -> DocAnnotations:
     """The prediction of a document without a record: empty in the attempted layers."""
     e, p, a = (() if layers[k].attempted else None for k in LAYER_NAMES)
-    return DocAnnotations(doc_id, e, p, a)  # type: ignore[arg-type]
+    return DocAnnotations(doc_id, e, p, a)  # type: ignore[arg-type]  # () or None per layer
 
 
-def score_documents(
-    gold: Mapping[str, DocAnnotations],
-    predictions: Mapping[str, DocAnnotations],
-    texts: Mapping[str, str],
+def evaluate_sources(
+    gold: GoldSource,
+    predictions: PredictionSource,
     *,
-    ungrounded: Mapping[str, Ungrounded] | None = None,
-) -> dict[str, DocumentCounts]:
-    """Per-document counts for every gold document, by id (sorted). A gold document without a
-    prediction is scored as predicting nothing in the attempted layers."""
-    ungrounded = ungrounded or {}
-    if set(gold) - set(texts):
-        raise ValueError(f"texts must be given for every gold document (missing: "
-                         f"{sorted(set(gold) - set(texts))})")  # fmt: skip
-    unknown = sorted(set(predictions) - set(gold))
+    keep_per_document: bool = True,
+    per_document: Sink | None = None,
+    outcomes: bool = False,
+) -> Result:
+    """The evaluation loop: score ``predictions`` against ``gold`` one document at a time, in
+    sorted id order (see the module docstring). ``per_document(doc_id, counts)`` receives each
+    document's counts; ``keep_per_document=False`` leaves them out of the result (a large
+    file: memory stays flat). ``outcomes=True`` keeps every item's outcome
+    (``Result.outcomes``)."""
+    ids = sorted(gold.ids())
+    if not ids:
+        raise InputError("gold must have at least one document (got none)")
+    known = set(ids)
+    unknown = sorted(d for d in predictions.ids() if d not in known)
     if unknown:
         raise InputError(f"predictions must be for gold documents only (got {unknown})")
-    layers = layer_status(gold, predictions, ungrounded)
-    out = {}
-    for doc_id in sorted(gold):
-        pred = predictions.get(doc_id) or nothing_predicted(doc_id, layers)
-        out[doc_id] = score_document(gold[doc_id], pred, texts[doc_id], layers,
-                                     ungrounded.get(doc_id, NOTHING_UNGROUNDED))  # fmt: skip
-    return out
+    first_gold = gold.get(ids[0])[0]
+    first = next(iter(predictions.ids()), None)
+    if first is None:
+        layers = layer_status(first_gold, None, NOTHING_UNGROUNDED)
+    else:
+        doc, lost, _ = predictions.get(first, gold.text(first))
+        layers = layer_status(first_gold, doc, lost)
+    gold_presence, prediction_presence = LayerPresence("gold"), LayerPresence("prediction")
+    running: DocumentCounts | None = None
+    kept: dict[str, DocumentCounts] = {}
+    explained: dict[str, DocumentOutcomes] = {}
+    missing: list[str] = []
+    ungrounded: list[UngroundedText] = []
+    placed: list[PlacedText] = []
+    items = dict.fromkeys(LAYER_NAMES, 0)
+    for doc_id in ids:
+        gold_doc, text, where = gold.get(doc_id)
+        gold_presence.see(gold_doc, where)
+        if doc_id in predictions:
+            pred, lost, where = predictions.get(doc_id, text)
+            prediction_presence.see(pred, where)
+            ungrounded.extend(lost.spans)
+            placed.extend(lost.placed)
+            for k in LAYER_NAMES:
+                items[k] += lost.items(k)
+        else:
+            missing.append(doc_id)
+            pred, lost = nothing_predicted(doc_id, layers), NOTHING_UNGROUNDED
+        counts = score_document(gold_doc, pred, text, layers, lost)
+        running = counts if running is None else running + counts
+        if keep_per_document:
+            kept[doc_id] = counts
+        if per_document is not None:
+            per_document(doc_id, counts)
+        if outcomes:
+            explained[doc_id] = document_outcomes(gold_doc, pred, text, layers, lost)
+    assert running is not None
+    return Result(
+        total=running,
+        per_document=kept,
+        layers=layers,
+        gold_documents=len(ids),
+        missing_documents=tuple(missing),
+        predicted_documents=len(predictions),
+        ungrounded=tuple(ungrounded),
+        ungrounded_items=items,
+        gold_source=gold.source,
+        predictions_source=predictions.source,
+        outcomes=explained,
+        placed=tuple(placed),
+    )
 
 
 def evaluate(
@@ -230,31 +315,19 @@ def evaluate(
     texts: Mapping[str, str],
     *,
     ungrounded: Mapping[str, Ungrounded] | None = None,
+    outcomes: bool = False,
     gold_source: str = "gold",
     predictions_source: str = "predictions",
 ) -> Result:
-    """Score ``predictions`` against ``gold`` (both by document id; ``texts`` by id too).
+    """Score ``predictions`` against ``gold`` (both by document id; ``texts`` by id too), as
+    ``sgie evaluate`` does: every record is validated exactly as in a file (``InputError``).
 
     ``ungrounded`` holds, per document, the predicted items whose text-only spans could not be
-    placed (``sgie.scoring.grounding``); they count as false positives.
+    placed (``sgie.scoring.grounding``; ``PredictionSet.ungrounded``); they count as false
+    positives. ``outcomes=True`` keeps every item's outcome (``result.outcomes[doc_id]``).
     """
-    if not gold:
-        raise InputError("gold must have at least one document (got none)")
-    ungrounded = ungrounded or {}
-    per_document = score_documents(gold, predictions, texts, ungrounded=ungrounded)
-    layers = layer_status(gold, predictions, ungrounded)
-    spans = tuple(s for d in sorted(ungrounded) for s in ungrounded[d].spans)
-    items = {layer: sum(u.items(layer) for u in ungrounded.values()) for layer in LAYER_NAMES}
-    return Result(
-        total=total(per_document.values()),
-        per_document=per_document,
-        layers=layers,
-        missing_documents=tuple(sorted(set(gold) - set(predictions))),
-        predicted_documents=len(predictions),
-        ungrounded=spans,
-        ungrounded_items=items,
-        placed=tuple(p for d in sorted(ungrounded) for p in ungrounded[d].placed),
-        gold_documents=len(per_document),
-        gold_source=gold_source,
-        predictions_source=predictions_source,
+    return evaluate_sources(
+        GoldMemory(gold, texts, gold_source),
+        PredictionMemory(predictions, ungrounded, predictions_source),
+        outcomes=outcomes,
     )
