@@ -95,7 +95,7 @@ def collect(texts: Mapping[str, str], job: Job, cache: Cache, *, client: ChatCli
         return entry
 
     bar = tqdm(total=len(missing), desc=f"{job.model} ({len(entries)} cached)", unit="doc",
-               file=sys.stderr, disable=not progress)  # fmt: skip
+               file=sys.stderr, disable=not progress, leave=False)  # fmt: skip
     with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
         futures = {pool.submit(ask, d): d for d in missing}
         pending = set(futures)
