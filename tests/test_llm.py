@@ -47,7 +47,8 @@ def files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         {"name": "few-shot", "messages": [{"role": "system", "file": "system.md"},
                                           {"role": "user", "file": "example.md"},
                                           {"role": "assistant", "file": "example.md"},
-                                          {"role": "user", "file": "user.md", "template": True}]}]}  # fmt: skip
+                                          {"role": "user", "file": "user.md", "template": True}]},
+    ]}  # fmt: skip
     (prompts / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     return tmp_path
 
@@ -87,7 +88,8 @@ def test_run_writes_text_only_predictions_and_records_parse_failures(files, caps
     assert body["messages"] == prompt.messages_for(TEXTS["d1"])
     assert body["response_format"]["json_schema"]["schema"] == answer_schema()
     assert "1 unparsable: d2" in capsys.readouterr().err
-    assert main(["evaluate", "--gold", str(files / "gold.jsonl"), "--predictions", str(files / "p.jsonl")]) == 0
+    gold, predictions = str(files / "gold.jsonl"), str(files / "p.jsonl")
+    assert main(["evaluate", "--gold", gold, "--predictions", predictions]) == 0
 
 
 def test_rerun_costs_nothing_and_reproduces_the_file(files):
@@ -194,7 +196,8 @@ def test_parse_answer_repairs_and_drops_with_problems():
                                            {"role": "boss", "text": "Kyiv", "entity_id": None}]}],
               "attributions": [{"id": "a1", "cue": [{"text": "said", "start": 5, "end": 9}],
                                 "source": [], "content": [{"text": "Macron would help"}],
-                                "quote_type": "indirect", "source_type": "none", "parent_id": "a1"}]}  # fmt: skip
+                                "quote_type": "indirect", "source_type": "none",
+                                "parent_id": "a1"}]}  # fmt: skip
     parsed = parse_answer("d", json.dumps(answer), text)
     r = parsed.record
     assert [e["id"] for e in r["entities"]] == ["e1", "e1~2"]
@@ -258,3 +261,63 @@ def test_cache_entries_round_trip_and_are_checked(tmp_path):
     path.write_text("{")
     with pytest.raises(InputError, match="cache entry must be JSON"):
         cache.get(key)
+
+
+# --------------------------------------------------------------------------------------------
+# Responses produced without an API: dump, import, replay, submission
+# --------------------------------------------------------------------------------------------
+def test_dump_import_and_submission_replay_the_same_parser(tmp_path, capsys):
+    """The dumped messages are exactly what would be sent; response texts imported into a
+    submission's responses/ replay offline (same parser as a live run) into a valid `llm`
+    submission; the gold given as answers scores 100 strict."""
+    from sgie.annotations.store import gold_documents
+    from sgie.corpus.manifest import default_corpus_dir, load_corpus
+    from sgie.leaderboard.submissions import load_submissions
+    from sgie.scoring import evaluate
+    from sgie.scoring.gold import load_gold
+    from sgie.scoring.predictions import read_predictions
+
+    corpus = load_corpus(default_corpus_dir())
+    texts = {d.id: d.text for d in corpus.documents}
+    assert main(["llm", "--dump-requests", str(tmp_path / "req"), "--prompt", "few-shot"]) == 0
+    prompt = load_prompt("few-shot", default_corpus_dir().parent / "eval" / "prompts")
+    for doc_id, text in texts.items():
+        dumped = json.loads((tmp_path / "req" / f"{doc_id}.few-shot.messages.json").read_text())
+        assert dumped["messages"] == prompt.messages_for(text) and dumped["prompt_sha256"] == prompt.sha256
+        assert (tmp_path / "req" / f"{doc_id}.few-shot.prompt.txt").read_text().startswith("=== system ===\n")
+
+    (tmp_path / "answers").mkdir()
+    for doc_id, doc in gold_documents(corpus=corpus).items():
+        answer = {k: v for k, v in doc.to_json().items() if k != "id"}
+        for layer in ("entities", "proposals"):
+            answer[layer].sort(key=lambda x: x["start"])  # type: ignore[union-attr,index]
+        answer["attributions"].sort(key=lambda a: min(  # type: ignore[union-attr]
+            s["start"] for r in ("cue", "source", "content") for s in a[r]))  # type: ignore[index]
+        text = "```json\n" + json.dumps(_strip(answer), ensure_ascii=False) + "\n```\n"
+        (tmp_path / "answers" / f"{doc_id}.txt").write_text(text, encoding="utf-8")
+    sub = tmp_path / "subs" / "llm-test"
+    job = ["--model", "test-model", "--base-url", "ai-session", "--prompt", "few-shot"]
+    assert main(["llm", "--import-responses", str(tmp_path / "answers"), *job, "--produced-by",
+                 "a test", "--cache", str(sub / "responses")]) == 0  # fmt: skip
+    assert len(list((sub / "responses").glob("*.json"))) == len(texts)
+    info = ["--name", "Test LLM", "--description", "Gold as answers.", "--provenance", "A test.",
+            "--date", "2026-12-03"]  # fmt: skip
+    assert main(["llm", "--submission", str(sub), *job, *info]) == 0
+    gold = load_gold("test")
+    split_texts = {s: {d.id: d.text for d in corpus.split(s)} for s in ("train", "validation")}
+    (loaded,) = load_submissions(tmp_path / "subs", gold, split_texts)
+    assert loaded.info.type == "llm" and loaded.info.layers == ("entities", "proposals", "attributions")
+    preds = read_predictions(sub / "predictions.jsonl", gold.texts)
+    result = evaluate(gold.docs, preds.docs, gold.texts, ungrounded=preds.ungrounded).to_json()
+    assert result["entities"]["strict"]["f1"] == 1.0  # type: ignore[index]
+    replay = tmp_path / "replay.jsonl"
+    assert main(["llm", *job, "--cache", str(sub / "responses"), "--offline", "--output", str(replay)]) == 0
+    assert replay.read_bytes() == (sub / "predictions.jsonl").read_bytes()
+
+
+def _strip(value: object) -> object:
+    if isinstance(value, dict):
+        return {k: _strip(v) for k, v in value.items() if k not in ("start", "end")}
+    if isinstance(value, list):
+        return [_strip(v) for v in value]
+    return value

@@ -51,7 +51,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--prompts", type=Path, default=None, metavar="DIR",
                    help="prompts folder (default: eval/prompts of the repository)")
     docs = p.add_mutually_exclusive_group()
-    docs.add_argument("--split", choices=SPLITS, default=None, help="documents of a split (default: test)")
+    docs.add_argument("--split", choices=SPLITS, default=None,
+                      help="documents of a split (default: test; for --dump-requests and "
+                      "--import-responses: every document)")  # fmt: skip
     docs.add_argument("--gold", type=Path, metavar="G.jsonl", help="documents of a documents-format file")
     p.add_argument("--corpus", type=Path, default=None, help="corpus folder (for --split)")
     p.add_argument("--cache", type=Path, default=None, metavar="DIR",
@@ -77,12 +79,16 @@ def _need(args: argparse.Namespace, mode: str, *names: str) -> None:
             raise InputError(f"'--{name}' is required with {mode} (got nothing)")
 
 
-def _texts(args: argparse.Namespace) -> dict[str, str]:
+def _texts(args: argparse.Namespace, every: bool = False) -> dict[str, str]:
+    """The documents: of ``--gold``, of ``--split``, else of the test split (``every``: of
+    every split)."""
     if args.gold is not None:
         from sgie.scoring.gold import read_gold
 
         return dict(read_gold(args.gold).texts)
     corpus = load_corpus(args.corpus or default_corpus_dir())
+    if args.split is None and every:
+        return {d.id: d.text for d in corpus.documents}
     return {d.id: d.text for d in corpus.split(args.split or "test")}
 
 
@@ -110,7 +116,7 @@ def cmd_llm(args: argparse.Namespace) -> int:
 
     prompt = load_prompt(args.prompt, _prompts_dir(args))
     if args.dump_requests is not None:
-        files = dump_requests(_texts(args), prompt, args.dump_requests)
+        files = dump_requests(_texts(args, every=True), prompt, args.dump_requests)
         _write(files)
         print(f"wrote {len(files)} files to {args.dump_requests} (prompt {prompt.name} "
               f"sha256 {prompt.sha256})", file=sys.stderr)  # fmt: skip
@@ -118,7 +124,7 @@ def cmd_llm(args: argparse.Namespace) -> int:
     if args.import_responses is not None:
         _need(args, "--import-responses", "model", "base-url", "produced-by", "cache")
         job = Job(prompt, args.model, args.base_url)
-        done, missing = import_responses(_texts(args), job, args.import_responses, Cache(args.cache),
+        done, missing = import_responses(_texts(args, every=True), job, args.import_responses, Cache(args.cache),
                                          args.produced_by)  # fmt: skip
         print(f"imported {len(done)} responses into {args.cache}"
               + (f"; no response for {', '.join(missing)}" if missing else ""), file=sys.stderr)
