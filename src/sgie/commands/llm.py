@@ -124,8 +124,8 @@ def cmd_llm(args: argparse.Namespace) -> int:
     if args.import_responses is not None:
         _need(args, "--import-responses", "model", "base-url", "produced-by", "cache")
         job = Job(prompt, args.model, args.base_url)
-        done, missing = import_responses(_texts(args, every=True), job, args.import_responses, Cache(args.cache),
-                                         args.produced_by)  # fmt: skip
+        done, missing = import_responses(_texts(args, every=True), job, args.import_responses,
+                                         Cache(args.cache), args.produced_by)  # fmt: skip
         print(f"imported {len(done)} responses into {args.cache}"
               + (f"; no response for {', '.join(missing)}" if missing else ""), file=sys.stderr)
         return 0
