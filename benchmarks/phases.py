@@ -3,11 +3,12 @@
 Runs, in one process, the steps of ``sgie.commands.evaluate.cmd_evaluate`` and times each with
 ``time.perf_counter``: start-up (``sgie.cli.build_parser``, which imports every command
 module, and the scoring modules), indexing the gold and the predictions file
-(``sgie.scoring.stream.GoldFile`` / ``PredictionFile``), then, summed over the documents in the
-order ``evaluate_stream`` takes them, reading and validating each gold record, reading and
+(``sgie.scoring.sources.GoldFile`` / ``PredictionFile``), then, summed over the documents in the
+order ``sgie.scoring.official.evaluate_sources`` takes them, reading and validating each gold
+record, reading and
 validating its prediction, scoring it (``score_document`` and adding to the total) and writing
 its ``per_document`` entry to the spool, and finally writing the result object. The loop
-repeats ``evaluate_stream``'s steps without its layer-presence bookkeeping (a few
+repeats ``evaluate_sources``'s steps without its layer-presence bookkeeping (a few
 microseconds per document). Peak RSS after each phase is read from ``resource.getrusage``.
 
 Usage: ``python benchmarks/phases.py GOLD.jsonl PREDICTIONS.jsonl``
@@ -37,11 +38,9 @@ def main(gold_path: str, pred_path: str) -> None:
     import sgie.cli
 
     sgie.cli.build_parser()
-    from sgie.records import LAYER_NAMES
-    from sgie.scoring.official import score_document
+    from sgie.scoring.official import evaluate_sources, layer_status, score_document
     from sgie.scoring.report import PerDocumentWriter, write_result_json
-    from sgie.scoring.result import LayerStatus
-    from sgie.scoring.stream import GoldFile, PredictionFile, evaluate_stream
+    from sgie.scoring.sources import GoldFile, PredictionFile
 
     mark("start-up: import sgie and build the parser")
     gold = GoldFile(gold_path)
@@ -50,9 +49,8 @@ def main(gold_path: str, pred_path: str) -> None:
     mark("index the predictions file (top level of every line)")
     ids = sorted(gold.ids())
     first, _, _ = gold.get(ids[0])
-    pred, _, _ = predictions.get(ids[0], gold.text(ids[0]))
-    layers = {k: LayerStatus(getattr(pred, k) is not None, getattr(first, k) is not None)
-              for k in LAYER_NAMES}  # fmt: skip
+    pred, lost, _ = predictions.get(ids[0], gold.text(ids[0]))
+    layers = layer_status(first, pred, lost)
     steps = dict.fromkeys(("gold", "pred", "score", "entry"), 0.0)
     running = None
     with tempfile.TemporaryFile() as spool:
@@ -79,7 +77,7 @@ def main(gold_path: str, pred_path: str) -> None:
         rows.append(("(loop overhead)", now - t - sum(steps.values()), rss()))
         t = now
         # the result object itself (the command writes it to stdout)
-        result = evaluate_stream(gold, predictions, None)
+        result = evaluate_sources(gold, predictions, keep_per_document=False)
         t = time.perf_counter()
         with tempfile.TemporaryFile() as out:
             write_result_json(out, result, spool)

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from strategies import entities, texts
 
 from sgie import schema
-from sgie.scoring.counts import NO_GOLD, NO_PREDICTIONS, PRF, SemEvalCounts, semeval_json
+from sgie.scoring.counts import NO_GOLD, NO_PREDICTIONS, SemEvalCounts, semeval_json
 from sgie.scoring.entities import EntityCounts, SchemeCounts, empty_entity_counts, score_entities
 from sgie.scoring.result import counts_only
 from sgie.scoring.semeval import SCHEMES
@@ -28,8 +28,7 @@ def entity_counts(draw: st.DrawFn) -> EntityCounts:
     for name in NAMES:
         micro = draw(semeval_counts)
         schemes[name] = SchemeCounts(micro, {label: draw(semeval_counts) for label in schema.ENTITY_LABELS})
-    surface = st.builds(PRF, small, small, small)
-    return EntityCounts.from_schemes(schemes, draw(surface))
+    return EntityCounts.from_schemes(schemes)
 
 
 @st.composite
@@ -75,7 +74,7 @@ def test_views_round_trip(counts):
         view = counts[name]
         assert view == counts.schemes[name]
         assert list(view.per_type) == list(schema.ENTITY_LABELS)
-    assert EntityCounts.from_schemes(counts.schemes, counts.surface) == counts
+    assert EntityCounts.from_schemes(counts.schemes) == counts
 
 
 @settings(max_examples=200, deadline=None)
@@ -84,7 +83,6 @@ def test_json_is_the_views_json(counts):
     """to_json() is the SchemeCounts' own JSON (same keys, order and values), and counts_json()
     the raw counts of it."""
     via_views = {name: c.to_json() for name, c in counts.schemes.items()}
-    via_views["surface"] = counts.surface.to_json()
     assert json.dumps(counts.to_json()) == json.dumps(via_views)
     assert json.dumps(counts.counts_json()) == json.dumps(counts_only(counts.to_json()))
 
@@ -95,7 +93,6 @@ def test_sum_is_the_sum_of_the_views(a, b):
     total = a + b
     for name in NAMES:
         assert total[name] == a[name] + b[name]
-    assert total.surface == a.surface + b.surface
     assert total == b + a
     assert a + empty_entity_counts() == a
 

@@ -39,7 +39,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from operator import add, itemgetter, sub
 from types import MappingProxyType
 
@@ -47,7 +47,6 @@ from sgie import schema
 from sgie.records import JSON, Entity, JSONObject
 from sgie.scoring.counts import (
     NO_TYPES,
-    PRF,
     SEMEVAL_FIELDS,
     SemEvalCounts,
     add_maps,
@@ -56,9 +55,8 @@ from sgie.scoring.counts import (
     semeval_json,
 )
 from sgie.scoring.matching import overlapping_pairs
-from sgie.scoring.outcomes import ItemOutcome
-from sgie.scoring.semeval import SCHEMES, Scheme, entity_candidates, match_entities
-from sgie.scoring.surface import score_surface
+from sgie.scoring.outcomes import ItemOutcome, ItemRef, Mismatch, OutcomeKind
+from sgie.scoring.semeval import SCHEMES, Outcome, Scheme, entity_candidates, match_entities
 
 _ZERO = SemEvalCounts()
 _LABELS = schema.ENTITY_LABELS
@@ -76,9 +74,17 @@ def _fives(values: Sequence[int]) -> Iterator[tuple[int, ...]]:
     return zip(*[it] * _FIELDS, strict=False)
 
 
+def _f1_of(block: JSON) -> float | None:
+    """The ``f1`` of a metric block."""
+    assert isinstance(block, dict)
+    f1 = block["f1"]
+    assert f1 is None or isinstance(f1, float)
+    return f1
+
+
 def _scheme_json(micro: JSONObject, per_type: dict[str, JSON]) -> JSONObject:
     """A scheme's JSON block from its micro block and its per-type blocks (both fresh)."""
-    macro = macro_f1(c["f1"] for c in per_type.values())  # type: ignore[index,misc]
+    macro = macro_f1(_f1_of(c) for c in per_type.values())
     micro["macro_f1"] = macro
     if macro is None:
         reason: dict[str, JSON] = dict(micro["reason"])  # type: ignore[arg-type]
@@ -106,25 +112,20 @@ class SchemeCounts:
         return _scheme_json(self.micro.to_json(), {label: c.to_json() for label, c in self.per_type.items()})
 
 
-_NO_SURFACE = PRF()
-
-
 @dataclass(frozen=True)
 class EntityCounts:
     """Counts of every scheme, stored flat: ``values[s * _STRIDE + g * 5 + k]`` is field ``k``
     (``SEMEVAL_FIELDS`` order) of group ``g`` (0 = micro, then ``schema.ENTITY_LABELS``) under
-    scheme ``s`` (``SCHEMES`` order). ``schemes`` / ``[name]`` give ``SchemeCounts`` views.
-    ``surface`` is the string-level metric (``sgie.scoring.surface``)."""
+    scheme ``s`` (``SCHEMES`` order). ``schemes`` / ``[name]`` give ``SchemeCounts`` views."""
 
     values: tuple[int, ...]
-    surface: PRF = _NO_SURFACE
 
     def __post_init__(self) -> None:
         if len(self.values) != _SIZE:
             raise ValueError(f"EntityCounts needs {_SIZE} counts (got {len(self.values)})")
 
     @classmethod
-    def from_schemes(cls, schemes: Mapping[str, SchemeCounts], surface: PRF = _NO_SURFACE) -> EntityCounts:
+    def from_schemes(cls, schemes: Mapping[str, SchemeCounts]) -> EntityCounts:
         """The counts of ``SchemeCounts`` keyed by scheme name (every scheme, every type)."""
         if schemes.keys() != set(_NAMES):
             raise ValueError(f"schemes must be {list(_NAMES)} (got {list(schemes)})")
@@ -135,10 +136,10 @@ class EntityCounts:
                 raise ValueError(f"per_type must have the types {list(_LABELS)} (got {list(c.per_type)})")
             for group in (c.micro, *(c.per_type[label] for label in _LABELS)):
                 values += (getattr(group, field) for field in SEMEVAL_FIELDS)
-        return cls(tuple(values), surface)
+        return cls(tuple(values))
 
     def __add__(self, other: EntityCounts) -> EntityCounts:
-        return EntityCounts(tuple(map(add, self.values, other.values)), self.surface + other.surface)
+        return EntityCounts(tuple(map(add, self.values, other.values)))
 
     def __getitem__(self, scheme: str) -> SchemeCounts:
         base = _INDEX[scheme] * _STRIDE
@@ -159,7 +160,6 @@ class EntityCounts:
             # zip takes a label before a group, so it stops at the scheme's last type
             per_type: dict[str, JSON] = {label: semeval_json(*c) for label, c in zip(_LABELS, groups)}
             out[name] = _scheme_json(micro, per_type)
-        out["surface"] = self.surface.to_json()
         return out
 
     def counts_json(self) -> JSONObject:
@@ -175,7 +175,6 @@ class EntityCounts:
                 for label, (c, i, p, m, s) in zip(_LABELS, groups)
             }
             out[name] = block
-        out["surface"] = {"tp": self.surface.tp, "fp": self.surface.fp, "fn": self.surface.fn}
         return out
 
 
@@ -184,7 +183,8 @@ def _by_label(
 ) -> dict[str, tuple[list[Entity], list[Entity], list[tuple[int, int]]]]:
     """Per label: its gold and predicted entities (in their order: what
     ``[e for e in items if e.label == label]`` gives) and the overlapping pairs among them."""
-    out = {label: ([], [], []) for label in _LABELS}
+    out: dict[str, tuple[list[Entity], list[Entity], list[tuple[int, int]]]] = {
+        label: ([], [], []) for label in _LABELS}
     local: dict[int, int] = {}
     local_pred: dict[int, int] = {}
     for i, e in enumerate(gold):
@@ -198,7 +198,7 @@ def _by_label(
     for g, p in candidates:
         if gold[g].label == pred[p].label:
             out[gold[g].label][2].append((local[g], local_pred[p]))
-    return out  # type: ignore[return-value]
+    return out
 
 
 def _scheme_counts(
@@ -332,8 +332,8 @@ def _uncontested(
     n_pairs = len(same_labels) + len(other_labels) + bounds_only + neither
     kinds = {(True, True): len(same_labels), (False, True): len(other_labels), (True, False): bounds_only,
              (False, False): neither}  # fmt: skip
-    n_gold = Counter([e.label for e in gold])
-    n_pred = Counter([e.label for e in pred])
+    n_gold: Counter[str] = Counter([e.label for e in gold])
+    n_pred: Counter[str] = Counter([e.label for e in pred])
     if ungrounded:  # spurious, as unmatched predictions
         n_pred.update([e.label for e in ungrounded])
     by_label = Counter(same_labels)
@@ -369,8 +369,7 @@ def score_entities(
     spans are placeholders and are not looked at); each is spurious.
     """
     fast = _uncontested(gold, pred, ungrounded)
-    counts = fast if fast is not None else _general(gold, pred, ungrounded)
-    return replace(counts, surface=score_surface(gold, pred, ungrounded))
+    return fast if fast is not None else _general(gold, pred, ungrounded)
 
 
 _EMPTY = EntityCounts((0,) * _SIZE)
@@ -381,8 +380,39 @@ def empty_entity_counts() -> EntityCounts:
     return _EMPTY
 
 
+_KINDS: dict[Outcome, OutcomeKind] = {Outcome.CORRECT: "correct", Outcome.INCORRECT: "incorrect",
+                                      Outcome.PARTIAL: "partial"}  # fmt: skip
+
+
+def _ref(e: Entity) -> ItemRef:
+    return ItemRef(e.id, e.label, (e.span,))
+
+
 def entity_outcomes(
     gold: Sequence[Entity], pred: Sequence[Entity], ungrounded: Sequence[Entity] = ()
 ) -> tuple[ItemOutcome, ...]:
-    """Every gold and predicted entity's outcome under each scheme (``sgie.scoring.outcomes``)."""
-    raise NotImplementedError("filled in the READY commit")
+    """Every gold and predicted entity's outcome under each scheme (``sgie.scoring.outcomes``),
+    from the optimal matching of each scheme (``match_entities``; micro): the counts of
+    ``score_entities`` are their tally."""
+    candidates = entity_candidates(gold, pred)
+    out: list[ItemOutcome] = []
+    for scheme in SCHEMES:
+        alignment, _ = match_entities(gold, pred, scheme, candidates)
+        pred_of = alignment.pred_of
+        for i, g in enumerate(gold):
+            j = pred_of.get(i)
+            if j is None:
+                out.append(ItemOutcome(scheme.name, "missed", _ref(g), None))
+                continue
+            p = pred[j]
+            errors: list[Mismatch] = []
+            if (g.start, g.end) != (p.start, p.end):
+                errors.append("boundary")
+            if g.label != p.label:
+                errors.append("type")
+            kind = _KINDS[scheme.outcome(g, p)]
+            out.append(ItemOutcome(scheme.name, kind, _ref(g), _ref(p), tuple(errors)))
+        out += [ItemOutcome(scheme.name, "spurious", None, _ref(pred[j])) for j in alignment.unmatched_pred]
+        out += [ItemOutcome(scheme.name, "spurious", None, ItemRef(e.id, e.label, ()), ("ungrounded",))
+                for e in ungrounded]  # fmt: skip
+    return tuple(out)

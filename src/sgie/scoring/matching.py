@@ -227,7 +227,7 @@ def _solve(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The maximum-weight assignment of a dense matrix. numpy and scipy are imported by these
     two helpers, when a problem needs them: importing them costs about 0.5 s of every
     command's start-up, and most documents need no solver."""
-    from scipy.optimize import linear_sum_assignment
+    from scipy.optimize import linear_sum_assignment  # type: ignore[import-untyped]  # no stubs
 
     rows, cols = linear_sum_assignment(matrix, maximize=True)
     return rows, cols

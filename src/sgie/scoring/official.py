@@ -169,12 +169,14 @@ from collections.abc import Callable, Mapping
 
 from sgie.errors import InputError
 from sgie.records import LAYER_NAMES, DocAnnotations
+from sgie.scoring.counts import PRF
 from sgie.scoring.grounding import NOTHING_UNGROUNDED, PlacedText, Ungrounded, UngroundedText
-from sgie.scoring.layers import LAYERS
+from sgie.scoring.layers import ATTRIBUTIONS, ENTITIES, PROPOSALS
 from sgie.scoring.outcomes import DocumentOutcomes
 from sgie.scoring.predictions import LayerPresence
 from sgie.scoring.result import DocumentCounts, LayerStatus, Result
 from sgie.scoring.sources import GoldMemory, GoldSource, PredictionMemory, PredictionSource
+from sgie.scoring.surface import score_surface
 
 #: Receives each document's counts as they are computed (e.g. to spool them to a file).
 Sink = Callable[[str, DocumentCounts], None]
@@ -204,7 +206,7 @@ def score_document(
     ungrounded: Ungrounded = NOTHING_UNGROUNDED,
 ) -> DocumentCounts:
     """Counts of one document (pure; layers not scored are ``None``)."""
-    e, p, a = LAYERS
+    e, p, a = ENTITIES, PROPOSALS, ATTRIBUTIONS
     return DocumentCounts(
         e.score(gold, pred, text, ungrounded) if layers[e.name].scored else None,
         p.score(gold, pred, text, ungrounded) if layers[p.name].scored else None,
@@ -221,7 +223,7 @@ def document_outcomes(
 ) -> DocumentOutcomes:
     """Per-item outcomes of one document (``sgie.scoring.outcomes``; layers not scored are
     ``None``)."""
-    e, p, a = LAYERS
+    e, p, a = ENTITIES, PROPOSALS, ATTRIBUTIONS
     return DocumentOutcomes(
         gold.doc_id,
         e.outcomes(gold, pred, text, ungrounded) if layers[e.name].scored else None,
@@ -270,7 +272,8 @@ def evaluate_sources(
     missing: list[str] = []
     ungrounded: list[UngroundedText] = []
     placed: list[PlacedText] = []
-    items = dict.fromkeys(LAYER_NAMES, 0)
+    items: dict[str, int] = dict.fromkeys(LAYER_NAMES, 0)
+    surface = PRF() if layers["entities"].scored else None
     for doc_id in ids:
         gold_doc, text, where = gold.get(doc_id)
         gold_presence.see(gold_doc, where)
@@ -286,6 +289,8 @@ def evaluate_sources(
             pred, lost = nothing_predicted(doc_id, layers), NOTHING_UNGROUNDED
         counts = score_document(gold_doc, pred, text, layers, lost)
         running = counts if running is None else running + counts
+        if surface is not None:  # per-document sets: not a sum over parts of a document
+            surface += score_surface(gold_doc.entities or (), pred.entities or (), lost.entities)
         if keep_per_document:
             kept[doc_id] = counts
         if per_document is not None:
@@ -306,6 +311,7 @@ def evaluate_sources(
         predictions_source=predictions.source,
         outcomes=explained,
         placed=tuple(placed),
+        surface=surface,
     )
 
 

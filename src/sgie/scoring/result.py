@@ -26,6 +26,7 @@ import sgie
 from sgie import schema
 from sgie.records import JSON, JSONObject
 from sgie.scoring.attributions import AttributionCounts
+from sgie.scoring.counts import PRF
 from sgie.scoring.entities import EntityCounts
 from sgie.scoring.grounding import RULE, PlacedText, UngroundedText
 from sgie.scoring.layers import LAYER_NAMES, LAYERS
@@ -144,6 +145,9 @@ class Result:
     outcomes: Mapping[str, DocumentOutcomes] = field(default_factory=dict)
     #: where every grounded text-only span was placed, and how (``sgie.scoring.grounding``)
     placed: tuple[PlacedText, ...] = ()
+    #: ``entities.surface`` (``sgie.scoring.surface``), ``None`` if entities are not scored; kept
+    #: apart from the counts: its per-document sets do not split over parts of a document
+    surface: PRF | None = None
 
     def head_json(self) -> JSONObject:
         """The result object without ``per_document``."""
@@ -153,6 +157,8 @@ class Result:
             counts = self.total.layer(layer.name)
             if counts is not None:
                 block.update(counts.to_json())
+            if layer.name == "entities" and self.surface is not None:
+                block["surface"] = self.surface.to_json()
             layers[layer.name] = block
         return {
             "sgie_version": sgie.__version__,

@@ -112,7 +112,8 @@ _FAST_PREDICTION = msgspec.json.Decoder(_FastPrediction)
 _FAST_DOCUMENT = msgspec.json.Decoder(_FastDocument)
 _WIRE_PREDICTION = msgspec.json.Decoder(wire.Prediction)
 _WIRE_DOCUMENT = msgspec.json.Decoder(wire.Document)
-_HEADS = {True: msgspec.json.Decoder(_DocumentHead), False: msgspec.json.Decoder(_PredictionHead)}
+_DOCUMENT_HEAD = msgspec.json.Decoder(_DocumentHead)
+_PREDICTION_HEAD = msgspec.json.Decoder(_PredictionHead)
 _ERRORS = (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError)
 _ENCODE = msgspec.json.Encoder().encode
 
@@ -129,16 +130,15 @@ def decode_id(raw: bytes, gold: bool) -> str | None:
     ``text`` strings; predictions: an ``id`` string; either: layers, not looked into, and no
     other field), else ``None``."""
     try:
-        return _HEADS[gold].decode(raw).id
+        return (_DOCUMENT_HEAD.decode(raw) if gold else _PREDICTION_HEAD.decode(raw)).id
     except _ERRORS:
         return None
 
 
-def _typed(raw: bytes, kind: type[W]) -> W:
+def _typed(raw: bytes, decoder: msgspec.json.Decoder[W], kind: type[W]) -> W:
     """``raw`` as a wire record, or the one-line ``InputError`` of what is wrong with it."""
-    decoder = _WIRE_PREDICTION if kind is wire.Prediction else _WIRE_DOCUMENT
     try:
-        record: W = decoder.decode(raw)
+        record = decoder.decode(raw)
     except _ERRORS:
         pass
     else:
@@ -327,16 +327,16 @@ def check(doc: DocAnnotations, text: str, placeholders: Mapping[str, str] | None
             ):
                 raise InputError(f"'{path}' must have the span of entity {show(a.entity_id)} "
                                  f"{e.start}..{e.end} (got {a.start}..{a.end})")  # fmt: skip
-    parents = {a.id: a.parent_id for a in attributions}
-    for i, a in enumerate(attributions):
-        if not a.cue:
+    parents = {t.id: t.parent_id for t in attributions}
+    for i, t in enumerate(attributions):
+        if not t.cue:
             raise InputError(f"'attributions[{i}].cue' must have at least one span (got [])")
-        if not a.content:
+        if not t.content:
             raise InputError(f"'attributions[{i}].content' must have at least one span (got [])")
-        if a.parent_id is not None and (a.parent_id not in parents or a.parent_id == a.id):
+        if t.parent_id is not None and (t.parent_id not in parents or t.parent_id == t.id):
             raise InputError(f"'attributions[{i}].parent_id' must name another attribution of the "
-                             f"document (got {show(a.parent_id)})")  # fmt: skip
-    _no_cycles(parents, [a.id for a in attributions])
+                             f"document (got {show(t.parent_id)})")  # fmt: skip
+    _no_cycles(parents, [t.id for t in attributions])
 
 
 def _no_cycles(parents: Mapping[str, str | None], order: list[str]) -> None:
@@ -393,7 +393,7 @@ def decode_document(raw: bytes) -> tuple[DocAnnotations, str]:
             doc = _records(line)
             check(doc, line.text)
             return doc, line.text
-    record = _typed(raw, wire.Document)
+    record = _typed(raw, _WIRE_DOCUMENT, wire.Document)
     return _from_wire(record, record.text)[0], record.text
 
 
@@ -410,7 +410,7 @@ def decode_prediction(raw: bytes, texts: Mapping[str, str]) -> tuple[DocAnnotati
             doc = _records(line)
             check(doc, text)
             return doc, NOTHING_UNGROUNDED
-    record = _typed(raw, wire.Prediction)
+    record = _typed(raw, _WIRE_PREDICTION, wire.Prediction)
     return _from_wire(record, _known(record.id, texts))
 
 
@@ -422,7 +422,11 @@ def parse_prediction(value: JSON, texts: Mapping[str, str]) -> tuple[DocAnnotati
 
 def parse_document(value: JSON, texts: Mapping[str, str] | None = None) -> tuple[DocAnnotations, str]:
     """``decode_document`` of a parsed JSON value; with ``texts``, the id must be one of them
-    and the record's text equal to it (an annotation pass file)."""
+    and the record's ``text``, which may then be left out, equal to it (an annotation pass
+    file)."""
+    doc_id = value.get("id") if isinstance(value, dict) else None
+    if texts is not None and isinstance(value, dict) and "text" not in value and isinstance(doc_id, str):
+        value = {**value, "text": _known(doc_id, texts)}
     record = convert(value, wire.Document)
     if texts is not None and _known(record.id, texts) != record.text:
         raise InputError(f"'text' must be the text of document {show(record.id)} (got another text)")
