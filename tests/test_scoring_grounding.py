@@ -149,9 +149,9 @@ def test_ungrounded_items_are_kept_apart_and_reported():
     assert [(s.field, s.text) for s in lost.spans] == [
         ("entities[0].text", "Paris"), ("proposals[0].arguments[0].text", "Berlin")]
     assert lost.items("entities") == 1 and lost.items("proposals") == 1
-    assert [(p.field, p.start, p.how) for p in lost.placed] == [
-        ("entities[1].text", 40, "exact"), ("proposals[0].text", 21, "exact"),
-        ("proposals[0].arguments[1].text", 32, "exact")]
+    assert [(p.field, p.item, p.start, p.how) for p in lost.placed] == [
+        ("entities[1].text", "e2", 40, "exact"), ("proposals[0].text", "p", 21, "exact"),
+        ("proposals[0].arguments[1].text", "p", 32, "exact")]
 
 
 def test_linked_argument_sits_on_its_entity():
@@ -317,3 +317,26 @@ def test_gold_as_text_only_spans_in_document_order_scores_100_everywhere():
 def test_normalise_is_the_normalised_text_stripped(s):
     """The fast ``normalise`` equals the offset-keeping normalisation, stripped."""
     assert normalise(s) == NormalisedText(s).text.strip(" ")
+
+
+def test_result_object_names_the_rule_and_every_placement(capsys):
+    """`sgie evaluate --json` records the rule version and where each text-only span of the
+    sample landed (document, field, item, string, offsets, how)."""
+    import json
+    from pathlib import Path
+
+    from sgie.cli import main
+
+    root = Path(__file__).resolve().parents[1]
+    assert main(["evaluate", "--gold", str(root / "eval" / "sample_gold.jsonl"), "--predictions",
+                 str(root / "eval" / "sample_predictions.jsonl"), "--json"]) == 0  # fmt: skip
+    result = json.loads(capsys.readouterr().out)
+    assert result["grounding"]["rule"] == RULE
+    placed = result["grounding"]["placed"]
+    keys = {"document", "field", "item", "text", "start", "end", "how"}
+    assert placed and all(set(p) == keys for p in placed)
+    texts = {json.loads(x)["id"]: json.loads(x)["text"]
+             for x in (root / "eval" / "sample_gold.jsonl").read_text().splitlines()}  # fmt: skip
+    assert all(texts[p["document"]][p["start"]:p["end"]] == p["text"] or p["how"] == "normalised"
+               for p in placed)  # fmt: skip
+    assert {p["how"] for p in placed} <= {"exact", "normalised"}

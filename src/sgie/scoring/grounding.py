@@ -88,6 +88,7 @@ class TextGrounder:
 
     def __init__(self, text: str, record: wire.Prediction):
         self.text = text
+        self.record = record
         self.placements: dict[str, Placement] = place_record(text, record)
         self._next_placeholder = len(text) + 1
 
@@ -108,8 +109,15 @@ class TextGrounder:
 
     def placed(self, doc_id: str) -> tuple[PlacedText, ...]:
         """Where the other text-only spans were placed, and how, in record order."""
-        return tuple(PlacedText(doc_id, f"{p}.text", x.text, x.span.start, x.span.end, x.how or "")
+        return tuple(PlacedText(doc_id, f"{p}.text", self._item(p), x.text, x.span.start, x.span.end,
+                                x.how or "")
                      for p, x in self.placements.items() if x.span is not None)  # fmt: skip
+
+    def _item(self, path: str) -> str:
+        """The id of the entity, proposal or attribution a span path belongs to."""
+        layer, rest = path.split("[", 1)
+        items = getattr(self.record, layer) or ()
+        return str(items[int(rest.split("]", 1)[0])].id)
 
 
 @dataclass(frozen=True)
@@ -118,13 +126,14 @@ class PlacedText:
 
     doc_id: str
     field: str  # e.g. "entities[3].text"
+    item: str  # the id of its entity, proposal (also for an argument) or attribution
     text: str  # as given
     start: int
     end: int
     how: str  # "exact" or "normalised"
 
     def to_json(self) -> dict[str, JSON]:
-        return {"document": self.doc_id, "field": self.field, "text": self.text,
+        return {"document": self.doc_id, "field": self.field, "item": self.item, "text": self.text,
                 "start": self.start, "end": self.end, "how": self.how}  # fmt: skip
 
 
