@@ -43,7 +43,9 @@ What it does
     not used up between attributions). The anchors are the attribution's spans with offsets;
     if it has none, its longest text-only span (ties: cue, source, content, list order) is the
     anchor. The other text-only spans take the combination of occurrences -- none overlapping
-    another or an anchor, each among its four occurrences nearest to the anchors -- that leaves
+    another or an anchor, each among its *w* occurrences nearest to the anchors, *w* the
+    largest of 4, 3, 2, 1 that keeps the combinations (with "unplaced") within
+    ``COMBINATIONS`` = 512 -- that leaves
     fewest spans unplaced, then has fewest line breaks in the gaps between the unit's spans,
     then the smallest extent (first start to last end), then starts earliest. The anchor's
     occurrence is the one whose unit comes out best by the same measures, then one that no
@@ -123,7 +125,7 @@ def _overlap(r: Range, others: list[Range]) -> bool:
 
 
 #: The most combinations ``_Placer.around`` tries for the spans of one attribution.
-COMBINATIONS = 4096
+COMBINATIONS = 512
 
 Todo = list[tuple[str, str]]  # (path, string) of text-only spans still to place
 
