@@ -8,6 +8,7 @@ import socket
 from pathlib import Path
 
 import pytest
+from grounding_support import text_only_gold
 from llm_server import ChatServer, Reply
 
 from sgie.cli import main
@@ -288,12 +289,8 @@ def test_dump_import_and_submission_replay_the_same_parser(tmp_path, capsys):
 
     (tmp_path / "answers").mkdir()
     for doc_id, doc in gold_documents(corpus=corpus).items():
-        answer = {k: v for k, v in doc.to_json().items() if k != "id"}
-        for layer in ("entities", "proposals"):
-            answer[layer].sort(key=lambda x: x["start"])  # type: ignore[union-attr,index]
-        answer["attributions"].sort(key=lambda a: min(  # type: ignore[union-attr]
-            s["start"] for r in ("cue", "source", "content") for s in a[r]))  # type: ignore[index]
-        text = "```json\n" + json.dumps(_strip(answer), ensure_ascii=False) + "\n```\n"
+        answer = {k: v for k, v in text_only_gold(doc).items() if k != "id"}
+        text = "```json\n" + json.dumps(answer, ensure_ascii=False) + "\n```\n"
         (tmp_path / "answers" / f"{doc_id}.txt").write_text(text, encoding="utf-8")
     sub = tmp_path / "subs" / "llm-test"
     job = ["--model", "test-model", "--base-url", "ai-session", "--prompt", "few-shot"]
@@ -313,11 +310,3 @@ def test_dump_import_and_submission_replay_the_same_parser(tmp_path, capsys):
     replay = tmp_path / "replay.jsonl"
     assert main(["llm", *job, "--cache", str(sub / "responses"), "--offline", "--output", str(replay)]) == 0
     assert replay.read_bytes() == (sub / "predictions.jsonl").read_bytes()
-
-
-def _strip(value: object) -> object:
-    if isinstance(value, dict):
-        return {k: _strip(v) for k, v in value.items() if k not in ("start", "end")}
-    if isinstance(value, list):
-        return [_strip(v) for v in value]
-    return value

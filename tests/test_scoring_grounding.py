@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from grounding_support import text_only_gold
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -260,15 +261,6 @@ def test_placements_are_deterministic_and_round_trip(case, strings):
 # --------------------------------------------------------------------------------------------
 # The committed gold as text-only spans
 # --------------------------------------------------------------------------------------------
-def _text_only(value: object) -> object:
-    """``value`` with ``start`` and ``end`` removed from every span."""
-    if isinstance(value, dict):
-        return {k: _text_only(v) for k, v in value.items() if k not in ("start", "end")}
-    if isinstance(value, list):
-        return [_text_only(v) for v in value]
-    return value
-
-
 def _metrics(value: object) -> list[object]:
     """Every precision / recall / F1 / accuracy value in a result block."""
     if not isinstance(value, dict):
@@ -296,12 +288,7 @@ def test_gold_as_text_only_spans_in_document_order_scores_100_everywhere():
     assert sorted(gold) == sorted(texts) and len(gold) >= 5
     records = []
     for doc_id, doc in sorted(gold.items()):
-        record = doc.to_json()
-        for key in ("entities", "proposals"):
-            record[key].sort(key=lambda x: x["start"])  # type: ignore[union-attr,index]
-        record["attributions"].sort(  # type: ignore[union-attr]
-            key=lambda a: min(s["start"] for r in ("cue", "source", "content") for s in a[r]))  # type: ignore[index]
-        records.append((_text_only(record), Located(doc_id)))
+        records.append((text_only_gold(doc), Located(doc_id)))
     predictions = parse_records(records, texts, "gold as text-only")
     result = evaluate(gold, predictions.docs, texts, ungrounded=predictions.ungrounded).to_json()
     assert result["ungrounded"]["spans"] == []  # type: ignore[index]

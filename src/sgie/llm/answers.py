@@ -95,11 +95,12 @@ def find_json(response: str) -> JSONObject | None:
     return first
 
 
-def _drop_offsets(value: JSON) -> JSON:
+def without_offsets(value: JSON) -> JSON:
+    """``value`` with every ``start`` and ``end`` key removed, at any depth."""
     if isinstance(value, dict):
-        return {k: _drop_offsets(v) for k, v in value.items() if k not in ("start", "end")}
+        return {k: without_offsets(v) for k, v in value.items() if k not in ("start", "end")}
     if isinstance(value, list):
-        return [_drop_offsets(v) for v in value]
+        return [without_offsets(v) for v in value]
     return value
 
 
@@ -240,7 +241,7 @@ def parse_answer(doc_id: str, response: str, text: str) -> Parsed:
         if not isinstance(value, list):
             c.problems.append(f"'{key}' missing or not an array (got {_short(value)}): taken as []")
             value = []
-        cleaned = _drop_offsets(value)
+        cleaned = without_offsets(value)
         if cleaned != value:
             c.problems.append(f"'{key}': offsets ignored (spans are placed by the grounding rule)")
         assert isinstance(cleaned, list)
