@@ -4,8 +4,8 @@ Parses arguments and calls ``sgie.llm`` (how it works: its modules; how to use i
 docs/llm.md). Modes:
 
 * run (``--model M --output P.jsonl``): responses from the cache or the endpoint, predictions
-  (text-only spans) to ``P.jsonl`` and a per-document report of parse problems to
-  ``P.responses.jsonl``; ``--offline`` replays the cache and fails if a response is missing;
+  (text-only spans) to ``P.jsonl`` and the responses with their parse problems to
+  ``P.responses.jsonl`` (the servers' raw responses are in the cache); ``--offline`` replays the cache and fails if a response is missing;
 * ``--dump-requests DIR``: the exact messages for each document, nothing sent;
 * ``--import-responses DIR``: response texts (``DIR/<id>.txt``) into the cache;
 * ``--submission DIR``: an ``llm`` leaderboard submission from ``DIR/responses``.

@@ -9,7 +9,7 @@ What it does
       is an ``InputError`` naming the documents.
     * ``predictions(texts, entries)`` -- every response parsed by ``sgie.llm.answers`` into a
       prediction record (text-only spans), as JSON Lines in document-id order, plus a JSON
-      Lines report of each document's cache file and parse problems.
+      Lines report of each document's cache file, parse problems and response text.
     * ``dump_requests(texts, prompt, folder)`` -- for each document the exact chat messages
       that would be sent (``<id>.<prompt>.messages.json``, with the prompt's and the document's
       SHA-256) and the same messages as plain text (``<id>.<prompt>.prompt.txt``: each message
@@ -122,7 +122,8 @@ def predictions(texts: Mapping[str, str], entries: Mapping[str, Entry]) -> tuple
         p = parsed[doc_id] = parse_answer(doc_id, entry.response, texts[doc_id])
         lines.append(json.dumps(p.record, ensure_ascii=False))
         report.append(json.dumps({"id": doc_id, "cache": entry.key.filename, "failed": p.failed,
-                                  "problems": list(p.problems)}, ensure_ascii=False))  # fmt: skip
+                                  "problems": list(p.problems), "response": entry.response},
+                                 ensure_ascii=False))  # fmt: skip
     return "".join(x + "\n" for x in lines), "".join(x + "\n" for x in report), parsed
 
 
