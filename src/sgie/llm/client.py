@@ -69,7 +69,8 @@ class ChatClient:
             self.client = openai.OpenAI(base_url=base_url, api_key=api_key, timeout=timeout,
                                         max_retries=retries)  # fmt: skip
         except openai.OpenAIError as err:
-            raise ServiceError(f"cannot set up the OpenAI client: {_short(err)}") from None
+            hint = " (a local server accepts any key, e.g. --api-key EMPTY)" if "api_key" in str(err) else ""
+            raise ServiceError(f"cannot set up the OpenAI client: {_short(err)}{hint}") from None
         self.endpoint = str(self.client.base_url).rstrip("/")
         self.schema = schema
         self.structured = structured
