@@ -15,6 +15,7 @@ from sgie.cli import main
 from sgie.errors import InputError
 from sgie.llm.answers import answer_schema, find_json, parse_answer
 from sgie.llm.cache import Cache, Entry, Key
+from sgie.llm.cache import sha256 as sha256_of
 from sgie.llm.prompts import load_prompt, load_prompts
 
 pytest.importorskip("openai")
@@ -310,3 +311,46 @@ def test_dump_import_and_submission_replay_the_same_parser(tmp_path, capsys):
     replay = tmp_path / "replay.jsonl"
     assert main(["llm", *job, "--cache", str(sub / "responses"), "--offline", "--output", str(replay)]) == 0
     assert replay.read_bytes() == (sub / "predictions.jsonl").read_bytes()
+
+
+def _llm_submissions() -> list[Path]:
+    root = Path(__file__).resolve().parents[1] / "eval" / "submissions"
+    return sorted(p for p in root.iterdir() if (p / "responses").is_dir())
+
+
+@pytest.mark.parametrize("folder", _llm_submissions(), ids=lambda p: p.name)
+def test_committed_llm_submissions_replay_from_their_responses(folder):
+    """Each committed submission with responses/ is exactly what `sgie llm --submission`
+    makes of them now: the same parser, the current prompt, every split."""
+    from sgie.corpus.manifest import default_corpus_dir, load_corpus
+    from sgie.llm.run import RESPONSES, job_of, submission_files
+
+    info = json.loads((folder / "system.json").read_text(encoding="utf-8"))
+    assert info["type"] == "llm"
+    prompts = load_prompts(default_corpus_dir().parent / "eval" / "prompts")
+    job = job_of(Cache(folder / RESPONSES), prompts)
+    files = submission_files(folder, job, load_corpus(default_corpus_dir()), info)
+    for path, text in files.items():
+        assert path.read_text(encoding="utf-8") == text, f"{path} is stale: run sgie llm --submission"
+
+
+def test_submission_takes_prompt_model_and_endpoint_from_the_responses(tmp_path, capsys):
+    """--submission needs no --model/--base-url/--prompt; one that contradicts the responses
+    is refused; responses of an old prompt text are refused."""
+    from sgie.corpus.manifest import default_corpus_dir, load_corpus
+
+    corpus = load_corpus(default_corpus_dir())
+    prompt = load_prompt("zero-shot", default_corpus_dir().parent / "eval" / "prompts")
+    cache = Cache(tmp_path / "sub" / "responses")
+    for d in corpus.documents:
+        key = Key("ai-session", "fam", prompt.sha256, d.id, sha256_of(d.text))
+        cache.put(Entry(key, "zero-shot", '{"entities": []}', "a test"))
+    info = ["--name", "N", "--description", "D.", "--provenance", "P.", "--date", "2026-12-03"]
+    assert main(["llm", "--submission", str(tmp_path / "sub"), *info]) == 0
+    assert json.loads((tmp_path / "sub" / "predictions.jsonl").read_text().splitlines()[0])["entities"] == []
+    assert main(["llm", "--submission", str(tmp_path / "sub"), "--model", "other", *info]) == 2
+    assert "'--model' must be the responses' 'fam' (got 'other')" in capsys.readouterr().err
+    stale = Entry(Key("ai-session", "fam", "0" * 64, "000", "1" * 64), "zero-shot", "{}", "a test")
+    cache.put(stale)
+    assert main(["llm", "--submission", str(tmp_path / "sub"), *info]) == 2
+    assert "must all answer one prompt, model and endpoint (got 2" in capsys.readouterr().err

@@ -5,10 +5,12 @@ docs/llm.md). Modes:
 
 * run (``--model M --output P.jsonl``): responses from the cache or the endpoint, predictions
   (text-only spans) to ``P.jsonl`` and the responses with their parse problems to
-  ``P.responses.jsonl`` (the servers' raw responses are in the cache); ``--offline`` replays the cache and fails if a response is missing;
+  ``P.responses.jsonl`` (the servers' raw responses are in the cache); ``--offline`` replays
+  the cache and fails if a response is missing;
 * ``--dump-requests DIR``: the exact messages for each document, nothing sent;
 * ``--import-responses DIR``: response texts (``DIR/<id>.txt``) into the cache;
-* ``--submission DIR``: an ``llm`` leaderboard submission from ``DIR/responses``.
+* ``--submission DIR``: an ``llm`` leaderboard submission from ``DIR/responses`` (the prompt,
+  model and endpoint are the responses' own).
 
 Bad input: one line, exit 2, nothing written. A failing endpoint: one line, exit 1.
 """
@@ -46,8 +48,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="endpoint, e.g. http://127.0.0.1:8000/v1 (default: $OPENAI_BASE_URL, else "
                    "the OpenAI API); for imported responses a label such as ai-session")
     p.add_argument("--api-key", default=None, help="API key (default: $OPENAI_API_KEY)")
-    p.add_argument("--prompt", default=DEFAULT_PROMPT, help="prompt name in the prompts manifest "
-                   "(zero-shot or few-shot; default: %(default)s)")
+    p.add_argument("--prompt", default=None, help="prompt name in the prompts manifest (zero-shot "
+                   f"or few-shot; default: {DEFAULT_PROMPT}; for --submission: the responses')")
     p.add_argument("--prompts", type=Path, default=None, metavar="DIR",
                    help="prompts folder (default: eval/prompts of the repository)")
     docs = p.add_mutually_exclusive_group()
@@ -111,10 +113,25 @@ def _write(files: dict[Path, str]) -> None:
 def cmd_llm(args: argparse.Namespace) -> int:
     from sgie.llm.cache import Cache
     from sgie.llm.client import ServiceError
-    from sgie.llm.prompts import load_prompt
-    from sgie.llm.run import Job, dump_requests, import_responses, submission_files
+    from sgie.llm.prompts import load_prompt, load_prompts
+    from sgie.llm.run import RESPONSES, Job, dump_requests, import_responses, job_of, submission_files
 
-    prompt = load_prompt(args.prompt, _prompts_dir(args))
+    if args.submission is not None:
+        _need(args, "--submission", "name", "description", "provenance", "date")
+        job = job_of(Cache(args.submission / RESPONSES), load_prompts(_prompts_dir(args)))
+        given = (args.prompt, args.model, args.base_url)
+        theirs_all = (job.prompt.name, job.model, job.endpoint)
+        for flag, mine, theirs in zip(("prompt", "model", "base-url"), given, theirs_all):
+            if mine is not None and mine != theirs:
+                raise InputError(f"'--{flag}' must be the responses' {theirs!r} (got {mine!r})",
+                                 file=str(args.submission / RESPONSES))  # fmt: skip
+        corpus = load_corpus(args.corpus or default_corpus_dir())
+        info = {k: getattr(args, k) for k in ("name", "description", "provenance", "date", "url")}
+        _write(submission_files(args.submission, job, corpus, info))
+        print(f"wrote the submission files of {args.submission} ({job.prompt.name}, {job.model!r} "
+              f"at {job.endpoint!r})", file=sys.stderr)  # fmt: skip
+        return 0
+    prompt = load_prompt(args.prompt or DEFAULT_PROMPT, _prompts_dir(args))
     if args.dump_requests is not None:
         files = dump_requests(_texts(args, every=True), prompt, args.dump_requests)
         _write(files)
@@ -128,13 +145,6 @@ def cmd_llm(args: argparse.Namespace) -> int:
                                          Cache(args.cache), args.produced_by)  # fmt: skip
         print(f"imported {len(done)} responses into {args.cache}"
               + (f"; no response for {', '.join(missing)}" if missing else ""), file=sys.stderr)
-        return 0
-    if args.submission is not None:
-        _need(args, "--submission", "model", "base-url", "name", "description", "provenance", "date")
-        corpus = load_corpus(args.corpus or default_corpus_dir())
-        info = {k: getattr(args, k) for k in ("name", "description", "provenance", "date", "url")}
-        _write(submission_files(args.submission, Job(prompt, args.model, args.base_url), corpus, info))
-        print(f"wrote the submission files of {args.submission}", file=sys.stderr)
         return 0
     _need(args, "--output", "model")
     try:

@@ -129,6 +129,17 @@ class Cache:
                              f"another endpoint, model, prompt or document)", file=str(path))  # fmt: skip
         return entry
 
+    def entries(self) -> list[Entry]:
+        """Every entry of the folder, by file name."""
+        out = []
+        for path in sorted(self.folder.glob("*.json")):
+            try:
+                value = json.loads(path.read_text(encoding="utf-8"))
+            except (ValueError, RecursionError) as err:
+                raise InputError(f"cache entry must be JSON ({err})", file=str(path)) from None
+            out.append(_entry(value, str(path)))
+        return out
+
     def put(self, entry: Entry) -> Path:
         """Write ``entry`` (atomically); its path."""
         path = self.path(entry.key)

@@ -169,6 +169,20 @@ def import_responses(texts: Mapping[str, str], job: Job, folder: Path, cache: Ca
     return sorted(found), sorted(set(texts) - set(found))
 
 
+def job_of(cache: Cache, prompts: Mapping[str, Prompt]) -> Job:
+    """The one job (prompt, model, endpoint) that every entry of ``cache`` answers; its prompt
+    must be the current text of that prompt (``InputError`` otherwise)."""
+    jobs = {(e.prompt, e.key.model, e.key.endpoint, e.key.prompt_sha256) for e in cache.entries()}
+    if len(jobs) != 1:
+        raise InputError(f"responses must all answer one prompt, model and endpoint (got {len(jobs)} "
+                         f"combinations)", file=str(cache.folder))  # fmt: skip
+    ((name, model, endpoint, digest),) = jobs
+    if name not in prompts or prompts[name].sha256 != digest:
+        raise InputError(f"responses must answer the current prompt {name!r} (got prompt sha256 "
+                         f"{digest[:12]}: the prompt has changed since)", file=str(cache.folder))  # fmt: skip
+    return Job(prompts[name], model, endpoint)
+
+
 def submission_files(folder: Path, job: Job, corpus: Corpus, info: JSONObject) -> dict[Path, str]:
     """The files of an ``llm`` submission (see the module docstring): predictions of every
     split from ``<folder>/responses`` (offline), and ``system.json`` (checked)."""
