@@ -327,3 +327,41 @@ def test_result_object_names_the_rule_and_every_placement(capsys):
     assert all(texts[p["document"]][p["start"]:p["end"]] == p["text"] or p["how"] == "normalised"
                for p in placed)  # fmt: skip
     assert {p["how"] for p in placed} <= {"exact", "normalised"}
+
+
+@st.composite
+def random_records(draw: st.DrawFn) -> dict:
+    """Prediction records of text-only spans drawn from WORDS, in every layer."""
+    word = st.sampled_from(WORDS)
+    strings = draw(st.lists(word, max_size=6))
+    ents = [{"id": f"e{i}", "text": w, "label": "GPE"} for i, w in enumerate(strings)]
+    props = [{"id": f"p{i}", "text": draw(word), "type": "offer", "status": "offered", "polarity": "positive",
+              "arguments": [{"role": "executor", "text": w, "entity_id": None}
+                            for w in draw(st.lists(word, max_size=2))]}
+             for i in range(draw(st.integers(0, 3)))]  # fmt: skip
+    atts = [_att(f"a{i}", draw(word), draw(st.one_of(st.none(), word)), draw(word))
+            for i in range(draw(st.integers(0, 3)))]  # fmt: skip
+    return {"id": "d", "entities": ents, "proposals": props, "attributions": atts}
+
+
+@settings(max_examples=150, deadline=None)
+@given(worded(), random_records())
+def test_every_placement_is_a_whole_token_occurrence_of_its_string(case, record):
+    """Whatever the record: a placed span is the document's own text, normalises to the given
+    string and starts and ends at token boundaries; entities never share a range; an
+    attribution's spans never overlap each other."""
+    text, _ = case
+    placements = place_record(text, record)
+    for p in placements.values():
+        if p.span is None:
+            continue
+        a, b = p.span.start, p.span.end
+        assert text[a:b] == p.span.text and normalise(p.span.text) == normalise(p.text)
+        assert a == 0 or not (text[a - 1].isalnum() and text[a].isalnum())
+        assert b == len(text) or not (text[b - 1].isalnum() and text[b].isalnum())
+    ents = [(p.span.start, p.span.end) for k, p in placements.items() if k.startswith("entities") and p.span]
+    assert len(ents) == len(set(ents))
+    for i in range(len(record["attributions"])):
+        spans = sorted((p.span.start, p.span.end) for k, p in placements.items()
+                       if k.startswith(f"attributions[{i}].") and p.span)  # fmt: skip
+        assert all(x[1] <= y[0] for x, y in zip(spans, spans[1:]))
