@@ -20,6 +20,7 @@ from sgie.scoring.counts import PRF, SemEvalCounts
 from sgie.scoring.entities import entity_outcomes
 from sgie.scoring.outcomes import SCHEMES, DocumentOutcomes, ItemOutcome
 from sgie.scoring.result import DocumentCounts
+from sgie.scoring.validate import parse_prediction
 from sgie.spans import Span
 
 NERVALUATE = {"strict": "strict", "exact": "exact", "partial": "partial", "type": "ent_type"}
@@ -149,3 +150,20 @@ def test_entity_outcomes_match_nervaluate_indices(case: tuple[list[Mention], lis
             assert mine == sorted(i for _, i in getattr(expected, f"{kind}_indices")), (scheme, kind)
         missed = sorted(int(o.gold.id[1:]) for o in lines if o.outcome == "missed")
         assert missed == sorted(i for _, i in expected.missed_indices), (scheme, "missed")
+
+
+def test_an_ungrounded_argument_names_its_proposal() -> None:
+    """An argument whose text is not in the document is spurious, named by its proposal's id
+    and its index among that proposal's arguments."""
+    text = "Paris offered troops to Kyiv."
+    gold = {"d": DocAnnotations("d", None, (), None)}
+    record = {"id": "d", "proposals": [{
+        "id": "p", "text": "offered troops", "type": "offer", "status": "offered", "polarity": "positive",
+        "arguments": [{"role": "proposer", "text": "Paris", "entity_id": None},
+                      {"role": "beneficiary", "text": "Berlin", "entity_id": None}]}]}  # fmt: skip
+    docs, lost = parse_prediction(record, {"d": text})
+    result = evaluate(gold, {"d": docs}, {"d": text}, ungrounded={"d": lost}, outcomes=True)
+    spurious = [o for o in result.outcomes["d"].proposals or ()
+                if o.scheme == "arguments.exact" and "ungrounded" in o.errors]  # fmt: skip
+    assert [(o.predicted.id, o.predicted.argument, o.predicted.label) for o in spurious] == [
+        ("p", 1, "beneficiary")]

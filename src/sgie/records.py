@@ -2,7 +2,7 @@
 
 What it does
     Immutable records for one document's annotations -- ``Entity``, ``Proposal`` (with
-    ``Argument``), ``Attribution`` -- gathered in ``DocAnnotations``, plus ``parse_doc`` /
+    ``Argument``), ``Attribution`` -- gathered in ``DocAnnotations``, and
     ``DocAnnotations.to_json`` for the JSON shape shared by the dataset's ``documents`` config,
     prediction files and gold files:
 
@@ -39,13 +39,13 @@ What it does not do
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Literal, Protocol, TypeVar
+from typing import Literal, TypeVar
 
 import msgspec
 
 from sgie import schema
 from sgie.errors import InputError
-from sgie.spans import Span
+from sgie.spans import HasSpan, Span
 
 # JSON values as produced by json.loads.
 JSON = None | bool | int | float | str | list["JSON"] | dict[str, "JSON"]
@@ -88,15 +88,6 @@ def span_json(span: Span) -> JSONObject:
     return {"start": span.start, "end": span.end, "text": span.text}
 
 
-class _SpanFields(Protocol):
-    @property
-    def start(self) -> int: ...
-    @property
-    def end(self) -> int: ...
-    @property
-    def text(self) -> str: ...
-
-
 S = TypeVar("S", bound="_Spanned")
 
 
@@ -105,7 +96,7 @@ class _Spanned(_Record, frozen=True):
     subclass declares, so that they keep their place in the JSON shape)."""
 
     @property
-    def span(self: _SpanFields) -> Span:
+    def span(self: HasSpan) -> Span:
         return Span(self.start, self.end, self.text)
 
     def with_span(self: S, span: Span) -> S:

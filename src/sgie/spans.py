@@ -10,7 +10,7 @@ What it does
     ``holds(doc_text, start, end, text)`` is the rule itself as a predicate (``all_hold`` for
     many spans at once); the annotation
     records (``sgie.records``), which carry their span's fields flat in their JSON shape, and
-    the fast reader of JSON Lines files (``sgie.scoring.decode``) check their spans with it.
+    the validator of records (``sgie.scoring.validate``) check their spans with it.
 
     ``Span`` is a frozen ``msgspec.Struct`` (immutable, ordered, hashable, like a frozen
     dataclass; decoded straight from JSON, with ``__post_init__`` checks run on decoding too).
@@ -38,7 +38,9 @@ def holds(doc_text: str, start: int, end: int, text: str) -> bool:
     return 0 <= start < end <= len(doc_text) and doc_text[start:end] == text
 
 
-class _HasSpan(Protocol):
+class HasSpan(Protocol):
+    """Anything with a span's three fields (a ``Span``, or a record holding them flat)."""
+
     @property
     def start(self) -> int: ...
     @property
@@ -47,7 +49,7 @@ class _HasSpan(Protocol):
     def text(self) -> str: ...
 
 
-def all_hold(doc_text: str, items: Iterable[_HasSpan]) -> bool:
+def all_hold(doc_text: str, items: Iterable[HasSpan]) -> bool:
     """``holds`` for every item with ``start``, ``end``, ``text`` (a ``Span`` or a record), in
     one loop (the same rule, written out for speed: millions of spans in a large file)."""
     n = len(doc_text)

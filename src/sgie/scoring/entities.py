@@ -87,7 +87,9 @@ def _scheme_json(micro: JSONObject, per_type: dict[str, JSON]) -> JSONObject:
     macro = macro_f1(_f1_of(c) for c in per_type.values())
     micro["macro_f1"] = macro
     if macro is None:
-        reason: dict[str, JSON] = dict(micro["reason"])  # type: ignore[arg-type]
+        given = micro["reason"]
+        assert isinstance(given, dict)
+        reason: dict[str, JSON] = dict(given)
         reason["macro_f1"] = NO_TYPES
         micro["reason"] = reason
     micro["per_type"] = per_type

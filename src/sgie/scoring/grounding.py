@@ -159,6 +159,8 @@ class Ungrounded:
     arguments: tuple[Argument, ...] = ()  # of proposals that were themselves grounded
     attributions: tuple[Attribution, ...] = ()
     spans: tuple[UngroundedText, ...] = ()
+    #: for each of ``arguments``: its proposal's id and its index among that proposal's arguments
+    argument_of: tuple[tuple[str, int], ...] = ()
     placed: tuple[PlacedText, ...] = ()
 
     def items(self, layer: str) -> int:
@@ -240,12 +242,14 @@ def split(doc: DocAnnotations, text: str, ungrounded: dict[str, str],
     kept_proposals: list[Proposal] = []
     lost_proposals: list[Proposal] = []
     lost_arguments: list[Argument] = []
+    argument_of: list[tuple[str, int]] = []
     for p in doc.proposals or ():
         if off(p.span):
             lost_proposals.append(p)
             continue
         args, lost = _split(p.arguments, lambda a: off(a.span))
         lost_arguments += lost
+        argument_of += [(p.id, j) for j, a in enumerate(p.arguments) if off(a.span)]
         kept_proposals.append(replace(p, arguments=tuple(args or ())) if lost else p)
     attributions, lost_attributions = _split(
         doc.attributions, lambda a: any(off(s) for s in (*a.cue, *a.source, *a.content))
@@ -258,7 +262,7 @@ def split(doc: DocAnnotations, text: str, ungrounded: dict[str, str],
     )
     spans = tuple(UngroundedText(doc.doc_id, f"{p}.text", s) for p, s in ungrounded.items())
     return grounded, Ungrounded(tuple(lost_entities), tuple(lost_proposals), tuple(lost_arguments),
-                                tuple(lost_attributions), spans, placed)  # fmt: skip
+                                tuple(lost_attributions), spans, tuple(argument_of), placed)  # fmt: skip
 
 
 def _split(

@@ -171,7 +171,7 @@ from sgie.errors import InputError
 from sgie.records import LAYER_NAMES, DocAnnotations
 from sgie.scoring.counts import PRF
 from sgie.scoring.grounding import NOTHING_UNGROUNDED, PlacedText, Ungrounded, UngroundedText
-from sgie.scoring.layers import ATTRIBUTIONS, ENTITIES, PROPOSALS
+from sgie.scoring.layers import ATTRIBUTIONS, ENTITIES, LAYERS, PROPOSALS
 from sgie.scoring.outcomes import DocumentOutcomes
 from sgie.scoring.predictions import LayerPresence
 from sgie.scoring.result import DocumentCounts, LayerStatus, Result
@@ -223,19 +223,17 @@ def document_outcomes(
 ) -> DocumentOutcomes:
     """Per-item outcomes of one document (``sgie.scoring.outcomes``; layers not scored are
     ``None``)."""
-    e, p, a = ENTITIES, PROPOSALS, ATTRIBUTIONS
-    return DocumentOutcomes(
-        gold.doc_id,
-        e.outcomes(gold, pred, text, ungrounded) if layers[e.name].scored else None,
-        p.outcomes(gold, pred, text, ungrounded) if layers[p.name].scored else None,
-        a.outcomes(gold, pred, text, ungrounded) if layers[a.name].scored else None,
-    )
+    return DocumentOutcomes(gold.doc_id, *(
+        layer.outcomes(gold, pred, text, ungrounded) if layers[layer.name].scored else None
+        for layer in LAYERS
+    ))  # fmt: skip
 
 
 def nothing_predicted(doc_id: str, layers: Mapping[str, LayerStatus]) -> DocAnnotations:
     """The prediction of a document without a record: empty in the attempted layers."""
-    e, p, a = (() if layers[k].attempted else None for k in LAYER_NAMES)
-    return DocAnnotations(doc_id, e, p, a)  # type: ignore[arg-type]  # () or None per layer
+    return DocAnnotations(doc_id, () if layers["entities"].attempted else None,
+                          () if layers["proposals"].attempted else None,
+                          () if layers["attributions"].attempted else None)  # fmt: skip
 
 
 def evaluate_sources(
@@ -280,10 +278,11 @@ def evaluate_sources(
         if doc_id in predictions:
             pred, lost, where = predictions.get(doc_id, text)
             prediction_presence.see(pred, where)
-            ungrounded.extend(lost.spans)
-            placed.extend(lost.placed)
-            for k in LAYER_NAMES:
-                items[k] += lost.items(k)
+            if lost is not NOTHING_UNGROUNDED:
+                ungrounded.extend(lost.spans)
+                placed.extend(lost.placed)
+                for k in LAYER_NAMES:
+                    items[k] += lost.items(k)
         else:
             missing.append(doc_id)
             pred, lost = nothing_predicted(doc_id, layers), NOTHING_UNGROUNDED

@@ -243,6 +243,7 @@ def proposal_outcomes(
     pred: Sequence[Proposal],
     ungrounded_proposals: Sequence[Proposal] = (),
     ungrounded_arguments: Sequence[Argument] = (),
+    argument_of: Sequence[tuple[str, int]] = (),
 ) -> tuple[ItemOutcome, ...]:
     """Every gold and predicted proposal's and argument's outcome under each scheme
     (``sgie.scoring.outcomes``), from the alignments the counts are made of: ``spans.exact``
@@ -281,6 +282,8 @@ def proposal_outcomes(
         out += [ItemOutcome(scheme, "spurious", None, ItemRef(p.id, a.role, (), argument=j),
                             ("ungrounded",))
                 for p in ungrounded_proposals for j, a in enumerate(p.arguments)]  # fmt: skip
-        out += [ItemOutcome(scheme, "spurious", None, ItemRef("", a.role, ()), ("ungrounded",))
-                for a in ungrounded_arguments]  # fmt: skip
+        owners = list(argument_of) + [("", -1)] * (len(ungrounded_arguments) - len(argument_of))
+        out += [ItemOutcome(scheme, "spurious", None,
+                            ItemRef(pid, a.role, (), argument=j if j >= 0 else None), ("ungrounded",))
+                for a, (pid, j) in zip(ungrounded_arguments, owners, strict=True)]  # fmt: skip
     return tuple(out)

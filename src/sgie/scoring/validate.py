@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import re
 import typing
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TypeVar
 
 import msgspec
@@ -70,7 +70,7 @@ from sgie.scoring.grounding import (
     split,
 )
 from sgie.scoring.jsonl import parse_line
-from sgie.spans import Span
+from sgie.spans import Span, all_hold
 
 W = TypeVar("W", wire.Prediction, wire.Document)
 
@@ -268,10 +268,25 @@ def _offsets(record: wire.Record, gold: bool) -> None:
                 raise InputError(f"'{path}.{name}' is required (got nothing)")
 
 
-def _check_spans(items: Iterable[tuple[str, Span | Entity | Argument | Proposal]], text: str,
-                 placeholders: Mapping[str, str]) -> None:  # fmt: skip
+def _flat(doc: DocAnnotations) -> Iterator[Span | Entity | Argument | Proposal]:
+    """Every span of the records, without paths (the common case: all hold)."""
+    yield from doc.entities or ()
+    for p in doc.proposals or ():
+        yield p
+        yield from p.arguments
+    for t in doc.attributions or ():
+        yield from t.cue
+        yield from t.source
+        yield from t.content
+
+
+def _check_spans(doc: DocAnnotations, text: str, placeholders: Mapping[str, str]) -> None:
+    """The offset rule for every span (``sgie.spans.all_hold``); on a failure, the first span
+    that breaks it (placeholders excepted) is named."""
+    if not placeholders and all_hold(text, _flat(doc)):
+        return
     n = len(text)
-    for path, x in items:
+    for path, x in _spans(doc):
         start, end = x.start, x.end
         if not 0 <= start < end <= n or text[start:end] != x.text:
             if path in placeholders:
@@ -294,8 +309,7 @@ def _spans(doc: DocAnnotations) -> Iterable[tuple[str, Span | Entity | Argument 
 
 
 def _unique(layer: str, ids: list[str]) -> None:
-    if len(set(ids)) == len(ids):
-        return
+    """Name the first repeated id of a layer."""
     seen: set[str] = set()
     for i, ident in enumerate(ids):
         if ident in seen:
@@ -307,11 +321,20 @@ def check(doc: DocAnnotations, text: str, placeholders: Mapping[str, str] | None
     """The checks types cannot make (module docstring), on records of a document with ``text``.
     ``placeholders`` are the paths of ungrounded text-only spans (``sgie.scoring.grounding``),
     whose offsets are not checked."""
-    _check_spans(_spans(doc), text, placeholders or {})
+    _check_spans(doc, text, placeholders or {})
     entities, proposals, attributions = doc.entities or (), doc.proposals or (), doc.attributions or ()
-    _unique("entities", [e.id for e in entities])
-    _unique("proposals", [p.id for p in proposals])
-    _unique("attributions", [a.id for a in attributions])
+    for layer, items in (("entities", entities), ("proposals", proposals), ("attributions", attributions)):
+        if len(items) > 1 and len({x.id for x in items}) != len(items):
+            _unique(layer, [x.id for x in items])
+    if proposals:
+        _check_arguments(entities, proposals, placeholders or {})
+    if attributions:
+        _check_nesting(attributions)
+
+
+def _check_arguments(entities: tuple[Entity, ...], proposals: tuple[Proposal, ...],
+                     placeholders: Mapping[str, str]) -> None:  # fmt: skip
+    """An argument's ``entity_id`` names an entity of the document whose span it has."""
     by_id = {e.id: (i, e) for i, e in enumerate(entities)}
     for i, p in enumerate(proposals):
         for j, a in enumerate(p.arguments):
@@ -323,10 +346,15 @@ def check(doc: DocAnnotations, text: str, placeholders: Mapping[str, str] | None
                                  f"{show(a.entity_id)})")  # fmt: skip
             k, e = by_id[a.entity_id]
             if (e.start, e.end) != (a.start, a.end) and not (
-                placeholders and f"entities[{k}]" in placeholders and path in placeholders
+                f"entities[{k}]" in placeholders and path in placeholders
             ):
                 raise InputError(f"'{path}' must have the span of entity {show(a.entity_id)} "
                                  f"{e.start}..{e.end} (got {a.start}..{a.end})")  # fmt: skip
+
+
+def _check_nesting(attributions: tuple[Attribution, ...]) -> None:
+    """At least one cue and one content span; ``parent_id`` names another attribution; no
+    attribution nested in itself through its parents."""
     parents = {t.id: t.parent_id for t in attributions}
     for i, t in enumerate(attributions):
         if not t.cue:
@@ -336,7 +364,8 @@ def check(doc: DocAnnotations, text: str, placeholders: Mapping[str, str] | None
         if t.parent_id is not None and (t.parent_id not in parents or t.parent_id == t.id):
             raise InputError(f"'attributions[{i}].parent_id' must name another attribution of the "
                              f"document (got {show(t.parent_id)})")  # fmt: skip
-    _no_cycles(parents, [t.id for t in attributions])
+    if any(t.parent_id is not None for t in attributions):
+        _no_cycles(parents, [t.id for t in attributions])
 
 
 def _no_cycles(parents: Mapping[str, str | None], order: list[str]) -> None:
