@@ -10,11 +10,11 @@ from label_studio_sdk.label_interface import LabelInterface
 
 from sgie import schema
 from sgie.annotations.config import labeling_config
+from sgie.annotations.guidelines import EXAMPLE, HEADING
+from sgie.annotations.guidelines import sections as guideline_sections
 
 ROOT = Path(__file__).resolve().parents[1]
 GUIDELINES = ROOT / "annotations" / "GUIDELINES.md"
-EXAMPLE = re.compile(r"^- (?:\*\*)?(Positive|Negative) \((?:doc (\d{3})|invented)\)", re.M)
-HEADING = re.compile(r"^(#{3,5}) `([A-Za-z_]+)`\s*$", re.M)
 GUILLEMETS = re.compile(r"«([^»]+)»")
 
 
@@ -27,22 +27,6 @@ def _all_names() -> list[str]:
     return names
 
 
-def _sections(text: str) -> dict[str, str]:
-    """Heading name -> its section text, up to the next heading of the same or higher level."""
-    out: dict[str, str] = {}
-    heads = list(HEADING.finditer(text))
-    any_heading = re.compile(r"^#{1,5} ", re.M)
-    for m in heads:
-        level = len(m.group(1))
-        end = len(text)
-        for n in any_heading.finditer(text, m.end()):
-            if len(n.group(0).strip()) <= level:
-                end = n.start()
-                break
-        out.setdefault(m.group(2), text[m.end():end])
-    return out
-
-
 @pytest.fixture(scope="module")
 def guidelines() -> str:
     return GUIDELINES.read_text(encoding="utf-8")
@@ -51,7 +35,7 @@ def guidelines() -> str:
 @pytest.mark.parametrize("name", _all_names())
 def test_every_schema_name_has_a_guideline_section_with_examples(guidelines, name):
     """Each label, attribute, value and relation has a section with positive and negative examples."""
-    sections = _sections(guidelines)
+    sections = guideline_sections(guidelines)
     assert name in sections, f"no '### `{name}`' section in GUIDELINES.md"
     kinds = {m.group(1) for m in EXAMPLE.finditer(sections[name])}
     assert kinds == {"Positive", "Negative"}, f"{name}: examples found {kinds}"

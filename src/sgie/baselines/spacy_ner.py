@@ -9,9 +9,9 @@ What it does
     PERCENT, ORDINAL, QUANTITY, LANGUAGE, WORK_OF_ART) are dropped.
 
     Span trimming is mechanical and limited to what the guidelines make unambiguous
-    (``trim_span``): surrounding whitespace and quotation marks are removed (guidelines 2.2,
-    2.4), and so is one leading article "the"/"a"/"an", or "The" at the start of a sentence
-    (guidelines 2.5: OntoNotes includes "the" in names such as "the United States", SGIE does
+    (``trim_span``): surrounding whitespace and quotation marks are removed (guidelines 1.2),
+    and so is one leading article "the"/"a"/"an", or "The" at the start of a sentence
+    (guidelines 1.2, determiners: OntoNotes includes "the" in names such as "the United States", SGIE does
     not; a capitalised "The" inside a sentence, as in "The Hague", is kept). Nothing else is
     changed: a CARDINAL keeps spaCy's boundaries (the number alone, while an SGIE QUANTITY also
     covers the counted noun), titles and possessives stay as spaCy found them, and a span that

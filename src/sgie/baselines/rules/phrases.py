@@ -5,7 +5,7 @@ What it does
     word lists of ``function_words.txt``:
 
     * ``np_after(t, pos, end)`` -- the noun phrase starting at ``pos``: leading determiners are
-      skipped (guidelines 2.5) and it runs to the next comma, colon, semicolon, bracket,
+      skipped (guidelines 1.2, determiners) and it runs to the next comma, colon, semicolon, bracket,
       quotation mark, " -- " or ``end``;
     * ``np_before(t, pos, start)`` -- the noun phrase ending right before ``pos`` (the subject
       of a verb at ``pos``): auxiliaries and "-ly" adverbs just before ``pos`` are skipped; it

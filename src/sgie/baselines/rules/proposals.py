@@ -265,7 +265,7 @@ def _conditions(props: list[Prop]) -> list[Span]:
 
 
 def _list_items(t: Text, frames: list[Span]) -> list[Prop]:
-    """Numbered list items ("1. A demilitarized zone ...;"), guidelines 3.2 form (e)."""
+    """Numbered list items ("1. A demilitarized zone ...;"), guidelines 1.5 (list items)."""
     out = []
     for ls, le in t.lines:
         m = re.match(r"\d+\.\s+(?:(?:A|An|The)\s+)?", t.text[ls:le])

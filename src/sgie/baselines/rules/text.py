@@ -8,7 +8,7 @@ What it does
       one token), the possessive "'s"/"’s", and single punctuation characters (a hyphen is its
       own token, so "European-led" is "European", "-", "led");
     * ``lines`` -- the non-blank lines (a span never crosses a line break);
-    * ``sentences`` -- sentence ranges following the guidelines (section 2.12): a sentence ends
+    * ``sentences`` -- sentence ranges following the guidelines (section 1.2, sentences): a sentence ends
       at . ? or ! (not the period of an abbreviation token) or at a line break, and a dateline
       that runs into body text ("Place (AFP) Date - ...") ends after its " - ";
     * ``quotes`` -- quotation ranges (marks included): straight double quotes paired left to
