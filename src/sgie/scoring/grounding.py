@@ -114,10 +114,12 @@ class TextGrounder:
                      for p, x in self.placements.items() if x.span is not None)  # fmt: skip
 
     def _item(self, path: str) -> str:
-        """The id of the entity, proposal or attribution a span path belongs to."""
+        """The id of the entity, proposal or attribution a span path belongs to (its path, e.g.
+        ``entities[3]``, if it has no id)."""
         layer, rest = path.split("[", 1)
-        items = getattr(self.record, layer) or ()
-        return str(items[int(rest.split("]", 1)[0])].id)
+        index = rest.split("]", 1)[0]
+        ident = (getattr(self.record, layer) or ())[int(index)].id
+        return ident if isinstance(ident, str) else f"{layer}[{index}]"
 
 
 @dataclass(frozen=True)

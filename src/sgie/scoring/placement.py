@@ -236,7 +236,8 @@ class _Placer:
         """Proposals in list order, each as a unit with its arguments."""
         linked: dict[str, tuple[str, str]] = {}  # entity id -> (path, text)
         for i, e in enumerate(self.record.entities or ()):
-            linked.setdefault(e.id, (f"entities[{i}]", e.text))
+            if isinstance(e.id, str):  # an entity without an id cannot be linked to
+                linked.setdefault(e.id, (f"entities[{i}]", e.text))
         items = self.record.proposals or ()
         placed = [r for obj in items if (r := self.fixed(obj)) is not None]
         cursor = 0
