@@ -95,9 +95,9 @@ class NormalisedText:
         return i <= 0 or i >= len(t) or not (t[i - 1].isalnum() and t[i].isalnum())
 
     def find(self, s: str) -> list[tuple[int, int]]:
-        """Original ``(start, end)`` of the whole-token occurrences of ``normalise(s)``, left to
-        right, not overlapping (the search resumes after a match); ``[]`` for a string that is
-        empty once normalised."""
+        """Original ``(start, end)`` of every whole-token occurrence of ``normalise(s)``, left to
+        right, overlapping ones included ("Kyiv Kyiv" occurs twice in "Kyiv Kyiv Kyiv"); ``[]``
+        for a string that is empty once normalised."""
         key = normalise(s)
         if key in self._cache:
             return self._cache[key]
@@ -109,8 +109,6 @@ class NormalisedText:
                 j = i + len(key)
                 if self._boundary(i) and self._boundary(j):
                     out.append((self.origin_start[i], self.origin_end[j - 1]))
-                    i = t.find(key, j)
-                else:
-                    i = t.find(key, i + 1)
+                i = t.find(key, i + 1)
         self._cache[key] = out
         return out
