@@ -272,11 +272,11 @@ def test_dump_import_and_submission_replay_the_same_parser(tmp_path, capsys):
     """The dumped messages are exactly what would be sent; response texts imported into a
     submission's responses/ replay offline (same parser as a live run) into a valid `llm`
     submission; the gold given as answers scores 100 strict."""
+    from sgie.annotations.gold import load_gold
     from sgie.annotations.store import gold_documents
     from sgie.corpus.manifest import default_corpus_dir, load_corpus
     from sgie.leaderboard.submissions import load_submissions
     from sgie.scoring import evaluate
-    from sgie.scoring.gold import load_gold
     from sgie.scoring.predictions import read_predictions
 
     corpus = load_corpus(default_corpus_dir())
@@ -354,3 +354,13 @@ def test_submission_takes_prompt_model_and_endpoint_from_the_responses(tmp_path,
     cache.put(stale)
     assert main(["llm", "--submission", str(tmp_path / "sub"), *info]) == 2
     assert "must all answer one prompt, model and endpoint (got 2" in capsys.readouterr().err
+
+
+def test_temperature_none_is_not_sent(files):
+    """--temperature none leaves the parameter out (models that refuse it); the default is 0."""
+    with ChatServer(good) as server:
+        assert run(files, server.url, "--temperature", "none") == 0
+        assert all("temperature" not in r for r in server.requests)
+    with ChatServer(good) as server:
+        assert run(files, server.url, "--cache", str(files / "other-cache")) == 0
+        assert all(r["temperature"] == 0 for r in server.requests)

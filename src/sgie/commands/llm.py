@@ -67,12 +67,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--timeout", type=float, default=600.0, help="seconds per attempt (default: 600)")
     p.add_argument("--structured", choices=("auto", "on", "off"), default="auto",
                    help="ask for JSON matching the answer schema (auto: if the server accepts it)")
-    p.add_argument("--temperature", type=float, default=0.0, help="sampling temperature (default: 0)")
+    p.add_argument("--temperature", type=_temperature, default=0.0,
+                   help="sampling temperature (default: 0; 'none': not sent, for models that "
+                   "accept no temperature)")  # fmt: skip
     p.add_argument("--max-tokens", type=int, default=None, help="response token limit")
     p.add_argument("--produced-by", default=None, help="--import-responses: how the texts were produced")
     for name in ("name", "description", "provenance", "date", "url"):
         p.add_argument(f"--{name}", default=None, help=f"--submission: system.json {name!r}")
     p.set_defaults(func=cmd_llm)
+
+
+def _temperature(value: str) -> float | None:
+    if value.lower() == "none":
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number or 'none' (got {value!r})") from None
 
 
 def _need(args: argparse.Namespace, mode: str, *names: str) -> None:
@@ -164,7 +175,7 @@ def _run(args: argparse.Namespace, prompt: object) -> int:
     assert isinstance(prompt, Prompt)
     texts = _texts(args)
     cache = Cache(_cache_dir(args))
-    params: dict[str, object] = {"temperature": args.temperature}
+    params: dict[str, object] = {} if args.temperature is None else {"temperature": args.temperature}
     if args.max_tokens is not None:
         params["max_tokens"] = args.max_tokens
     client = None
