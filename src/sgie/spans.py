@@ -60,6 +60,17 @@ def all_hold(doc_text: str, items: Iterable[HasSpan]) -> bool:
     return True
 
 
+def quote(value: object, limit: int = 80) -> str:
+    """A value for an error message, at most about ``limit`` characters (a bad value may be a
+    200 MB string or an integer of thousands of digits)."""
+    if type(value) is int and value.bit_length() > 128:
+        return f"an integer of {value.bit_length()} bits"
+    if isinstance(value, str) and len(value) > limit:
+        return repr(value[:limit]) + f"... ({len(value)} characters)"
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
 class Span(msgspec.Struct, frozen=True, order=True, forbid_unknown_fields=True, gc=False):
     """A non-empty half-open code-point range ``[start, end)`` and the text it covers."""
 
@@ -71,24 +82,24 @@ class Span(msgspec.Struct, frozen=True, order=True, forbid_unknown_fields=True, 
         for name in ("start", "end"):
             value = getattr(self, name)
             if type(value) is not int:
-                raise InputError(f"'{name}' must be an integer (got {value!r})")
+                raise InputError(f"'{name}' must be an integer (got {quote(value)})")
         if type(self.text) is not str:
-            raise InputError(f"'text' must be a string (got {self.text!r})")
+            raise InputError(f"'text' must be a string (got {quote(self.text)})")
         if self.start < 0:
-            raise InputError(f"'start' must be >= 0 (got {self.start})")
+            raise InputError(f"'start' must be >= 0 (got {quote(self.start)})")
         if self.end <= self.start:
-            raise InputError(f"'end' must be > start={self.start} (got {self.end})")
+            raise InputError(f"'end' must be > start={quote(self.start)} (got {quote(self.end)})")
         if len(self.text) != self.end - self.start:
             raise InputError(
-                f"'text' must have end-start={self.end - self.start} characters "
-                f"(got {len(self.text)}: {self.text!r})"
+                f"'text' must have end-start={quote(self.end - self.start)} characters "
+                f"(got {len(self.text)}: {quote(self.text)})"
             )
 
     @classmethod
     def of(cls, doc_text: str, start: int, end: int) -> Span:
         """The span ``[start, end)`` of ``doc_text``, its text sliced from the document."""
         if type(end) is int and end > len(doc_text):
-            raise InputError(f"'end' must be <= len(text)={len(doc_text)} (got {end})")
+            raise InputError(f"'end' must be <= len(text)={len(doc_text)} (got {quote(end)})")
         if type(start) is not int or type(end) is not int:
             return cls(start, end, "")  # raises the type error
         return cls(start, end, doc_text[max(start, 0) : end] if start >= 0 else "")
@@ -98,15 +109,15 @@ class Span(msgspec.Struct, frozen=True, order=True, forbid_unknown_fields=True, 
         prefix = f"{field}." if field else ""
         if self.end > len(doc_text):
             raise InputError(
-                f"'{prefix}end' must be <= len(text)={len(doc_text)} (got {self.end})"
+                f"'{prefix}end' must be <= len(text)={len(doc_text)} (got {quote(self.end)})"
             )
         if holds(doc_text, self.start, self.end, self.text):
             return self
         found = doc_text[self.start : self.end]
         if found != self.text:
             raise InputError(
-                f"'{prefix}text' must equal text[{self.start}:{self.end}]={found!r} "
-                f"(got {self.text!r})"
+                f"'{prefix}text' must equal text[{self.start}:{self.end}]={quote(found)} "
+                f"(got {quote(self.text)})"
             )
         return self
 
@@ -117,14 +128,14 @@ class Span(msgspec.Struct, frozen=True, order=True, forbid_unknown_fields=True, 
         named under ``field`` (e.g. ``'entities[2].end'``)."""
         prefix = f"{field}." if field else ""
         if end > len(doc_text):
-            return InputError(f"'{prefix}end' must be <= len(text)={len(doc_text)} (got {end})")
+            return InputError(f"'{prefix}end' must be <= len(text)={len(doc_text)} (got {quote(end)})")
         try:
             Span(start, end, text).check(doc_text, field)
         except InputError as err:
             if field and not err.message.startswith(f"'{prefix}"):
                 return InputError(f"'{prefix}" + err.message[1:])
             return err
-        raise ValueError(f"the span {start}..{end} {text!r} holds")
+        raise ValueError(f"the span {start}..{end} {quote(text)} holds")
 
     def overlaps(self, other: Span) -> bool:
         """True if the two ranges share at least one code point."""

@@ -6,7 +6,8 @@ What it does
     the header of ``sgie.scoring.official`` (the entry module, in the manner of TyDi QA's
     ``tydi_eval.py``). Modules, in data-flow order:
 
-    ``jsonl`` (strict JSON Lines) -> ``wire`` (the record format as types; its JSON Schema)
+    ``jsonl`` (strict JSON Lines) -> ``wire`` (the record format as types; its JSON Schema),
+    ``messages`` (msgspec errors as one-line messages)
     -> ``grounding`` (text-only spans) -> ``validate`` (the one validator) -> ``predictions``
     / ``gold`` (files into record sets) -> ``sources`` (files or memory, one document at a
     time); ``matching`` (span-match strategies, optimal one-to-one assignment; shared with

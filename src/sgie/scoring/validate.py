@@ -9,7 +9,7 @@ What it does
     1. **Types** (``sgie.scoring.wire``): msgspec decodes the line into typed records; a line
        msgspec rejects is parsed by ``sgie.scoring.jsonl.parse_line`` (malformed JSON,
        ``NaN``, repeated keys, non-UTF-8 bytes) and converted again, and msgspec's error
-       becomes the attrs-style message (``_explain``: ``'entities[0].label' must be one of
+       becomes the attrs-style message (``sgie.scoring.messages``: ``'entities[0].label' must be one of
        [...] (got 'COUNTRY')``, ``'entities[0].start' must be an integer (got string '0')``).
        Records with offsets everywhere decode straight into the frozen records of
        ``sgie.records`` (the fast path); others into the wire types, whose text-only spans
@@ -43,8 +43,6 @@ What it does not do
 
 from __future__ import annotations
 
-import re
-import typing
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TypeVar
 
@@ -70,7 +68,9 @@ from sgie.scoring.grounding import (
     split,
 )
 from sgie.scoring.jsonl import parse_line
+from sgie.scoring.messages import explain
 from sgie.spans import Span, all_hold
+from sgie.spans import quote as show
 
 W = TypeVar("W", wire.Prediction, wire.Document)
 
@@ -156,103 +156,7 @@ def convert(value: JSON, kind: type[W]) -> W:
     try:
         return msgspec.convert(value, kind, strict=True)
     except msgspec.ValidationError as err:
-        raise _explain(str(err), value, kind) from None
-
-
-# --------------------------------------------------------------------------------------------
-# msgspec's errors as attrs-style messages
-# --------------------------------------------------------------------------------------------
-_AT = re.compile(r"^(?P<message>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.S)
-_TOKEN = re.compile(r"\.([^.\[\]]+)|\[(\d+)\]")
-_NAMES = {"int": "integer", "str": "string", "bool": "boolean", "float": "number",
-          "object": "object", "array": "array", "null": "null"}  # fmt: skip
-_ARTICLES = {"integer": "an integer", "string": "a string", "array": "an array",
-             "object": "an object", "boolean": "a boolean", "number": "a number"}  # fmt: skip
-
-
-def show(value: JSON, limit: int = 80) -> str:
-    """``repr(value)``, cut to about ``limit`` characters (a bad value may be huge)."""
-    if isinstance(value, str) and len(value) > limit:
-        return repr(value[:limit]) + f"... ({len(value)} characters)"
-    text = repr(value)
-    return text if len(text) <= limit else text[:limit] + "..."
-
-
-def _tokens(path: str) -> list[str | int]:
-    return [key if key else int(index) for key, index in _TOKEN.findall(path)]
-
-
-def _value_at(value: JSON, tokens: list[str | int]) -> JSON:
-    for t in tokens:
-        if isinstance(t, int) and isinstance(value, list) and t < len(value):
-            value = value[t]
-        elif isinstance(t, str) and isinstance(value, dict) and t in value:
-            value = value[t]
-        else:
-            return None
-    return value
-
-
-def _unwrap(tp: object) -> object:
-    """The type inside ``Annotated``, ``X | UnsetType``, ``X | None`` and ``tuple[X, ...]``."""
-    while True:
-        origin = typing.get_origin(tp)
-        if origin is typing.Annotated:
-            tp = typing.get_args(tp)[0]
-        elif origin is tuple:
-            tp = typing.get_args(tp)[0]
-        elif origin in (typing.Union, type(int | str)):
-            rest = [a for a in typing.get_args(tp) if a not in (msgspec.UnsetType, type(None))]
-            if len(rest) != 1:
-                return tp
-            tp = rest[0]
-        else:
-            return tp
-
-
-def _type_at(kind: type, tokens: list[str | int]) -> object:
-    tp: object = kind
-    for t in tokens:
-        tp = _unwrap(tp)
-        if isinstance(t, str) and isinstance(tp, type) and issubclass(tp, msgspec.Struct):
-            tp = typing.get_type_hints(tp, include_extras=True)[t]
-    return _unwrap(tp)
-
-
-def _name(value: JSON) -> str:
-    return {bool: "boolean", int: "integer", float: "number", str: "string", list: "array",
-            dict: "object", type(None): "null"}[type(value)]  # fmt: skip
-
-
-def _explain(message: str, value: JSON, kind: type) -> InputError:
-    m = _AT.match(message)
-    assert m is not None
-    what, path = m["message"], (m["path"] or "").lstrip(".")
-    tokens = _tokens("." + path if path and not path.startswith("[") else path)
-    where = f"'{path}'" if path else "'record'"
-    got = _value_at(value, tokens)
-    if field := re.fullmatch(r"Object contains unknown field `(.*)`", what):
-        struct = _type_at(kind, tokens)
-        fields = sorted(getattr(struct, "__struct_fields__", ()))
-        place = f"'{path}'" if path else "record"
-        return InputError(f"{place} has unknown field {field[1]!r} (expected only {fields})")
-    if field := re.fullmatch(r"Object missing required field `(.*)`", what):
-        return InputError(f"'{path + '.' if path else ''}{field[1]}' is required (got nothing)")
-    if re.fullmatch(r"Invalid enum value .*", what):
-        allowed = list(typing.get_args(_type_at(kind, tokens)))
-        return InputError(f"{where} must be one of {allowed} (got {show(got)})")
-    if expected := re.fullmatch(r"Expected `(\w+)( \| null)?`, got `(\w+)`", what):
-        name = _ARTICLES.get(_NAMES.get(expected[1], expected[1]), expected[1])
-        name += " or null" if expected[2] else ""
-        shown = _name(got) if isinstance(got, (list, dict)) else f"{_name(got)} {show(got)}"
-        return InputError(f"{where} must be {name} (got {shown})")
-    if bound := re.fullmatch(r"Expected `int` >= (\d+)", what):
-        return InputError(f"{where} must be >= {bound[1]} (got {show(got)})")
-    if re.fullmatch(r"Expected `str` of length >= 1", what):
-        return InputError(f"{where} must be a non-empty string (got {show(got)})")
-    if re.fullmatch(r"Expected `array` of length >= 1", what):
-        return InputError(f"{where} must have at least one span (got [])")
-    return InputError(f"{where} is not valid ({what})")
+        raise explain(str(err), value, kind) from None
 
 
 # --------------------------------------------------------------------------------------------
