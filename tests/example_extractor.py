@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import re
 
-#: No name is part of a longer word of the corpus ("Russia" would be: "Russian"), since the
-#: grounding rule counts plain substring occurrences while this regex counts whole words.
+#: Matched as whole words, as the grounding rule matches text-only spans (whole tokens).
 GAZETTEER = {"Ukraine": "GPE", "Kyiv": "GPE", "Paris": "GPE", "AFP": "MEDIA", "NATO": "ORG",
              "Putin": "PERSON"}  # fmt: skip
 PATTERN = re.compile(r"\b(" + "|".join(GAZETTEER) + r")\b")

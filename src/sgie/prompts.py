@@ -265,11 +265,11 @@ fresh generation, or when any file shares an eight-word sequence with a test-spl
    braces).
 3. The answer is one JSON object `{{"entities", "proposals", "attributions"}}`: the prediction
    format of `eval/predictions.schema.json` without the record `id` (add it) and with
-   text-only spans (no `start`/`end`). `sgie evaluate` grounds text-only spans by the rule of
-   `sgie.scoring.grounding`: the k-th text-only span with a string goes to the string's k-th
-   occurrence, counted across layers in record order, so a string repeated in two layers (a
-   `SOURCE` that is also a `PARTICIPANT`) can be misplaced; a caller that wants each span
-   placed by its own layer can ground it and send offsets.
+   text-only spans (no `start`/`end`). `sgie evaluate` places text-only spans by the grounding
+   rule of `sgie.scoring.placement` (whole tokens; each layer placed on its own, so a string
+   in two layers, a `SOURCE` that is also a `PARTICIPANT`, lands on the same mention; items
+   listed in document order land where they are). `sgie llm` sends these prompts to any
+   OpenAI-compatible endpoint and parses the answers (docs/llm.md).
 """
 
 

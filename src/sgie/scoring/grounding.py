@@ -1,36 +1,29 @@
-"""Text-only spans in predictions: the grounding rule, and what happens to spans it cannot place.
+"""Text-only spans in predictions: grounded records, and what happens to spans that cannot be
+placed.
 
 What it does
     LLM extractors often return strings rather than offsets. In a prediction record any span
     (an entity, a proposal, an argument, or one span of an attribution's cue/source/content)
-    may give ``text`` without ``start`` and ``end``. ``parse_prediction`` places such spans by
-    this documented, deterministic rule:
+    may give ``text`` without ``start`` and ``end``. Such spans are placed on the document text
+    by the documented, deterministic rule of ``sgie.scoring.placement`` (version
+    ``sgie-grounding-2``: whole tokens, typographic quotes/dashes/white space tolerated, every
+    layer placed by its own logic, attributions and proposals as units; gold given as text-only
+    spans in document order is placed exactly where it was). Each placed span is the
+    document's own text (``text[start:end]``) and records how it was found (``exact`` or
+    ``normalised``).
 
-        The k-th text-only span with string ``s`` in a document is placed at the k-th
-        occurrence of ``s`` in the document text. Occurrences are exact (case-sensitive, no
-        normalisation) and counted left to right without overlapping (the search for the next
-        occurrence resumes where the previous one ended). Text-only spans are counted in the
-        order of the record shape, whatever the key order of the JSON text: entities in list
-        order; then proposals in list order, each proposal's own span before its arguments;
-        then attributions in list order, each with its cue spans, then its source spans, then
-        its content spans. Spans given with offsets take no occurrence. A text-only argument
-        that names an entity (``entity_id``) with the same string is placed on that entity's
-        span and takes no occurrence (``sgie.records`` requires a linked argument to carry its
-        entity's span); if the entity is ungrounded, so is the argument.
-
-    So an extractor that lists every mention of "Kyiv" in order gets each placed on its own
-    occurrence; one that repeats the same string for two different layers gets the second
-    placed on the second occurrence. A span whose k-th occurrence does not exist is
-    **ungrounded**. Ungrounded spans never vanish: the item containing one (an entity, a
-    proposal with all its arguments, an argument, an attribution) is taken out of the matched
-    predictions, reported (``Ungrounded.spans``: document, field, string) and counted by the
-    scorers as a false positive / spurious prediction in its layer
-    (``sgie.scoring.entities``, ``.proposals``, ``.attributions`` say exactly where).
+    A span that cannot be placed is **ungrounded**. Ungrounded spans never vanish: the item
+    containing one (an entity, a proposal with all its arguments, an argument, an attribution)
+    is taken out of the matched predictions, reported (``Ungrounded.spans``: document, field,
+    string) and counted by the scorers as a false positive / spurious prediction in its layer
+    (``sgie.scoring.entities``, ``.proposals``, ``.attributions`` say exactly where). Every
+    placed span is reported too (``Ungrounded.placed``: document, field, string, start, end,
+    how; the result object's ``grounding.placed``).
 
     Mechanics: ``ground(record, text)`` takes a record as decoded (``sgie.scoring.wire``,
     offsets optional) and builds the annotation records (``sgie.records``). The placement rule
-    is one unit, ``TextGrounder`` (``occurrences`` and the walk order of
-    ``text_only_spans``); an ungrounded span gets a placeholder ``Span`` *after the end of the
+    is one unit, ``sgie.scoring.placement.place_record``, used through ``TextGrounder``; an
+    ungrounded span gets a placeholder ``Span`` *after the end of the
     text* and its path is returned, so that the validator (``sgie.scoring.validate``) checks
     every other span and every id and reference with the item still in place (messages name
     the item's index in the record as written); then ``split`` moves every item holding a
@@ -38,7 +31,8 @@ What it does
     except inside ``Ungrounded`` items, whose offsets are not used.
 
 What it does not do
-    No fuzzy or case-insensitive matching, no file reading (``sgie.scoring.predictions``).
+    No placement rule of its own (``sgie.scoring.placement``), no file reading
+    (``sgie.scoring.predictions``).
 """
 
 from __future__ import annotations
@@ -60,23 +54,17 @@ from sgie.records import (
     Proposal,
 )
 from sgie.scoring import wire
+from sgie.scoring.placement import RULE, Placement, place_record
 from sgie.spans import Span
+
+__all__ = ["RULE", "NOTHING_UNGROUNDED", "PlacedText", "TextGrounder", "Ungrounded", "UngroundedText",
+           "ground", "is_text_only", "spans_of", "split"]
 
 T = TypeVar("T")
 
 
-def occurrences(text: str, s: str) -> list[int]:
-    """Start offsets of the non-overlapping occurrences of ``s`` in ``text``, left to right."""
-    out: list[int] = []
-    i = text.find(s) if s else -1
-    while i != -1:
-        out.append(i)
-        i = text.find(s, i + len(s))
-    return out
-
-
 def spans_of(record: wire.Record) -> Iterator[tuple[str, wire.Spanned]]:
-    """``(path, span)`` of every span of a record, in grounding order (module docstring)."""
+    """``(path, span)`` of every span of a record, in record order."""
     for i, e in enumerate(record.entities or ()):
         yield f"entities[{i}]", e
     for i, p in enumerate(record.proposals or ()):
@@ -94,76 +82,61 @@ def is_text_only(span: wire.Spanned) -> bool:
     return span.start is UNSET and span.end is UNSET
 
 
-def text_only_spans(record: wire.Prediction) -> Iterator[tuple[str, str, str | None]]:
-    """``(path, string, linked entity path)`` of every text-only span of a prediction record, in
-    grounding order. The third item names the entity an argument links to by ``entity_id``
-    (when that entity has the same string), else ``None``."""
-    entity_paths: dict[str, tuple[str, wire.Entity]] = {}
-    for i, e in enumerate(record.entities or ()):
-        if isinstance(e.id, str):
-            entity_paths.setdefault(e.id, (f"entities[{i}]", e))
-    for path, span in spans_of(record):
-        if not is_text_only(span) or not isinstance(span.text, str):  # neither: the validator says so
-            continue
-        linked = None
-        if isinstance(span, wire.Argument) and span.entity_id is not None:
-            entity = entity_paths.get(span.entity_id)
-            if entity is not None and entity[1].text == span.text:
-                linked = entity[0]
-        yield path, span.text, linked
-
-
 class TextGrounder:
-    """Places the text-only spans of one prediction record on its document text.
-
-    ``placements`` maps each text-only span's path to its ``Span``, or ``None`` if ungrounded.
-    Called as a ``sgie.records.Grounder``, it returns the placement, or for an ungrounded span a
-    placeholder beyond the end of the text (see the module docstring).
-    """
+    """The placements of the text-only spans of one prediction record
+    (``sgie.scoring.placement.place_record``): ``placements`` by path."""
 
     def __init__(self, text: str, record: wire.Prediction):
         self.text = text
-        self.placements: dict[str, Span | None] = {}
-        self.strings: dict[str, str] = {}
-        used: dict[str, int] = {}
-        found: dict[str, list[int]] = {}
-        given = dict(spans_of(record))
-        for path, s, linked in text_only_spans(record):
-            self.strings[path] = s
-            if linked is not None:  # an argument naming an entity sits on the entity's span
-                if linked in self.placements:
-                    self.placements[path] = self.placements[linked]
-                else:
-                    e = given[linked]
-                    self.placements[path] = (
-                        Span(e.start, e.end, e.text)
-                        if isinstance(e.start, int) and isinstance(e.end, int)
-                        and 0 <= e.start < e.end <= len(text) and text[e.start : e.end] == e.text
-                        else None
-                    )  # fmt: skip
-                continue
-            if s not in found:
-                found[s] = occurrences(text, s)
-            k = used.get(s, 0)
-            used[s] = k + 1
-            starts = found[s]
-            self.placements[path] = Span(starts[k], starts[k] + len(s), s) if k < len(starts) else None
+        self.record = record
+        self.placements: dict[str, Placement] = place_record(text, record)
         self._next_placeholder = len(text) + 1
 
     def place(self, path: str, string: str) -> Span:
         """The placement of the text-only span at ``path``, or for an ungrounded one a
         placeholder beyond the end of the text (see the module docstring)."""
-        span = self.placements.get(path)
-        if span is not None:
-            return span
+        placement = self.placements.get(path)
+        if placement is not None and placement.span is not None:
+            return placement.span
         start = self._next_placeholder
         self._next_placeholder += len(string) + 1
         return Span(start, start + len(string), string)
 
     @property
     def ungrounded(self) -> list[tuple[str, str]]:
-        """``(path, string)`` of the spans that could not be placed, in grounding order."""
-        return [(p, self.strings[p]) for p, s in self.placements.items() if s is None]
+        """``(path, string)`` of the spans that could not be placed, in record order."""
+        return [(p, x.text) for p, x in self.placements.items() if x.span is None]
+
+    def placed(self, doc_id: str) -> tuple[PlacedText, ...]:
+        """Where the other text-only spans were placed, and how, in record order."""
+        return tuple(PlacedText(doc_id, f"{p}.text", self._item(p), x.text, x.span.start, x.span.end,
+                                x.how or "")
+                     for p, x in self.placements.items() if x.span is not None)  # fmt: skip
+
+    def _item(self, path: str) -> str:
+        """The id of the entity, proposal or attribution a span path belongs to (its path, e.g.
+        ``entities[3]``, if it has no id)."""
+        layer, rest = path.split("[", 1)
+        index = rest.split("]", 1)[0]
+        ident = (getattr(self.record, layer) or ())[int(index)].id
+        return ident if isinstance(ident, str) else f"{layer}[{index}]"
+
+
+@dataclass(frozen=True)
+class PlacedText:
+    """One text-only span and where it was placed."""
+
+    doc_id: str
+    field: str  # e.g. "entities[3].text"
+    item: str  # the id of its entity, proposal (also for an argument) or attribution
+    text: str  # as given
+    start: int
+    end: int
+    how: str  # "exact" or "normalised"
+
+    def to_json(self) -> dict[str, JSON]:
+        return {"document": self.doc_id, "field": self.field, "item": self.item, "text": self.text,
+                "start": self.start, "end": self.end, "how": self.how}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -180,7 +153,8 @@ class UngroundedText:
 
 @dataclass(frozen=True)
 class Ungrounded:
-    """The predicted items of one document that hold an ungrounded span (offsets not usable)."""
+    """The predicted items of one document that hold an ungrounded span (offsets not usable),
+    the ungrounded spans, and where every other text-only span was placed (``placed``)."""
 
     entities: tuple[Entity, ...] = ()
     proposals: tuple[Proposal, ...] = ()
@@ -189,6 +163,7 @@ class Ungrounded:
     spans: tuple[UngroundedText, ...] = ()
     #: for each of ``arguments``: its proposal's id and its index among that proposal's arguments
     argument_of: tuple[tuple[str, int], ...] = ()
+    placed: tuple[PlacedText, ...] = ()
 
     def items(self, layer: str) -> int:
         """Number of ungrounded items of a layer: entities, proposals (with arguments),
@@ -221,10 +196,11 @@ def item_id(given: str | UnsetType, path: str) -> str:
     return given if isinstance(given, str) else path
 
 
-def ground(record: wire.Record, text: str) -> tuple[DocAnnotations, dict[str, str]]:
+def ground(record: wire.Record, text: str) -> tuple[DocAnnotations, dict[str, str], tuple[PlacedText, ...]]:
     """The records of a decoded record whose offsets are checked to be both given or both
     absent, text-only spans placed by the rule (predictions only; a gold record has none);
-    and the ungrounded spans (``path -> string``), which hold placeholders (module docstring)."""
+    the ungrounded spans (``path -> string``), which hold placeholders (module docstring); and
+    where the others were placed."""
     grounder = TextGrounder(text, record) if isinstance(record, wire.Prediction) else None
     if grounder is not None and not grounder.placements:
         grounder = None
@@ -258,14 +234,17 @@ def ground(record: wire.Record, text: str) -> tuple[DocAnnotations, dict[str, st
         None if record.attributions is UNSET
         else tuple(attribution(i, a) for i, a in enumerate(record.attributions)),
     )  # fmt: skip
-    return doc, dict(grounder.ungrounded) if grounder is not None else {}
+    if grounder is None:
+        return doc, {}, ()
+    return doc, dict(grounder.ungrounded), grounder.placed(record.id)
 
 
-def split(doc: DocAnnotations, text: str, ungrounded: dict[str, str]) -> tuple[DocAnnotations, Ungrounded]:
+def split(doc: DocAnnotations, text: str, ungrounded: dict[str, str],
+          placed: tuple[PlacedText, ...] = ()) -> tuple[DocAnnotations, Ungrounded]:  # fmt: skip
     """``doc`` without the items holding a placeholder (after ``ground`` and the validator, the
-    only spans beyond the text), and those items apart."""
+    only spans beyond the text), and those items apart, with the ``placed`` spans."""
     if not ungrounded:
-        return doc, NOTHING_UNGROUNDED
+        return doc, Ungrounded(placed=placed) if placed else NOTHING_UNGROUNDED
     limit = len(text)
 
     def off(span: Span) -> bool:
@@ -295,7 +274,7 @@ def split(doc: DocAnnotations, text: str, ungrounded: dict[str, str]) -> tuple[D
     )
     spans = tuple(UngroundedText(doc.doc_id, f"{p}.text", s) for p, s in ungrounded.items())
     return grounded, Ungrounded(tuple(lost_entities), tuple(lost_proposals), tuple(lost_arguments),
-                                tuple(lost_attributions), spans, tuple(argument_of))  # fmt: skip
+                                tuple(lost_attributions), spans, tuple(argument_of), placed)  # fmt: skip
 
 
 def _split(

@@ -80,6 +80,15 @@ LayerCounts = EntityCounts | ProposalCounts | AttributionCounts
 
 
 @dataclass(frozen=True)
+class Metric:
+    """A metric of a layer reported besides its headline (in the result object and the table)."""
+
+    name: str
+    result_path: tuple[str, ...]  # path of its F1 in the result object
+    note: str  # what it measures and when to use it, one clause
+
+
+@dataclass(frozen=True)
 class Layer(Generic[C]):
     """The declaration of one layer (see the module docstring)."""
 
@@ -97,6 +106,8 @@ class Layer(Generic[C]):
     counts_type: type[C]  # what ``score`` returns
     #: lenient and diagnostic scores shown beside the headline, not ranked: (label, result path)
     secondary: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    #: further metrics worth naming (not ranked)
+    metrics: tuple[Metric, ...] = ()
 
     @property
     def path(self) -> str:
@@ -166,6 +177,9 @@ ENTITIES: Layer[EntityCounts] = Layer(
     headline_counts=lambda c: c["strict"].micro,
     counts_type=EntityCounts,
     secondary=(("type F1", ("entities", "type", "f1")),),
+    metrics=(Metric("surface", ("entities", "surface", "f1"),
+                    "P/R/F1 over per-document sets of (normalised surface, label): for extractors "
+                    "that list each entity once (sgie.scoring.surface)"),),  # fmt: skip
 )
 PROPOSALS: Layer[ProposalCounts] = Layer(
     name="proposals",

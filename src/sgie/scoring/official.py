@@ -85,12 +85,21 @@ means "attempted, found nothing". A layer must be present in every record or in 
 Documents of the gold set without a record are scored as predicting nothing and listed in
 ``missing_documents`` (an error with ``--strict``).
 
-**Text-only spans.** Any span may give ``text`` without ``start``/``end``; it is placed on the
-document by a deterministic rule: the k-th text-only span with string ``s`` in a document goes
-to the k-th occurrence of ``s`` (exact, left to right, non-overlapping; order: entities,
-proposals with their arguments, attributions with cue, source, content spans). Spans with no
-such occurrence are *ungrounded*: reported (``ungrounded``) and counted as false positives in
-their layer, never dropped (details: ``sgie.scoring.grounding``).
+**Text-only spans.** Any span may give ``text`` without ``start``/``end`` (what an LLM
+usually returns); it is placed on the document by a deterministic rule, version
+``sgie-grounding-2`` (recorded in the result as ``grounding.rule``; full statement:
+``sgie.scoring.grounding``). In short: a string occurs only as whole tokens ("Russia" not in
+"Russian"), with typographic and straight quotes, dashes and runs of white space (line breaks
+too) treated alike, and the placed span is the document's own text (``how``: ``exact`` or
+``normalised``); entities are placed in list order, each on the first free occurrence from
+the previous entity on, never inside a longer entity already placed; a proposal goes to the
+occurrence that keeps it closest to its arguments (an argument naming an entity by
+``entity_id`` sits on that entity); an attribution's cue, source and content spans are placed
+together, as compactly as possible. Layers do not use up each other's occurrences. Gold
+annotations given as text-only spans in document order are placed exactly where they were.
+Spans that cannot be placed are *ungrounded*: reported (``ungrounded``) and counted as false
+positives in their layer, never dropped; where every other text-only span landed is listed in
+``grounding.placed``.
 
 Matching
 --------
@@ -105,6 +114,9 @@ boundaries and type), ``exact`` (same boundaries), ``partial`` (same boundaries;
 half credit), ``type`` (overlap and same type), each with counts correct, incorrect, partial,
 missed, spurious, possible, actual and ``P = (COR + 0.5 PAR)/ACT``, ``R = (COR + 0.5 PAR)/POS``,
 F1; micro, per type (nervaluate's definition) and macro-F1 over types with gold entities.
+``surface`` (``sgie.scoring.surface``): P/R/F1 over per-document sets of (normalised surface,
+label) -- which entities a document names, each once, whatever the mentions (the measure of
+LLM NER that lists unique entities); use the mention schemes for anything that needs offsets.
 
 *Proposals* (``.proposals``): span identification P/R/F1 (exact, overlap); classification
 F1 (overlap and the same type and status -- the headline); for ``type``,
@@ -143,14 +155,18 @@ Result object (``--json``)
 Top-level keys: ``sgie_version``, ``schema_version``, ``gold`` and ``predictions`` (where they
 came from), ``documents`` (numbers of gold, predicted and missing documents),
 ``missing_documents`` (ids), ``ungrounded`` (ungrounded items per layer, and every ungrounded
-span with document, field and string), ``entities``, ``proposals``, ``attributions`` (each with
+span with document, field and string), ``grounding`` (``rule``: the version of the grounding
+rule; ``placed``: every grounded text-only span with document, field, string, ``start``,
+``end`` and ``how``), ``entities``, ``proposals``, ``attributions`` (each with
 ``attempted``, ``annotated``, ``scored``, ``reason`` and, if scored, the metric blocks), and
 ``per_document`` (the raw counts of each document, without derived metrics). Metric blocks:
 
 * ``entities.<scheme>`` for scheme in strict, exact, partial, type: ``correct``,
   ``incorrect``, ``partial``, ``missed``, ``spurious``, ``possible``, ``actual``,
   ``precision``, ``recall``, ``f1``, ``macro_f1``, ``reason``, ``per_type.<TYPE>`` (same keys
-  without macro);
+  without macro); ``entities.surface``: P/R/F1 over the per-document sets of (normalised
+  surface string, label) -- for extractors that list each entity once; the mention schemes
+  above judge every occurrence (which to use when: ``sgie.scoring.surface``);
 * ``proposals.spans.<exact|overlap>``, ``proposals.classification``,
   ``proposals.attributes.<type|status|polarity>.accuracy`` and ``.f1``,
   ``proposals.arguments.<exact|overlap>.micro`` and ``.per_role.<role>``;
@@ -170,12 +186,14 @@ from collections.abc import Callable, Mapping
 
 from sgie.errors import InputError, quote
 from sgie.records import LAYER_NAMES, DocAnnotations
-from sgie.scoring.grounding import NOTHING_UNGROUNDED, Ungrounded, UngroundedText
+from sgie.scoring.counts import PRF
+from sgie.scoring.grounding import NOTHING_UNGROUNDED, PlacedText, Ungrounded, UngroundedText
 from sgie.scoring.layers import ATTRIBUTIONS, ENTITIES, LAYERS, PROPOSALS
 from sgie.scoring.outcomes import DocumentOutcomes
 from sgie.scoring.predictions import LayerPresence
 from sgie.scoring.result import DocumentCounts, LayerStatus, Result
 from sgie.scoring.sources import GoldMemory, GoldSource, PredictionMemory, PredictionSource
+from sgie.scoring.surface import score_surface
 
 #: Receives each document's counts as they are computed (e.g. to spool them to a file).
 Sink = Callable[[str, DocumentCounts], None]
@@ -268,7 +286,9 @@ def evaluate_sources(
     explained: dict[str, DocumentOutcomes] = {}
     missing: list[str] = []
     ungrounded: list[UngroundedText] = []
+    placed: list[PlacedText] = []
     items: dict[str, int] = dict.fromkeys(LAYER_NAMES, 0)
+    surface = PRF() if layers["entities"].scored else None
     for doc_id in ids:
         gold_doc, text, where = gold.get(doc_id)
         gold_presence.see(gold_doc, where)
@@ -277,6 +297,7 @@ def evaluate_sources(
             prediction_presence.see(pred, where)
             if lost is not NOTHING_UNGROUNDED:
                 ungrounded.extend(lost.spans)
+                placed.extend(lost.placed)
                 for k in LAYER_NAMES:
                     items[k] += lost.items(k)
         else:
@@ -284,6 +305,8 @@ def evaluate_sources(
             pred, lost = nothing_predicted(doc_id, layers), NOTHING_UNGROUNDED
         counts = score_document(gold_doc, pred, text, layers, lost)
         running = counts if running is None else running + counts
+        if surface is not None:  # per-document sets: not a sum over parts of a document
+            surface += score_surface(gold_doc.entities or (), pred.entities or (), lost.entities)
         if keep_per_document:
             kept[doc_id] = counts
         if per_document is not None:
@@ -303,6 +326,8 @@ def evaluate_sources(
         gold_source=gold.source,
         predictions_source=predictions.source,
         outcomes=explained,
+        placed=tuple(placed),
+        surface=surface,
     )
 
 

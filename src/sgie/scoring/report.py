@@ -101,10 +101,12 @@ def _star(layer: str, row: tuple[str, ...], name: str) -> str:
 HEADER = f"  {'':<32} {'P':>6} {'R':>6} {'F1':>6}"
 
 
-def _entity_rows(t: EntityCounts) -> list[str]:
+def _entity_rows(t: EntityCounts, surface: PRF | None) -> list[str]:
     lines = [_semeval_row(_star("entities", (scheme,), scheme), c.micro) for scheme, c in t.schemes.items()]
     strict = t["strict"]
     lines.append(f"  {'macro-F1 (strict)':<32} {'':>6} {'':>6} {_pct(strict.macro_f1):>6}")
+    if surface is not None:
+        lines.append(_prf_row("surface (unique string, label)", surface))
     lines.append("  per type (strict):")
     lines += [_semeval_row(f"  {label}", c) for label, c in strict.per_type.items() if c.possible or c.actual]
     return lines
@@ -157,7 +159,7 @@ def format_table(result: Result) -> str:
             continue
         lines += [layer.title, HEADER]
         if isinstance(counts, EntityCounts):
-            lines += _entity_rows(counts)
+            lines += _entity_rows(counts, result.surface)
         elif isinstance(counts, ProposalCounts):
             lines += _proposal_rows(counts)
         else:

@@ -26,8 +26,9 @@ import sgie
 from sgie import schema
 from sgie.records import JSON, JSONObject
 from sgie.scoring.attributions import AttributionCounts
+from sgie.scoring.counts import PRF
 from sgie.scoring.entities import EntityCounts
-from sgie.scoring.grounding import UngroundedText
+from sgie.scoring.grounding import RULE, PlacedText, UngroundedText
 from sgie.scoring.layers import LAYER_NAMES, LAYERS, LayerCounts
 from sgie.scoring.outcomes import DocumentOutcomes
 from sgie.scoring.proposals import ProposalCounts
@@ -144,6 +145,11 @@ class Result:
     predictions_source: str = "predictions"
     #: per-item outcomes by document id (empty unless asked for: ``evaluate(outcomes=True)``)
     outcomes: Mapping[str, DocumentOutcomes] = field(default_factory=dict)
+    #: where every grounded text-only span was placed, and how (``sgie.scoring.grounding``)
+    placed: tuple[PlacedText, ...] = ()
+    #: ``entities.surface`` (``sgie.scoring.surface``), ``None`` if entities are not scored; kept
+    #: apart from the counts: its per-document sets do not split over parts of a document
+    surface: PRF | None = None
 
     def head_json(self) -> JSONObject:
         """The result object without ``per_document``."""
@@ -153,6 +159,8 @@ class Result:
             counts = self.total.layer(layer.name)
             if counts is not None:
                 block.update(counts.to_json())
+            if layer.name == "entities" and self.surface is not None:
+                block["surface"] = self.surface.to_json()
             layers[layer.name] = block
         return {
             "sgie_version": sgie.__version__,
@@ -166,6 +174,7 @@ class Result:
                 **{k: v for k, v in self.ungrounded_items.items()},
                 "spans": [s.to_json() for s in self.ungrounded],
             },
+            "grounding": {"rule": RULE, "placed": [p.to_json() for p in self.placed]},
             **layers,
         }
 

@@ -324,9 +324,9 @@ def _known(doc_id: str, texts: Mapping[str, str]) -> str:
 def _from_wire(record: W, text: str) -> tuple[DocAnnotations, Ungrounded]:
     _offsets(record, isinstance(record, wire.Document))
     _same_text(record, text)
-    doc, ungrounded = ground(record, text)
+    doc, ungrounded, placed = ground(record, text)
     check(doc, text, ungrounded)
-    return split(doc, text, ungrounded)
+    return split(doc, text, ungrounded, placed)
 
 
 def decode_document(raw: bytes) -> tuple[DocAnnotations, str]:
