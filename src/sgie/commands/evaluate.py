@@ -35,7 +35,7 @@ from sgie.scoring.sources import (
     PredictionMemory,
     PredictionSource,
 )
-from sgie.scoring.views.errors import error_lines, format_errors
+from sgie.scoring.views.errors import error_lines, format_errors, format_placements, placement_lines
 from sgie.scoring.views.html import DocumentPage, Page, headlines, render_html
 
 DEFAULT_SPLIT = "test"
@@ -167,11 +167,13 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         result = evaluate_sources(gold, predictions, keep_per_document=False,
                                   per_document=writer.add if writer else None,
                                   outcomes=args.errors or args.outcomes or args.html is not None)  # fmt: skip
+        placements = placement_lines(result.placed, result.ungrounded)
         if args.html is not None:
-            pages = [DocumentPage(d, gold.text(d), o) for d, o in sorted(result.outcomes.items())]
+            pages = [DocumentPage(d, gold.text(d), o, [p for p in placements if p.doc_id == d])
+                     for d, o in sorted(result.outcomes.items())]  # fmt: skip
+            table = format_table(result, "under each document's text-only spans")
             page = Page(f"SGIE evaluation: {result.predictions_source} against {result.gold_source}",
-                        headlines(result), "\n".join([format_table(result), *setaside.lines()]),
-                        pages)  # fmt: skip
+                        headlines(result), "\n".join([table, *setaside.lines()]), pages)  # fmt: skip
             write_text_atomic(args.html, render_html(page))
         gold.close()
         predictions.close()
@@ -182,12 +184,15 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
             write_result_json(sys.stdout.buffer, result, spool, extra)
             sys.stdout.buffer.flush()
         else:
-            print(format_table(result))
+            print(format_table(result, "under the text-only spans below" if args.errors else None))
             for line in setaside.lines():
                 print(line)
             if args.errors:
                 print()
                 print(format_errors(error_lines(result.outcomes.values())))
+                if placements:
+                    print()
+                    print(format_placements(placements))
     if args.html is not None:
         print(f"wrote {args.html} (open it in a browser)", file=sys.stderr)
     return 0

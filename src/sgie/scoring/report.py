@@ -136,19 +136,21 @@ def _attribution_rows(a: AttributionCounts) -> list[str]:
     return lines
 
 
-def format_table(result: Result) -> str:
-    """The human-readable report."""
+def format_table(result: Result, ungrounded_listed: str | None = None) -> str:
+    """The human-readable report. ``ungrounded_listed`` names where the ungrounded spans are
+    listed instead (the placements of ``--errors`` or ``--html``); else the first ten are."""
+    elsewhere = f"; listed {ungrounded_listed}" if ungrounded_listed and result.ungrounded else ""
     lines = [
         f"SGIE evaluation: {result.predictions_source} against {result.gold_source}",
         f"documents: {result.gold_documents} gold, {result.predicted_documents} predicted, "
         f"{len(result.missing_documents)} missing"
         + (f" ({', '.join(result.missing_documents)}: scored as predicting nothing)"
            if result.missing_documents else ""),
-        f"ungrounded text-only spans: {len(result.ungrounded)} (counted as false positives)",
+        f"ungrounded text-only spans: {len(result.ungrounded)} (counted as false positives{elsewhere})",
     ]  # fmt: skip
-    for s in result.ungrounded[:10]:
+    for s in [] if elsewhere else result.ungrounded[:10]:
         lines.append(f"  {s.doc_id} {s.field}: {s.text!r}")
-    if len(result.ungrounded) > 10:
+    if len(result.ungrounded) > 10 and not elsewhere:
         lines.append(f"  ... and {len(result.ungrounded) - 10} more (see --json)")
     for layer in LAYERS:
         status = result.layers[layer.name]

@@ -23,6 +23,13 @@ What it does
     of the gold item, else of the prediction), so that a diff of two runs' error lists shows
     what changed.
 
+    ``placement_lines(placed, ungrounded)`` lists where each *text-only span* of the predictions
+    (text without offsets, placed by ``sgie.scoring.grounding``) landed -- offsets and how:
+    ``exact`` or ``normalised`` (quotes, dashes, white space made uniform) -- and the
+    ``ungrounded`` ones (not found; counted as false positives), sorted by document and position
+    (ungrounded first, then record order); ``format_placements`` prints them after the errors.
+    Predictions without text-only spans have no such lines and no such section.
+
 What it does not do
     No matching (the scorers decide outcomes), no HTML (``sgie.scoring.views.html``).
 """
@@ -32,6 +39,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from sgie.scoring.grounding import PlacedText, UngroundedText
 from sgie.scoring.outcomes import DocumentOutcomes, ItemOutcome, ItemRef
 
 #: The schemes whose outcomes are listed, per layer, in order.
@@ -138,4 +146,64 @@ def format_errors(lines: Iterable[ErrorLine]) -> str:
             layer, scheme = line.layer, line.scheme
             out.append(f"  {layer} ({scheme})")
         out.append("    " + line.render())
+    return "\n".join(out)
+
+
+@dataclass(frozen=True, order=True)
+class PlacementLine:
+    """One text-only span of a prediction: where it was placed and how, or that it was not."""
+
+    doc_id: str
+    position: int  # start offset; -1 if ungrounded (sorted first, as errors without a position)
+    order: int  # record order within the document (ties)
+    how: str  # "exact", "normalised" or "ungrounded"
+    field: str  # e.g. "entities[3].text"
+    item: str  # id of its entity, proposal or attribution ("" if ungrounded)
+    text: str  # as given
+    end: int = -1
+
+    @property
+    def layer(self) -> str:
+        return self.field.split("[", 1)[0]
+
+    @property
+    def title(self) -> str:
+        """How the HTML page names a placed span: ``placed by text (exact) at 320–324``."""
+        return f"placed by text ({self.how}) at {self.position}\u2013{self.end}"
+
+    def render(self) -> str:
+        if self.how == "ungrounded":
+            return f"{self.how:<10} {self.field} {shorten(self.text)} (not found in the text)"
+        name = "" if self.field.startswith(self.item + ".") else self.item + " "  # an item without id
+        return f"{self.how:<10} {name}{self.field} [{self.position}:{self.end}) {shorten(self.text)}"
+
+
+def placement_lines(placed: Iterable[PlacedText],
+                    ungrounded: Iterable[UngroundedText]) -> list[PlacementLine]:  # fmt: skip
+    """Every text-only span, placed or ungrounded, sorted (see the module docstring)."""
+    out = [PlacementLine(p.doc_id, p.start, i, p.how, p.field, p.item, p.text, p.end)
+           for i, p in enumerate(placed)]  # fmt: skip
+    out += [PlacementLine(u.doc_id, -1, i, "ungrounded", u.field, "", u.text)
+            for i, u in enumerate(ungrounded)]  # fmt: skip
+    return sorted(out)
+
+
+def placement_summary(lines: Iterable[PlacementLine]) -> str:
+    """``8: 6 exact, 1 normalised, 1 ungrounded`` (kinds that occur, in that order)."""
+    lines = list(lines)
+    kinds = [(k, sum(1 for x in lines if x.how == k)) for k in ("exact", "normalised", "ungrounded")]
+    return f"{len(lines)}: " + ", ".join(f"{n} {k}" for k, n in kinds if n)
+
+
+def format_placements(lines: Iterable[PlacementLine]) -> str:
+    """The placements section of ``--errors``: per document, one line per text-only span."""
+    lines = list(lines)
+    out = [f"Text-only spans ({placement_summary(lines)}): per document, by position; "
+           "where each was placed and how (exact, or normalised quotes, dashes, spaces)"]  # fmt: skip
+    doc = None
+    for line in lines:
+        if line.doc_id != doc:
+            doc = line.doc_id
+            out.append(f"\ndocument {doc}")
+        out.append("  " + line.render())
     return "\n".join(out)

@@ -18,6 +18,11 @@ What it does
       argument role and its proposal; attribution role and its attribution, so nesting is
       visible), and hovering shows every span covering the spot. Under the two texts, the
       layer's error lines (``--errors``) list what differs.
+    * text-only spans of the predictions (``sgie.scoring.views.errors.PlacementLine``): on the
+      predicted side a span placed by its text is underlined with dots (red dots: placed after
+      normalising quotes, dashes or spaces) and its hover title says ``placed by text (exact) at
+      320–324``; under the document's layers, a list of every placement and every ungrounded
+      span (the ``--errors`` lines).
 
     Texts keep their line breaks and wrap (``white-space: pre-wrap``) in two columns that scroll
     independently, so a 7,000-character document fits on one screen per layer.
@@ -37,7 +42,7 @@ from sgie import schema
 from sgie.scoring.layers import LAYERS
 from sgie.scoring.outcomes import DocumentOutcomes, ItemOutcome, ItemRef
 from sgie.scoring.result import Result
-from sgie.scoring.views.errors import ERROR_SCHEMES, ErrorLine, error_lines
+from sgie.scoring.views.errors import ERROR_SCHEMES, ErrorLine, PlacementLine, error_lines, placement_summary
 
 LAYER_TITLES = {"entities": "Entities", "proposals": "Proposals", "attributions": "Attributions"}
 ROLES = ("cue", "source", "content")
@@ -63,6 +68,8 @@ margin-right:1px;padding:0 2px;border-radius:2px;background:#555;color:#fff}
 ol.errors{font:13px/1.5 ui-monospace,monospace;padding-left:2.5em}
 .legend span{padding:1px 6px;margin-right:.6em;border-radius:3px}
 nav a{margin-right:.8em}
+.placed{text-decoration:underline dotted 2px;text-underline-offset:3px}
+.placed.norm{text-decoration-color:#c00}
 """
 CSS += "".join(f".{k}{{background:{colour}}}" for k, (colour, _) in CLASSES.items())
 
@@ -74,6 +81,7 @@ class DocumentPage:
     doc_id: str
     text: str
     outcomes: DocumentOutcomes
+    placements: Sequence[PlacementLine] = ()  # its text-only predicted spans
 
 
 @dataclass(frozen=True)
@@ -120,6 +128,7 @@ class Mark:
     css: str
     tag: str
     title: str
+    placed: str = ""  # "exact" or "normalised": a text-only span placed by its text
 
 
 def _css(o: ItemOutcome) -> str:
@@ -141,8 +150,12 @@ def _title(o: ItemOutcome, ref: ItemRef) -> str:
     return what + (f" ({', '.join(o.errors)})" if o.errors else "")
 
 
-def marks(layer: str, outcomes: Sequence[ItemOutcome], side: str) -> list[Mark]:
-    """The marks of one side (``gold`` or ``predicted``) of one layer."""
+def marks(layer: str, outcomes: Sequence[ItemOutcome], side: str,
+          placements: Sequence[PlacementLine] = ()) -> list[Mark]:  # fmt: skip
+    """The marks of one side (``gold`` or ``predicted``) of one layer; a span of an item that
+    ``placements`` placed by its text says so (how, where)."""
+    placed = {(p.item, p.position, p.end): p for p in placements
+              if p.layer == layer and p.how != "ungrounded"}  # fmt: skip
     schemes = ERROR_SCHEMES[layer]
     out: list[Mark] = []
     roles: dict[tuple[str, str], list[tuple[int, int]]] = {}
@@ -163,7 +176,11 @@ def marks(layer: str, outcomes: Sequence[ItemOutcome], side: str) -> list[Mark]:
             if layer == "attributions":
                 role = next((r for r in ROLES if (s.start, s.end) in roles.get((ref.id, r), ())), "span")
                 tag = f"{role} {ref.id}"
-            out.append(Mark(s.start, s.end, css, tag, title))
+            where = placed.get((ref.id, s.start, s.end))
+            if where is None:
+                out.append(Mark(s.start, s.end, css, tag, title))
+            else:
+                out.append(Mark(s.start, s.end, css, tag, f"{title}, {where.title}", where.how))
     return sorted(out)
 
 
@@ -192,7 +209,9 @@ def render_text(text: str, layer_marks: Sequence[Mark]) -> str:
         if covering:
             inner = min(covering, key=lambda m: m.end - m.start)
             title = html.escape("; ".join(m.title for m in covering))
-            parts.append(f'<span class="m {inner.css}" title="{title}">{piece}</span>')
+            hows = {m.placed for m in covering} - {""}
+            css = inner.css + (" placed" if hows else "") + (" norm" if "normalised" in hows else "")
+            parts.append(f'<span class="m {css}" title="{title}">{piece}</span>')
         else:
             parts.append(piece)
     return "".join(parts)
@@ -269,7 +288,8 @@ def _layer_section(d: DocumentPage, layer: str, errors: Sequence[ErrorLine]) -> 
         return f'<section id="{anchor}"><h3>{LAYER_TITLES[layer]}</h3><p>Not scored.</p></section>'
     sides = "".join(
         f'<div class="side"><h4>{side}</h4><div class="text">'
-        f"{render_text(d.text, marks(layer, outcomes, side))}</div></div>"
+        f"{render_text(d.text, marks(layer, outcomes, side, d.placements if side == 'predicted' else ()))}"
+        "</div></div>"
         for side in ("gold", "predicted")
     )
     mine = [e for e in errors if e.doc_id == d.doc_id and e.layer == layer]
@@ -279,15 +299,31 @@ def _layer_section(d: DocumentPage, layer: str, errors: Sequence[ErrorLine]) -> 
             f'<div class="pair">{sides}</div>{listing}</section>')  # fmt: skip
 
 
+def _placements_section(d: DocumentPage) -> str:
+    """The document's text-only spans: where each was placed and how, and the ungrounded ones."""
+    if not d.placements:
+        return ""
+    items = "".join(f"<li>{html.escape(p.render())}</li>" for p in d.placements)
+    return (f'<section id="doc-{html.escape(d.doc_id)}-placements"><h3>Text-only spans '
+            f"({html.escape(placement_summary(d.placements))})</h3><p>Where each predicted span given "
+            "without offsets was placed, and how (exact, or after normalising quotes, dashes and "
+            "spaces); ungrounded ones count as false positives.</p>"
+            f'<ol class="errors">{items}</ol></section>')  # fmt: skip
+
+
 def render_html(page: Page) -> str:
     """The whole page (see the module docstring)."""
     errors = error_lines(d.outcomes for d in page.documents)
     legend = "".join(f'<span class="{k}">{html.escape(text)}</span>' for k, (_, text) in CLASSES.items())
+    if any(d.placements for d in page.documents):
+        legend += ('<span class="placed">placed by text (exact)</span>'
+                   '<span class="placed norm">placed by text (normalised)</span>')  # fmt: skip
     ids = [html.escape(d.doc_id) for d in page.documents]
     nav = "".join(f'<a href="#doc-{name}">{name}</a>' for name in ids)
     docs = "".join(
         f'<section class="doc" id="doc-{html.escape(d.doc_id)}"><h2>Document {html.escape(d.doc_id)}</h2>'
         + "".join(_layer_section(d, layer, errors) for layer in LAYER_TITLES)
+        + _placements_section(d)
         + "</section>"
         for d in page.documents
     )
