@@ -90,7 +90,8 @@ def test_system_json_deep_or_huge(tmp_path, capsys, value):
     sub = tmp_path / "subs" / "x"
     shutil.copytree(ROOT / "eval" / "submissions" / "rules", sub)
     write(sub / "system.json", f'{{"name": {value}}}')
-    err = fails(capsys, tmp_path, "leaderboard", "--validate", "--submissions", str(sub.parent))
+    summary = f"0 valid submission(s) in {sub.parent}; 1 problem(s)\n"  # --validate's count, on stdout
+    err = fails(capsys, tmp_path, "leaderboard", "--validate", "--submissions", str(sub.parent), says=summary)
     assert err.endswith(f"in {sub / 'system.json'}")
     assert ("file must nest arrays and objects at most 512 levels deep" in err if value == DEEP
             else "integers must have at most 4300 digits" in err)  # fmt: skip
