@@ -227,7 +227,8 @@ def main() -> None:
     result = {"date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "commit": commit,
               "machine": machine(), "load_average": [round(x, 2) for x in os.getloadavg()],
               "startup": startup, "repeat": args.repeat,
-              "shapes": {str(r["per_doc"]): i for i, r in enumerate(rows) if r["gold_spans"] == max(args.sizes)},
+              "shapes": {str(r["per_doc"]): i for i, r in enumerate(rows)
+                         if r["gold_spans"] == max(args.sizes)},
               "rows": rows}  # fmt: skip
     args.record.write_text(json.dumps(result, indent=2) + "\n")
 
