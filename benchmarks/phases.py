@@ -38,8 +38,9 @@ def main(gold_path: str, pred_path: str) -> None:
 
     sgie.cli.build_parser()
     from sgie.records import LAYER_NAMES
-    from sgie.scoring.evaluate import LayerStatus, score_document
+    from sgie.scoring.official import score_document
     from sgie.scoring.report import PerDocumentWriter, write_result_json
+    from sgie.scoring.result import LayerStatus
     from sgie.scoring.stream import GoldFile, PredictionFile, evaluate_stream
 
     mark("start-up: import sgie and build the parser")

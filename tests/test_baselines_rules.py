@@ -7,7 +7,8 @@ import json
 import pytest
 
 from sgie.baselines.rules import extract, lexicons
-from sgie.records import LAYER_NAMES, parse_doc
+from sgie.records import LAYER_NAMES
+from sgie.scoring.validate import parse_prediction
 
 TEXT = (
     "Poland to send peacekeepers to Ukraine\n"
@@ -27,7 +28,7 @@ def test_every_corpus_document_gives_a_valid_record(corpus):
     texts = corpus.texts()
     for doc in corpus.documents:
         record = extract(doc.id, doc.text)
-        parsed = parse_doc(json.loads(json.dumps(record)), texts)
+        parsed, _ = parse_prediction(json.loads(json.dumps(record)), texts)
         assert all(getattr(parsed, layer) is not None for layer in LAYER_NAMES)
 
 

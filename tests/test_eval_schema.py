@@ -1,9 +1,11 @@
-"""The published prediction format: eval/predictions.schema.json is valid JSON Schema 2020-12,
-its enums are sgie.schema's values, the samples validate, and it agrees with the parser."""
+"""The published prediction format: eval/predictions.schema.json is generated from the record
+types (sgie.scoring.wire), is valid JSON Schema 2020-12, its enums and the records' Literal
+types are sgie.schema's values, the samples validate, and it agrees with the validator."""
 
 from __future__ import annotations
 
 import json
+import typing
 from pathlib import Path
 
 import pytest
@@ -14,8 +16,9 @@ from strategies import doc_annotations, texts
 
 from sgie import schema
 from sgie.errors import InputError
-from sgie.scoring.format_schema import dumps_schema
-from sgie.scoring.grounding import parse_prediction
+from sgie.records import VALUE_SETS
+from sgie.scoring.validate import parse_prediction
+from sgie.scoring.wire import dumps_schema
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = json.loads((ROOT / "eval" / "predictions.schema.json").read_text(encoding="utf-8"))
@@ -29,23 +32,30 @@ def test_schema_is_valid_draft_2020_12():
     Draft202012Validator.check_schema(SCHEMA)
 
 
-def test_committed_schema_is_generated_from_the_schema_module():
-    """eval/predictions.schema.json equals what sgie.scoring.format_schema generates."""
+def test_committed_schema_is_generated_from_the_record_types():
+    """eval/predictions.schema.json equals what sgie.scoring.wire generates (msgspec)."""
     assert (ROOT / "eval" / "predictions.schema.json").read_text(encoding="utf-8") == dumps_schema()
 
 
 def test_schema_enums_are_the_schema_module_values():
     """Every enum equals the values of sgie.schema (the single source of truth)."""
-    assert DEFS["entity"]["properties"]["label"]["enum"] == list(schema.ENTITY_LABELS)
-    assert DEFS["argument"]["properties"]["role"]["enum"] == list(schema.ROLE_NAMES)
-    proposal = DEFS["proposal"]["properties"]
+    assert DEFS["Entity"]["properties"]["label"]["enum"] == list(schema.ENTITY_LABELS)
+    assert DEFS["Argument"]["properties"]["role"]["enum"] == list(schema.ROLE_NAMES)
+    proposal = DEFS["Proposal"]["properties"]
     assert proposal["type"]["enum"] == list(schema.PROPOSAL_TYPE.value_names)
     assert proposal["status"]["enum"] == list(schema.PROPOSAL_STATUS.value_names)
     assert proposal["polarity"]["enum"] == list(schema.PROPOSAL_POLARITY.value_names)
-    attribution = DEFS["attribution"]["properties"]
+    attribution = DEFS["Attribution"]["properties"]
     assert attribution["quote_type"]["enum"] == list(schema.QUOTE_TYPE.value_names)
     assert attribution["source_type"]["enum"] == list(schema.SOURCE_TYPE.value_names)
     assert schema.SCHEMA_VERSION in SCHEMA["description"]
+
+
+def test_literal_types_are_the_schema_values():
+    """The records' Literal value sets (what mypy and msgspec see) equal sgie.schema's values."""
+    assert set(VALUE_SETS) == {"label", "role", "type", "status", "polarity", "quote_type", "source_type"}
+    for name, (literal, values) in VALUE_SETS.items():
+        assert typing.get_args(literal) == values, name
 
 
 def test_sample_predictions_validate():

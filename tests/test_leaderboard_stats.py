@@ -13,7 +13,7 @@ from sgie.leaderboard.bootstrap import Settings, compare, draw, paired_bootstrap
 from sgie.leaderboard.clusters import System, build_clusters
 from sgie.leaderboard.headline import LAYERS, METRICS, f1, official_f1, vector
 from sgie.leaderboard.ranking import rank, ties
-from sgie.scoring import read_gold, read_predictions, score_documents, total
+from sgie.scoring import evaluate, read_gold, read_predictions, total
 
 FEW = Settings(resamples=300, seed=7)
 PROPERTY = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -41,7 +41,7 @@ def test_paragraph_clusters_add_up_to_the_document_counts(corpus):
     clusters, *_ = _analyse(texts, gold, preds)
     assert clusters.unsplit == ()
     for i, p in enumerate(preds):
-        official = score_documents(gold, p, texts)
+        official = evaluate(gold, p, texts).per_document
         for d in gold:
             mine = [c for c, doc in zip(clusters.counts[f"s{i}"], clusters.documents) if doc == d]
             assert total(mine) == official[d]
@@ -53,7 +53,7 @@ def test_headline_point_is_the_scorers_f1_and_inside_its_interval(corpus):
     """The point estimate equals the scorer's F1 bit for bit and lies in its percentile CI."""
     texts, gold, preds = corpus
     clusters, _, _, intervals = _analyse(texts, gold, preds)
-    whole = total(score_documents(gold, preds[0], texts).values())
+    whole = evaluate(gold, preds[0], texts).total
     for layer in LAYERS:
         i = intervals["s0"][layer]
         assert i.point == official_f1(whole, layer)
@@ -135,7 +135,7 @@ def test_document_unit_uses_the_official_document_counts():
     gold, p = _sample()
     clusters, *_ = _analyse(gold.texts, gold.docs, [p.docs], unit="document")
     assert clusters.documents == ("000", "004")
-    official = score_documents(gold.docs, p.docs, gold.texts, ungrounded={})
+    official = evaluate(gold.docs, p.docs, gold.texts, ungrounded={}).per_document
     assert list(clusters.counts["s0"]) == [official["000"], official["004"]]
 
 

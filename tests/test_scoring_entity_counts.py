@@ -13,7 +13,7 @@ from strategies import entities, texts
 from sgie import schema
 from sgie.scoring.counts import NO_GOLD, NO_PREDICTIONS, SemEvalCounts, semeval_json
 from sgie.scoring.entities import EntityCounts, SchemeCounts, empty_entity_counts, score_entities
-from sgie.scoring.report import counts_only
+from sgie.scoring.result import counts_only
 from sgie.scoring.semeval import SCHEMES
 
 NAMES = [s.name for s in SCHEMES]

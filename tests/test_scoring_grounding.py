@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from sgie.errors import InputError
-from sgie.scoring.grounding import TextGrounder, occurrences, parse_prediction
+from sgie.scoring import wire
+from sgie.scoring.grounding import TextGrounder, occurrences
+from sgie.scoring.validate import convert, parse_prediction
 
 TEXT = "Kyiv said Kyiv would ask Kyiv's allies. Macron said yes."
 TEXTS = {"d": TEXT}
@@ -39,7 +41,7 @@ def test_grounding_order_is_the_record_shape_not_key_order():
     record = {"id": "d", "attributions": [{
         "content": [{"text": "said"}], "source": [{"text": "said"}], "cue": [{"text": "said"}],
         "id": "a", "quote_type": "indirect", "source_type": "none", "parent_id": None}]}  # fmt: skip
-    placements = TextGrounder(TEXT, record).placements
+    placements = TextGrounder(TEXT, convert(record, wire.Prediction)).placements
     assert placements["attributions[0].cue[0]"].start == 5
     assert placements["attributions[0].source[0]"].start == 47
     assert placements["attributions[0].content[0]"] is None  # only two "said"

@@ -49,8 +49,8 @@ def test_of_always_roundtrips(text, data):
 
 def test_prediction_end_beyond_text_names_the_bound():
     """An out-of-range end in a record is reported as the bound, not as a text-length mismatch."""
-    from sgie.records import parse_doc
+    from sgie.scoring.validate import parse_prediction
 
     obj = {"id": "d", "entities": [{"id": "e1", "start": 5, "end": 99, "label": "GPE", "text": "x"}]}
     with pytest.raises(InputError, match=r"'entities\[0\].end' must be <= len\(text\)=13 \(got 99\)"):
-        parse_doc(obj, {"d": "the quick fox"})
+        parse_prediction(obj, {"d": "the quick fox"})

@@ -18,26 +18,27 @@ What it does
     where ``span`` is ``{"start", "end", "text"}``. A layer that is absent (``None`` in Python)
     was not attempted; an empty list means "attempted, found nothing".
 
-    Parsing is strict: unknown fields are rejected, types are checked (a bool is not an int),
-    labels and attribute values must be in ``sgie.schema``, every span must satisfy
-    ``text[start:end] == span text`` (``sgie.spans.Span``), ids are unique within a layer, and
-    references (``entity_id``, ``parent_id``) must resolve.
-
     The records are frozen ``msgspec.Struct`` types (immutable, typed, compared and hashed by
     value, like frozen dataclasses). An item's fields are its JSON keys in order, so a span's
     ``start``/``end``/``text`` sit flat on an ``Entity``, ``Argument`` or ``Proposal`` (its
-    ``span`` property gives the ``Span``), and closed value sets are ``Literal`` types built
-    from ``sgie.schema``. This lets ``sgie.scoring.decode`` decode large files straight into
-    records; ``parse_doc`` remains the reference parser, with the error messages.
+    ``span`` property gives the ``Span``), and closed value sets are ``Literal`` types spelled
+    out here (a test checks they equal ``sgie.schema``'s values). A record holds resolved
+    offsets; the file format, where a span may give its text alone, is described by the types
+    of ``sgie.scoring.wire``, and every record from outside is checked by the one validator,
+    ``sgie.scoring.validate``.
+
+    ``expect_object``, ``expect_str``, ... are small checks of parsed JSON values with
+    attrs-style messages, for the other file formats of the project (the manifest, the Label
+    Studio export).
 
 What it does not do
-    No file reading (callers pass parsed JSON objects and add file/line to errors); no
-    grounding of text-only spans (``sgie.scoring.grounding``); no scoring.
+    No validation of records (``sgie.scoring.validate``), no file reading, no grounding of
+    text-only spans (``sgie.scoring.grounding``), no scoring.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Literal, Self
 
 import msgspec
@@ -50,17 +51,32 @@ from sgie.spans import Span
 JSON = None | bool | int | float | str | list["JSON"] | dict[str, "JSON"]
 JSONObject = dict[str, JSON]
 
-LAYER_NAMES: tuple[str, ...] = ("entities", "proposals", "attributions")
+LayerName = Literal["entities", "proposals", "attributions"]
+#: The annotation layers, in the order of the record shape.
+LAYER_NAMES: tuple[LayerName, ...] = ("entities", "proposals", "attributions")
 
-# The closed value sets of sgie.schema as types: a decoder (sgie.scoring.decode) rejects any
-# other value. Built from the schema, never spelled out here.
-EntityLabel = Literal[schema.ENTITY_LABELS]  # type: ignore[valid-type]
-Role = Literal[schema.ROLE_NAMES]  # type: ignore[valid-type]
-ProposalType = Literal[schema.PROPOSAL_TYPE.value_names]  # type: ignore[valid-type]
-ProposalStatus = Literal[schema.PROPOSAL_STATUS.value_names]  # type: ignore[valid-type]
-ProposalPolarity = Literal[schema.PROPOSAL_POLARITY.value_names]  # type: ignore[valid-type]
-QuoteType = Literal[schema.QUOTE_TYPE.value_names]  # type: ignore[valid-type]
-SourceType = Literal[schema.SOURCE_TYPE.value_names]  # type: ignore[valid-type]
+# The closed value sets of sgie.schema as types a checker can resolve: a decoder rejects any
+# other value. tests/test_eval_schema.py checks that each equals sgie.schema's values, in order.
+EntityLabel = Literal["PERSON", "ORG", "MEDIA", "MILITARY", "GPE", "LOC", "NORP", "LAW", "EVENT",
+                      "EQUIPMENT", "QUANTITY"]  # fmt: skip
+Role = Literal["proposer", "executor", "beneficiary", "condition"]
+ProposalType = Literal["plan", "offer", "pledge", "commitment", "demand", "option", "refusal"]
+ProposalStatus = Literal["draft", "under_discussion", "offered", "agreed", "rejected",
+                         "withdrawable", "superseded"]  # fmt: skip
+ProposalPolarity = Literal["positive", "negative"]
+QuoteType = Literal["direct", "indirect", "mixed"]
+SourceType = Literal["named_person", "named_organisation", "anonymous", "group", "document",
+                     "media_outlet", "pronoun", "none"]  # fmt: skip
+#: Each closed value set with the ``sgie.schema`` values it must equal (tested).
+VALUE_SETS: dict[str, tuple[object, tuple[str, ...]]] = {
+    "label": (EntityLabel, schema.ENTITY_LABELS),
+    "role": (Role, schema.ROLE_NAMES),
+    "type": (ProposalType, schema.PROPOSAL_TYPE.value_names),
+    "status": (ProposalStatus, schema.PROPOSAL_STATUS.value_names),
+    "polarity": (ProposalPolarity, schema.PROPOSAL_POLARITY.value_names),
+    "quote_type": (QuoteType, schema.QUOTE_TYPE.value_names),
+    "source_type": (SourceType, schema.SOURCE_TYPE.value_names),
+}
 
 
 class _Record(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -192,12 +208,8 @@ class DocAnnotations(msgspec.Struct, frozen=True):
 
 
 # --------------------------------------------------------------------------------------------
-# Strict parsing
+# Checks of parsed JSON values, for the project's other formats
 # --------------------------------------------------------------------------------------------
-#: Turns a span object that has ``text`` but no offsets into a Span, or None if it cannot.
-Grounder = Callable[[str, str], Span | None]
-
-
 def _type_name(value: JSON) -> str:
     return {bool: "boolean", int: "integer", float: "number", str: "string", list: "array",
             dict: "object", type(None): "null"}[type(value)]  # fmt: skip
@@ -254,195 +266,3 @@ def expect_choice(value: JSON, path: str, allowed: tuple[str, ...]) -> str:
 
 def expect_optional_str(value: JSON, path: str) -> str | None:
     return None if value is None else expect_str(value, path)
-
-
-def parse_span(
-    obj: JSON,
-    path: str,
-    doc_text: str,
-    extra: Iterable[str] = (),
-    grounder: Grounder | None = None,
-) -> Span:
-    """A span from ``{start, end, text}`` (plus the caller's ``extra`` keys), checked on the text.
-
-    With a ``grounder``, ``start`` and ``end`` may both be omitted and the grounder places
-    ``text``; if it cannot, ``InputError`` names the span (callers that count ungrounded spans
-    catch ``UngroundedSpan``).
-    """
-    extra = tuple(extra)
-    if grounder is not None and isinstance(obj, dict) and "start" not in obj and "end" not in obj:
-        o = expect_object(obj, path, ("text", *extra))
-        text = expect_str(o["text"], _join(path, "text"))
-        span = grounder(text, path)
-        if span is None:
-            raise UngroundedSpan(f"'{_join(path, 'text')}' {text!r} does not occur in the text")
-        return span
-    o = expect_object(obj, path, ("start", "end", "text", *extra))
-    start = expect_int(o["start"], _join(path, "start"))
-    end = expect_int(o["end"], _join(path, "end"))
-    text = expect_str(o["text"], _join(path, "text"))
-    if end > len(doc_text):
-        raise InputError(f"'{_join(path, 'end')}' must be <= len(text)={len(doc_text)} (got {end})")
-    try:
-        return Span(start, end, text).check(doc_text)
-    except InputError as err:
-        raise InputError(_prefix_field(err.message, path)) from None
-
-
-class UngroundedSpan(InputError):
-    """A text-only span whose text could not be placed in the document."""
-
-
-def _prefix_field(message: str, path: str) -> str:
-    """Rewrite ``'end' must ...`` as ``'entities[2].end' must ...``."""
-    if path and message.startswith("'"):
-        return f"'{path}." + message[1:]
-    return message
-
-
-def _unique(ids: list[str], path: str) -> None:
-    seen: set[str] = set()
-    for i, ident in enumerate(ids):
-        if ident in seen:
-            raise InputError(f"'{path}[{i}].id' must be unique in the layer (got {ident!r} again)")
-        seen.add(ident)
-
-
-def parse_entity(obj: JSON, path: str, doc_text: str, grounder: Grounder | None) -> Entity:
-    span = parse_span(obj, path, doc_text, extra=("id", "label"), grounder=grounder)
-    assert isinstance(obj, dict)
-    return Entity.at(
-        expect_str(obj["id"], _join(path, "id")),
-        span,
-        expect_choice(obj["label"], _join(path, "label"), schema.ENTITY_LABELS),
-    )
-
-
-def parse_argument(obj: JSON, path: str, doc_text: str, grounder: Grounder | None) -> Argument:
-    span = parse_span(obj, path, doc_text, extra=("role", "entity_id"), grounder=grounder)
-    assert isinstance(obj, dict)
-    return Argument.at(
-        expect_choice(obj["role"], _join(path, "role"), schema.ROLE_NAMES),
-        span,
-        expect_optional_str(obj["entity_id"], _join(path, "entity_id")),
-    )
-
-
-def parse_proposal(obj: JSON, path: str, doc_text: str, grounder: Grounder | None) -> Proposal:
-    keys = ("id", "type", "status", "polarity", "arguments")
-    span = parse_span(obj, path, doc_text, extra=keys, grounder=grounder)
-    assert isinstance(obj, dict)
-    args_path = _join(path, "arguments")
-    arguments = tuple(
-        parse_argument(a, f"{args_path}[{i}]", doc_text, grounder)
-        for i, a in enumerate(expect_list(obj["arguments"], args_path))
-    )
-    return Proposal.at(
-        expect_str(obj["id"], _join(path, "id")),
-        span,
-        expect_choice(obj["type"], _join(path, "type"), schema.PROPOSAL_TYPE.value_names),
-        expect_choice(obj["status"], _join(path, "status"), schema.PROPOSAL_STATUS.value_names),
-        expect_choice(
-            obj["polarity"], _join(path, "polarity"), schema.PROPOSAL_POLARITY.value_names
-        ),
-        arguments,
-    )
-
-
-def _span_list(
-    obj: JSONObject, key: str, path: str, doc_text: str, grounder: Grounder | None
-) -> tuple[Span, ...]:
-    p = _join(path, key)
-    return tuple(
-        parse_span(s, f"{p}[{i}]", doc_text, grounder=grounder)
-        for i, s in enumerate(expect_list(obj[key], p))
-    )
-
-
-def parse_attribution(
-    obj: JSON, path: str, doc_text: str, grounder: Grounder | None
-) -> Attribution:
-    keys = ("id", "cue", "source", "content", "quote_type", "source_type", "parent_id")
-    o = expect_object(obj, path, keys)
-    cue = _span_list(o, "cue", path, doc_text, grounder)
-    content = _span_list(o, "content", path, doc_text, grounder)
-    if not cue:
-        raise InputError(f"'{_join(path, 'cue')}' must have at least one span (got [])")
-    if not content:
-        raise InputError(f"'{_join(path, 'content')}' must have at least one span (got [])")
-    return Attribution(
-        expect_str(o["id"], _join(path, "id")),
-        cue,
-        _span_list(o, "source", path, doc_text, grounder),
-        content,
-        expect_choice(o["quote_type"], _join(path, "quote_type"), schema.QUOTE_TYPE.value_names),
-        expect_choice(
-            o["source_type"], _join(path, "source_type"), schema.SOURCE_TYPE.value_names
-        ),
-        expect_optional_str(o["parent_id"], _join(path, "parent_id")),
-    )
-
-
-def parse_doc(
-    obj: JSON,
-    doc_text_for: Mapping[str, str],
-    *,
-    extra_fields: Iterable[str] = (),
-    grounder_for: Callable[[str, str], Grounder] | None = None,
-) -> DocAnnotations:
-    """Parse one document record; ``doc_text_for`` maps known document ids to their text.
-
-    ``extra_fields`` are further top-level keys the caller allows (and reads itself).
-    ``grounder_for(doc_id, text)`` supplies a grounder for text-only spans (predictions).
-    """
-    o = expect_object(obj, "", ("id",), (*LAYER_NAMES, *extra_fields))
-    doc_id = expect_str(o["id"], "id")
-    if doc_id not in doc_text_for:
-        known = sorted(doc_text_for)
-        shown = f"{known}" if len(known) <= 10 else f"{known[:10]}[:10] of {len(known)}"
-        raise InputError(f"'id' must be a known document id {shown} (got {doc_id!r})")
-    text = doc_text_for[doc_id]
-    grounder = grounder_for(doc_id, text) if grounder_for else None
-
-    def layer(key: str, parse: Callable[[JSON, str, str, Grounder | None], object]) -> tuple | None:
-        if key not in o:
-            return None
-        items = tuple(parse(x, f"{key}[{i}]", text, grounder) for i, x in enumerate(
-            expect_list(o[key], key)))  # fmt: skip
-        _unique([x.id for x in items], key)  # type: ignore[attr-defined]
-        return items
-
-    entities = layer("entities", parse_entity)
-    proposals = layer("proposals", parse_proposal)
-    attributions = layer("attributions", parse_attribution)
-    doc = DocAnnotations(doc_id, entities, proposals, attributions)  # type: ignore[arg-type]
-    check_references(doc)
-    return doc
-
-
-def check_references(doc: DocAnnotations) -> None:
-    """``entity_id`` must name an entity of the document (and the argument carry its span);
-    ``parent_id`` must name another attribution of the document."""
-    entity_spans = {e.id: e.span for e in doc.entities or ()}
-    for i, p in enumerate(doc.proposals or ()):
-        for j, a in enumerate(p.arguments):
-            if a.entity_id is None:
-                continue
-            if a.entity_id not in entity_spans:
-                raise InputError(
-                    f"'proposals[{i}].arguments[{j}].entity_id' must name an entity of the "
-                    f"document (got {a.entity_id!r})"
-                )
-            want = entity_spans[a.entity_id]
-            if a.span != want:
-                raise InputError(
-                    f"'proposals[{i}].arguments[{j}]' must have the span of entity "
-                    f"{a.entity_id!r} {want.start}..{want.end} (got {a.span.start}..{a.span.end})"
-                )
-    attribution_ids = {a.id for a in doc.attributions or ()}
-    for i, a in enumerate(doc.attributions or ()):
-        if a.parent_id is not None and (a.parent_id not in attribution_ids or a.parent_id == a.id):
-            raise InputError(
-                f"'attributions[{i}].parent_id' must name another attribution of the document "
-                f"(got {a.parent_id!r})"
-            )

@@ -108,6 +108,22 @@ class Span(msgspec.Struct, frozen=True, order=True, forbid_unknown_fields=True, 
             )
         return self
 
+    @staticmethod
+    def violation(doc_text: str, start: int, end: int, text: str, field: str = "") -> InputError:
+        """The error of a span ``(start, end, text)`` that breaks the rule on ``doc_text``
+        (``end`` beyond the text first, then ``Span``'s own checks, then the slice), its fields
+        named under ``field`` (e.g. ``'entities[2].end'``)."""
+        prefix = f"{field}." if field else ""
+        if end > len(doc_text):
+            return InputError(f"'{prefix}end' must be <= len(text)={len(doc_text)} (got {end})")
+        try:
+            Span(start, end, text).check(doc_text, field)
+        except InputError as err:
+            if field and not err.message.startswith(f"'{prefix}"):
+                return InputError(f"'{prefix}" + err.message[1:])
+            return err
+        raise ValueError(f"the span {start}..{end} {text!r} holds")
+
     def overlaps(self, other: Span) -> bool:
         """True if the two ranges share at least one code point."""
         return self.start < other.end and other.start < self.end

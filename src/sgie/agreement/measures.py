@@ -3,7 +3,7 @@
 What it does
     ``compare(reference, other, texts)`` treats one annotator as the reference ("gold") and the
     other as the prediction and returns a JSON-ready dict. Everything that is matched is matched
-    by the evaluation harness (``sgie.scoring.evaluate`` and ``sgie.scoring.matching``): there is
+    by the evaluation harness (``sgie.scoring.official`` and ``sgie.scoring.matching``): there is
     one implementation of matching in SGIE. The measures, per layer:
 
     * entities -- SemEval ``strict`` F1 (same span, same type) and overlap F1 (the SemEval

@@ -6,7 +6,8 @@ What it does
     produce before a pass is ingested into the Label Studio export (``sgie annotations
     ingest``). Lines are read by the harness's strict JSON Lines reader
     (``sgie.scoring.jsonl.read_jsonl``: UTF-8 per line, no blank lines, no repeated keys) and
-    parsed by ``sgie.records.parse_doc``; a document id may appear once. Errors are
+    checked by the harness's one validator (``sgie.scoring.validate.parse_document``: the
+    record's text must be the corpus text of its id); a document id may appear once. Errors are
     ``InputError`` naming the file and line.
 
 What it does not do
@@ -19,8 +20,9 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from sgie.errors import InputError
-from sgie.records import DocAnnotations, parse_doc
+from sgie.records import DocAnnotations
 from sgie.scoring.jsonl import read_jsonl
+from sgie.scoring.validate import parse_document
 
 
 def read_pass(path: Path | str, texts: Mapping[str, str]) -> dict[str, DocAnnotations]:
@@ -30,7 +32,7 @@ def read_pass(path: Path | str, texts: Mapping[str, str]) -> dict[str, DocAnnota
     first_line: dict[str, int] = {}
     for number, obj in read_jsonl(path):
         try:
-            doc = parse_doc(obj, texts, extra_fields=("text",))
+            doc, _ = parse_document(obj, texts)
         except InputError as err:
             raise err.at(file=name, line=number) from None
         if doc.doc_id in docs:

@@ -1,7 +1,7 @@
 """Development scores of the baselines on the train and validation splits (generated files).
 
 What it does
-    ``dev_results(root)`` scores, with the official scorer (``sgie.scoring.evaluate``) against
+    ``dev_results(root)`` scores, with the official scorer (``sgie.scoring.official``) against
     the committed gold of the ``train`` (001, 002) and ``validation`` (003) splits:
 
     * the committed ``predictions.<split>.jsonl`` of the ``rules``, ``spacy-en-core-web-sm``
@@ -30,8 +30,8 @@ from sgie.baselines.submissions import SPACY_ID, SPLIT_FILES, SUBMISSIONS
 from sgie.corpus.manifest import default_corpus_dir, load_corpus
 from sgie.errors import InputError
 from sgie.records import JSONObject
-from sgie.scoring.evaluate import evaluate
 from sgie.scoring.gold import load_gold
+from sgie.scoring.official import evaluate
 from sgie.scoring.predictions import read_predictions
 
 SPLITS: tuple[str, ...] = ("train", "validation")

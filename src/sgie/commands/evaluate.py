@@ -1,7 +1,7 @@
 """``sgie evaluate``: score predictions (a file or any extractor) against gold annotations.
 
 Parses arguments and calls ``sgie.scoring``; the task, formats and metrics are documented in
-``sgie.scoring.evaluate``. Files are scored as a stream (``sgie.scoring.stream``), one
+``sgie.scoring.official``. Files are scored as a stream (``sgie.scoring.sources``), one
 document in memory at a time. Bad input raises ``InputError`` (one line, exit status 2, nothing
 written).
 """
@@ -18,15 +18,15 @@ from sgie.corpus.manifest import SPLITS
 from sgie.errors import InputError
 from sgie.scoring.extractors import load_extractor, run_extractor
 from sgie.scoring.gold import load_gold
+from sgie.scoring.official import evaluate_sources
 from sgie.scoring.report import PerDocumentWriter, format_table, write_result_json
-from sgie.scoring.stream import (
+from sgie.scoring.sources import (
     GoldFile,
     GoldMemory,
     GoldSource,
     PredictionFile,
     PredictionMemory,
     PredictionSource,
-    evaluate_stream,
 )
 
 DEFAULT_SPLIT = "test"
@@ -38,7 +38,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="score predictions against gold annotations",
         description="Score predictions (a JSON Lines file, or the output of any extractor) "
         "against the gold annotations of a split or of a documents-format file. Formats and "
-        "metrics: the docstring of sgie.scoring.evaluate.",
+        "metrics: the docstring of sgie.scoring.official.",
     )
     source = p.add_mutually_exclusive_group(required=True)
     source.add_argument("--predictions", type=Path, metavar="P.jsonl",
@@ -67,7 +67,7 @@ def _gold(args: argparse.Namespace) -> tuple[GoldSource, str]:
     if args.gold is not None:
         return GoldFile(args.gold), args.gold.stem
     split = args.split or DEFAULT_SPLIT
-    return GoldMemory(load_gold(split, args.corpus)), split
+    return GoldMemory.of(load_gold(split, args.corpus)), split
 
 
 def _predictions(args: argparse.Namespace, gold: GoldSource, name: str) -> PredictionSource:
@@ -79,7 +79,7 @@ def _predictions(args: argparse.Namespace, gold: GoldSource, name: str) -> Predi
     output = args.output or Path(f"predictions.{name}.jsonl")
     write_text_atomic(output, jsonl)
     print(f"wrote {len(predictions.docs)} prediction records to {output}", file=sys.stderr)
-    return PredictionMemory(predictions)
+    return PredictionMemory.of(predictions)
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
@@ -97,7 +97,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     # and nothing is printed unless every document was read and scored
     with tempfile.TemporaryFile() as spool:
         writer = PerDocumentWriter(spool) if args.json else None
-        result = evaluate_stream(gold, predictions, writer.add if writer else None)
+        result = evaluate_sources(gold, predictions, keep_per_document=False,
+                                  per_document=writer.add if writer else None)
         gold.close()
         predictions.close()
         if args.json:

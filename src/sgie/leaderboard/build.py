@@ -2,7 +2,7 @@
 
 What it does
     ``analyse(gold, submissions, settings, unit)`` scores each submission with the official
-    scorer (``sgie.scoring.evaluate``), splits the test set into resampling clusters
+    scorer (``sgie.scoring.official``), splits the test set into resampling clusters
     (``sgie.leaderboard.clusters``), draws the shared resamples once and computes every
     system's headline intervals and every pair's paired tests (``sgie.leaderboard.bootstrap``),
     then ranks the ranked systems per metric and marks statistically tied neighbours
@@ -33,8 +33,9 @@ from sgie.leaderboard.clusters import Clusters, System, build_clusters
 from sgie.leaderboard.headline import LAYERS, METRICS, official_f1, vector
 from sgie.leaderboard.ranking import rank, ties
 from sgie.leaderboard.submissions import Submission
-from sgie.scoring.evaluate import Result, evaluate
 from sgie.scoring.gold import GoldSet
+from sgie.scoring.official import evaluate
+from sgie.scoring.result import Result
 
 LEADERBOARD_FILE = "LEADERBOARD.md"
 PLOT_FILE = "leaderboard.png"
@@ -139,7 +140,8 @@ def analyse(
     }  # fmt: skip
     systems = [System(s.id, s.predictions.docs, s.predictions.ungrounded) for s in subs]
     clusters = build_clusters(gold.docs, gold.texts, systems, unit,
-                              {k: r.per_document for k, r in results.items()})
+                              {k: r.per_document for k, r in results.items()},
+                              {k: r.layers for k, r in results.items()})
     strata = list(clusters.sizes().values())
     draws = draw(strata, settings)
     vectors: dict[str, dict[str, np.ndarray | None]] = {}

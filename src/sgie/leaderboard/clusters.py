@@ -5,7 +5,8 @@ What it does
     so each cluster needs counts that add up to the official document counts exactly. Two
     units:
 
-    * ``document`` -- one cluster per document; its counts are ``score_documents``'s.
+    * ``document`` -- one cluster per document; its counts are the official per-document
+      counts (``Result.per_document``).
     * ``paragraph`` (the default) -- a document's clusters are its paragraphs, the non-blank
       lines of the text (lines are separated by ``"\n"``; in the test documents a paragraph,
       headline, byline or dateline is one line; the same unit as the dataset's ``ner`` config).
@@ -36,16 +37,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from sgie.records import DocAnnotations
-from sgie.scoring.evaluate import (
-    LAYERS,
-    DocumentCounts,
-    LayerStatus,
-    layer_status,
-    score_document,
-    score_documents,
-    total,
-)
 from sgie.scoring.grounding import NOTHING_UNGROUNDED, Ungrounded
+from sgie.scoring.official import evaluate, nothing_predicted, score_document
+from sgie.scoring.result import DocumentCounts, LayerStatus, total
 from sgie.spans import Span
 
 UNITS: tuple[str, ...] = ("paragraph", "document")
@@ -141,10 +135,6 @@ def _restrict(doc: DocAnnotations, lines: _Lines, key: Mapping[int, int], cluste
     )
 
 
-def _empty_prediction(doc_id: str, layers: Mapping[str, LayerStatus]) -> DocAnnotations:
-    return DocAnnotations(doc_id, *(() if layers[k].attempted else None for k in LAYERS))  # type: ignore[arg-type]
-
-
 def _paragraph_keys(text: str, docs: Sequence[DocAnnotations]) -> tuple[_Lines, dict[int, int], list[int]]:
     lines = _Lines(text)
     uf = _UnionFind()
@@ -164,15 +154,19 @@ def build_clusters(
     systems: Sequence[System],
     unit: str = "paragraph",
     per_document: Mapping[str, Mapping[str, DocumentCounts]] | None = None,
+    layers: Mapping[str, Mapping[str, LayerStatus]] | None = None,
 ) -> Clusters:
     """The clusters of ``unit`` over the gold documents, with every system's counts
-    (``per_document``: the systems' official per-document counts, if already computed)."""
+    (``per_document`` and ``layers``: the systems' official per-document counts and layer
+    statuses, ``Result.per_document`` and ``Result.layers``, if already computed)."""
     if unit not in UNITS:
         raise ValueError(f"unit must be one of {list(UNITS)} (got {unit!r})")
     per_document = dict(per_document or {})
+    layers = dict(layers or {})
     for s in systems:
-        if s.id not in per_document:
-            per_document[s.id] = score_documents(gold, s.docs, texts, ungrounded=s.ungrounded)
+        if s.id not in per_document or s.id not in layers:
+            result = evaluate(gold, s.docs, texts, ungrounded=s.ungrounded)
+            per_document[s.id], layers[s.id] = result.per_document, result.layers
     doc_ids = sorted(gold)
     if unit == "document":
         return Clusters(unit, tuple(doc_ids),
@@ -187,12 +181,11 @@ def build_clusters(
         lines, key, order = _paragraph_keys(text, docs)
         split: dict[str, list[DocumentCounts]] = {}
         for s in systems:
-            layers = layer_status(gold, s.docs, s.ungrounded)
-            pred = s.docs.get(d) or _empty_prediction(d, layers)
+            pred = s.docs.get(d) or nothing_predicted(d, layers[s.id])
             lost = s.ungrounded.get(d, NOTHING_UNGROUNDED)
             split[s.id] = [
                 score_document(_restrict(gold[d], lines, key, c), _restrict(pred, lines, key, c), text,
-                               layers, lost if i == 0 else NOTHING_UNGROUNDED)
+                               layers[s.id], lost if i == 0 else NOTHING_UNGROUNDED)
                 for i, c in enumerate(order)
             ]  # fmt: skip
         if all(total(split[s.id]) == per_document[s.id][d] for s in systems) or not systems:

@@ -1,35 +1,20 @@
 """The leaderboard's headline metric of each layer, as count vectors that add up.
 
 What it does
-    One headline F1 per layer, each one of the official metrics of ``sgie.scoring.evaluate``:
-
-    ============== ======================================== ====================================
-    layer          headline                                 result-object path
-    ============== ======================================== ====================================
-    entities       strict micro-F1 (SemEval-2013: same      ``entities.strict.f1``
-                   boundaries and same type)
-    proposals      span overlap F1 (a predicted proposal    ``proposals.spans.overlap.f1``
-                   overlapping a gold one, one-to-one)
-    attributions   whole-attribution overlap F1 (cue,       ``attributions.whole.overlap.f1``
-                   source and content all overlap)
-    overall        mean of the three layer F1s (only for    --
-                   systems that attempt all three)
-    ============== ======================================== ====================================
-
-    Why these: entity boundaries are crisp and typed, so the strictest scheme is the one a
-    user of the entities needs; proposal and attribution spans are clause-length and their
-    exact extent is where annotators differ most, so overlap matching credits finding the
-    right proposal or quotation without rewarding boundary luck; the proposal's type, status
-    and arguments and the attribution's roles are reported in full in each system's results
-    file (``evaluation``), not ranked.
+    One headline F1 per layer, as declared in ``sgie.scoring.layers`` (``Layer.headline``,
+    ``Layer.result_path``; read there: entities strict micro-F1, proposals span overlap F1,
+    attributions whole-attribution overlap F1, and ``overall``, the mean of the three for
+    systems that attempt all three). The proposal's type, status and arguments and the
+    attribution's roles are reported in full in each system's results file (``evaluation``),
+    not ranked.
 
     ``vector(counts, layer)`` reduces a ``DocumentCounts`` to three integers
-    ``(2 * credit, predicted, gold)`` (credit = correct + partial/2 for entities, true positives
-    otherwise); vectors add up, and ``f1(vectors)`` computes F1 from summed vectors with
-    exactly the operations of ``sgie.scoring.counts`` (``P = credit/predicted``,
-    ``R = credit/gold``, ``2PR/(P+R)``, 0 when credit or predictions are 0, undefined -- NaN --
-    without gold items), vectorised with numpy so that a bootstrap of 10,000 resamples is a
-    matrix product. On the full test set it equals the scorer's F1 bit for bit (tested).
+    ``(2 * credit, predicted, gold)`` (``Layer.vector``); vectors add up, and ``f1(vectors)``
+    computes F1 from summed vectors with exactly the operations of ``sgie.scoring.counts``
+    (``P = credit/predicted``, ``R = credit/gold``, ``2PR/(P+R)``, 0 when credit or
+    predictions are 0, undefined -- NaN -- without gold items), vectorised with numpy so that
+    a bootstrap of 10,000 resamples is a matrix product. On the full test set it equals the
+    scorer's F1 bit for bit (tested).
 
 What it does not do
     No resampling (``sgie.leaderboard.bootstrap``).
@@ -37,50 +22,43 @@ What it does not do
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
-from sgie.scoring.evaluate import LAYERS, DocumentCounts
+from sgie.scoring.layers import LAYER_NAMES, METRIC_NAMES, headline_of, layer, title_of
+from sgie.scoring.layers import OVERALL as OVERALL_METRIC
+from sgie.scoring.result import DocumentCounts
 
-OVERALL = "overall"
-METRICS: tuple[str, ...] = (*LAYERS, OVERALL)
-HEADLINE: dict[str, str] = {
-    "entities": "strict micro-F1",
-    "proposals": "span overlap F1",
-    "attributions": "whole-attribution overlap F1",
-    OVERALL: "mean of the three layer F1s",
-}
-RESULT_PATH: dict[str, str] = {
-    "entities": "entities.strict.f1",
-    "proposals": "proposals.spans.overlap.f1",
-    "attributions": "attributions.whole.overlap.f1",
-}
+LAYERS = LAYER_NAMES
+OVERALL: str = OVERALL_METRIC.name
+METRICS: tuple[str, ...] = METRIC_NAMES
+HEADLINE: dict[str, str] = {m: headline_of(m) for m in METRICS}
+RESULT_PATH: dict[str, str] = {k: layer(k).path for k in LAYERS}
+TITLES: dict[str, str] = {m: title_of(m) for m in METRICS}
+__all__ = ["HEADLINE", "LAYERS", "METRICS", "OVERALL", "RESULT_PATH", "TITLES", "attempted", "f1",
+           "official_f1", "vector"]
 
 
-def vector(counts: DocumentCounts, layer: str) -> tuple[int, int, int]:
-    """``(2 * credit, predicted, gold)`` of ``layer``'s headline metric (layer must be scored)."""
-    if layer == "entities":
-        e = counts.entities
-        assert e is not None
-        m = e["strict"].micro
-        return 2 * m.correct + m.partial, m.actual, m.possible
-    if layer == "proposals":
-        p = counts.proposals
-        assert p is not None
-        c = p.spans["overlap"]
-    else:
-        a = counts.attributions
-        assert a is not None
-        c = a.whole["overlap"]
-    return 2 * c.tp, c.predicted, c.gold
+def attempted(attempts: Callable[[str], bool], metric: str) -> bool:
+    """Whether a system that ``attempts(layer)`` has ``metric`` (a layer, or overall: all)."""
+    return OVERALL_METRIC.attempted(attempts) if metric == OVERALL else attempts(metric)
 
 
-def official_f1(counts: DocumentCounts, layer: str) -> float | None:
+def vector(counts: DocumentCounts, name: str) -> tuple[int, int, int]:
+    """``(2 * credit, predicted, gold)`` of ``name``'s headline metric (layer must be scored)."""
+    c = counts.layer(name)
+    if c is None:
+        raise ValueError(f"layer {name!r} is not scored")
+    return layer(name).vector(c)  # type: ignore[arg-type]
+
+
+def official_f1(counts: DocumentCounts, name: str) -> float | None:
     """The scorer's own value of the headline metric (for checks and the point estimate)."""
-    if layer == "entities":
-        return counts.entities["strict"].micro.f1  # type: ignore[index]
-    if layer == "proposals":
-        return counts.proposals.spans["overlap"].f1  # type: ignore[union-attr]
-    return counts.attributions.whole["overlap"].f1  # type: ignore[union-attr]
+    c = counts.layer(name)
+    if c is None:
+        raise ValueError(f"layer {name!r} is not scored")
+    return layer(name).headline_f1(c)  # type: ignore[arg-type]
 
 
 def f1(v: np.ndarray) -> np.ndarray:

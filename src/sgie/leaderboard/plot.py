@@ -23,7 +23,7 @@ import json
 import struct
 
 from sgie.leaderboard.build import Leaderboard
-from sgie.leaderboard.headline import HEADLINE, LAYERS, OVERALL
+from sgie.leaderboard.headline import HEADLINE, LAYERS, OVERALL, attempted
 
 DATA_KEY = "sgie-data-sha256"
 PLOT_VERSION = 2  # part of the hash: bump when the drawing changes
@@ -38,9 +38,7 @@ def plot_data(lb: Leaderboard) -> list[dict]:
         cells = {}
         for m in PANELS:
             i = e.intervals.get(m)
-            attempted = (all(e.submission.attempts(k) for k in LAYERS) if m == OVERALL
-                         else e.submission.attempts(m))  # fmt: skip
-            if not attempted:
+            if not attempted(e.submission.attempts, m):
                 cells[m] = "not attempted"
             elif i is None or i.point is None:
                 cells[m] = "n/a"

@@ -16,26 +16,20 @@ What it does not do
 from __future__ import annotations
 
 from sgie.leaderboard.build import PLOT_FILE, RESULTS_DIR, Entry, Leaderboard
-from sgie.leaderboard.headline import HEADLINE, LAYERS, OVERALL
+from sgie.leaderboard.headline import HEADLINE, LAYERS, OVERALL, TITLES, attempted
+from sgie.scoring.layers import LAYERS as LAYER_DECLARATIONS
+from sgie.scoring.layers import OVERALL as OVERALL_METRIC
 
 NOT_ATTEMPTED = "—"
 UNDEFINED = "n/a"
-TITLES = {"entities": "Entities", "proposals": "Proposals", "attributions": "Attributions",
-          OVERALL: "Overall"}  # fmt: skip
 
 
 def pct(x: float | None) -> str:
     return UNDEFINED if x is None else f"{100 * x:.1f}"
 
 
-def _attempted(e: Entry, metric: str) -> bool:
-    if metric == OVERALL:
-        return all(e.submission.attempts(k) for k in LAYERS)
-    return e.submission.attempts(metric)
-
-
 def f1_cell(e: Entry, metric: str, ci: bool = True) -> str:
-    if not _attempted(e, metric):
+    if not attempted(e.submission.attempts, metric):
         return NOT_ATTEMPTED
     i = e.intervals.get(metric)
     if i is None or i.point is None:
@@ -136,12 +130,10 @@ def _method(lb: Leaderboard) -> list[str]:
     return [
         "## Method",
         "",
-        "Headline metrics (the official scorer, `sgie evaluate`; definitions in `sgie.scoring.evaluate`):",
+        "Headline metrics (the official scorer, `sgie evaluate`; definitions in `sgie.scoring.official`):",
         "",
-        f"* entities: **{HEADLINE['entities']}** (SemEval-2013 strict: same boundaries and type);",
-        f"* proposals: **{HEADLINE['proposals']}** (one-to-one; a prediction overlapping a gold proposal);",
-        f"* attributions: **{HEADLINE['attributions']}** (cue, source and content spans all overlap);",
-        f"* overall: **{HEADLINE[OVERALL]}**, for systems attempting all three.",
+        *(f"* {x.name}: **{x.headline}** ({x.headline_note});" for x in LAYER_DECLARATIONS),
+        f"* {OVERALL}: **{HEADLINE[OVERALL]}**, {OVERALL_METRIC.headline_note}.",
         "",
         "Statistics (`sgie.leaderboard.bootstrap`): each resample draws clusters with replacement and "
         "sums their counts, so every metric is recomputed exactly as the scorer computes it; the "

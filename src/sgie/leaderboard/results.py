@@ -36,10 +36,11 @@ import sgie
 from sgie import schema
 from sgie.leaderboard import bootstrap
 from sgie.leaderboard.build import Entry, Leaderboard
-from sgie.leaderboard.headline import HEADLINE, LAYERS, METRICS, OVERALL, RESULT_PATH
+from sgie.leaderboard.headline import HEADLINE, METRICS, OVERALL, RESULT_PATH, attempted
 from sgie.records import JSONObject
+from sgie.scoring.layers import layer
 
-SCORER = "sgie.scoring.evaluate"
+SCORER = "sgie.scoring.official"
 METHODS = {
     "interval": "percentile interval of the resampled headline F1 (resamples without gold items of "
     "the layer excluded)",
@@ -58,21 +59,14 @@ def _r(x: float | None) -> float | None:
 def _score(entry: Entry, metric: str) -> JSONObject:
     i = entry.intervals.get(metric)
     out: JSONObject = {"metric": HEADLINE[metric]}
-    if metric == OVERALL:
-        out["attempted"] = all(entry.submission.attempts(k) for k in LAYERS)
-    else:
-        out["attempted"] = entry.submission.attempts(metric)
+    out["attempted"] = attempted(entry.submission.attempts, metric)
+    if metric != OVERALL:
         out["result_path"] = RESULT_PATH[metric]
         status = entry.result.layers[metric]
         out["scored"] = status.scored
-        counts = getattr(entry.result.total, metric)
+        counts = entry.result.total.layer(metric)
         if counts is not None:
-            if metric == "entities":
-                c = counts["strict"].micro
-            elif metric == "proposals":
-                c = counts.spans["overlap"]
-            else:
-                c = counts.whole["overlap"]
+            c = layer(metric).headline_counts(counts)  # type: ignore[arg-type]
             out["precision"], out["recall"] = c.precision, c.recall
     out["f1"] = None if i is None else i.point
     out["ci_low"] = None if i is None else _r(i.low)

@@ -12,7 +12,7 @@ What it does
       (``false`` for rows shown but not ranked: annotators, who are the ceiling, must be
       ``false``), ``provenance`` (how the predictions were made, with model/package versions);
     * ``predictions.jsonl`` -- predictions for the **test** split in the prediction format of
-      ``sgie.scoring.evaluate`` (read by ``sgie.scoring.predictions``, so every check of
+      ``sgie.scoring.official`` (read by ``sgie.scoring.predictions``, so every check of
       ``sgie evaluate`` applies), covering every test document, with exactly the layers that
       ``system.json`` declares;
     * optionally ``predictions.<split>.jsonl`` for ``train`` / ``validation``, checked the same
@@ -41,9 +41,9 @@ from jsonschema import Draft202012Validator
 from sgie.atomic import write_text_atomic
 from sgie.errors import InputError
 from sgie.records import JSON, JSONObject
-from sgie.scoring.evaluate import LAYERS
 from sgie.scoring.gold import GoldSet
 from sgie.scoring.jsonl import loads_line
+from sgie.scoring.layers import LAYER_NAMES as LAYERS
 from sgie.scoring.predictions import PredictionSet, read_predictions
 
 SCHEMA_FILE = "eval/system.schema.json"

@@ -3,15 +3,20 @@
 What it does
     Scores predictions (a JSON Lines file, an extractor's output, or records in memory)
     against gold annotations. The task, usage, prediction format and metric definitions are in
-    the header of ``sgie.scoring.evaluate`` (the entry module, in the manner of TyDi QA's
+    the header of ``sgie.scoring.official`` (the entry module, in the manner of TyDi QA's
     ``tydi_eval.py``). Modules, in data-flow order:
 
-    ``jsonl`` (strict JSON Lines) -> ``grounding`` (text-only spans) -> ``predictions`` /
-    ``gold`` (files into records) -> ``matching`` (span-match strategies, optimal one-to-one
+    ``jsonl`` (strict JSON Lines) -> ``wire`` (the record format as types; its JSON Schema)
+    -> ``grounding`` (text-only spans) -> ``validate`` (the one validator) -> ``predictions``
+    / ``gold`` (files into record sets) -> ``sources`` (files or memory, one document at a
+    time) -> ``matching`` (span-match strategies, optimal one-to-one
     assignment; shared with ``sgie agreement``) -> ``semeval`` (entity schemes) ->
-    ``entities`` / ``proposals`` / ``attributions`` (per-document count functions) ->
-    ``counts`` (count types that add up; derived metrics) -> ``evaluate`` (per-document counts,
-    totals, ``Result``) -> ``report`` (JSON object, table); ``extractors`` runs any extractor.
+    ``entities`` / ``proposals`` / ``attributions`` (per-document count and outcome functions)
+    -> ``counts`` (count types that add up; derived metrics), ``outcomes`` (per-item outcome
+    records) -> ``layers`` (the three layers declared once: scorer, headline, result path,
+    title) -> ``result`` (``LayerStatus``, ``DocumentCounts``, ``Result``) -> ``official``
+    (the entry module: the one evaluation loop, ``evaluate``) -> ``report`` (JSON bytes,
+    table); ``extractors`` runs any extractor.
 
 What it does not do
     No command-line parsing (``sgie.commands.evaluate``), no bootstrap or significance tests
@@ -19,17 +24,10 @@ What it does not do
 """
 
 from sgie.scoring.counts import PRF, Accuracy, SemEvalCounts
-from sgie.scoring.evaluate import (
-    DocumentCounts,
-    LayerStatus,
-    Result,
-    evaluate,
-    score_document,
-    score_documents,
-    total,
-)
 from sgie.scoring.gold import GoldSet, load_gold, read_gold
+from sgie.scoring.official import evaluate, evaluate_sources, score_document
 from sgie.scoring.predictions import PredictionSet, read_predictions
+from sgie.scoring.result import DocumentCounts, LayerStatus, Result, total
 
 __all__ = [
     "PRF",
@@ -41,10 +39,10 @@ __all__ = [
     "Result",
     "SemEvalCounts",
     "evaluate",
+    "evaluate_sources",
     "load_gold",
     "read_gold",
     "read_predictions",
     "score_document",
-    "score_documents",
     "total",
 ]

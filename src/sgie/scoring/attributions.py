@@ -57,6 +57,7 @@ from sgie.scoring.matching import (
     align_tuples,
     ranges,
 )
+from sgie.scoring.outcomes import ItemOutcome
 
 TOKEN_PATTERN = re.compile(r"\w+|[^\w\s]")
 ROLES: tuple[str, ...] = ("cue", "source", "content")
@@ -233,3 +234,13 @@ def score_attributions(
 def empty_attribution_counts() -> AttributionCounts:
     """The zero of ``AttributionCounts``."""
     return score_attributions((), (), "")
+
+
+def attribution_outcomes(
+    gold: Sequence[Attribution],
+    pred: Sequence[Attribution],
+    text: str,
+    ungrounded: Sequence[Attribution] = (),
+) -> tuple[ItemOutcome, ...]:
+    """Every gold and predicted attribution's outcome under each scheme."""
+    raise NotImplementedError("filled in the READY commit")

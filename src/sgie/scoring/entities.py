@@ -60,6 +60,7 @@ from sgie.scoring.counts import (
     semeval_json,
 )
 from sgie.scoring.matching import overlapping_pairs
+from sgie.scoring.outcomes import ItemOutcome
 from sgie.scoring.semeval import SCHEMES, Scheme, entity_candidates, match_entities
 
 _ZERO = SemEvalCounts()
@@ -200,7 +201,7 @@ class EntityCounts:
 
     def counts_json(self) -> JSONObject:
         """The raw counts of ``to_json()`` without the derived values: exactly
-        ``sgie.scoring.report.counts_only(self.to_json())`` (a result's ``per_document`` entry)."""
+        ``sgie.scoring.result.counts_only(self.to_json())`` (a result's ``per_document`` entry)."""
         groups = _fives(self.values)
         out: JSONObject = {}
         for name in _NAMES:
@@ -424,3 +425,10 @@ _EMPTY = EntityCounts()
 def empty_entity_counts() -> EntityCounts:
     """The zero of ``EntityCounts`` (for summing)."""
     return _EMPTY
+
+
+def entity_outcomes(
+    gold: Sequence[Entity], pred: Sequence[Entity], ungrounded: Sequence[Entity] = ()
+) -> tuple[ItemOutcome, ...]:
+    """Every gold and predicted entity's outcome under each scheme (``sgie.scoring.outcomes``)."""
+    raise NotImplementedError("filled in the READY commit")

@@ -6,7 +6,7 @@ What it does
     ``fn(doc_id, text)`` for each document, in id order, with a ``tqdm`` progress bar on
     stderr, and returns the prediction records it produced as JSON Lines text plus the parsed
     ``PredictionSet``. A record must be a JSON object in the prediction format
-    (``sgie.scoring.evaluate`` header); its ``id`` may be omitted (the document's id is used)
+    (``sgie.scoring.official`` header); its ``id`` may be omitted (the document's id is used)
     and must otherwise equal the document's id. Records are round-tripped through JSON and
     parsed with the same strict parser as files, so an extractor and a file are judged alike;
     problems are ``InputError``\\s naming the extractor and document.

@@ -8,9 +8,9 @@ What it does
     * ``read_gold(path)`` -- a JSON Lines file in the dataset's ``documents`` format (each line
       ``{"id", "text", "entities", "proposals", "attributions"}``), e.g. synthetic data, another
       annotator's file (agreement) or a benchmark. Texts come from the file; offsets are
-      checked against them; no text-only spans. Errors as for predictions
-      (``sgie.scoring.predictions``): file, line, field, expected, found. ``parse_gold_line``
-      is the check of one record (also used by the streaming reader, ``sgie.scoring.stream``).
+      checked against them; no text-only spans. Each line goes through the one validator
+      (``sgie.scoring.validate.decode_document``); errors as for predictions
+      (``sgie.scoring.predictions``): file, line, field, expected, found.
 
 What it does not do
     No Label Studio parsing (``sgie.annotations``), no scoring.
@@ -24,9 +24,10 @@ from pathlib import Path
 
 from sgie.corpus.manifest import SPLITS, default_corpus_dir, load_corpus
 from sgie.errors import InputError
-from sgie.records import JSON, LAYER_NAMES, DocAnnotations, expect_object, expect_str, parse_doc
-from sgie.scoring.jsonl import read_jsonl
-from sgie.scoring.predictions import Located, check_layers
+from sgie.records import DocAnnotations
+from sgie.scoring.jsonl import LineFile
+from sgie.scoring.predictions import LayerPresence, Located
+from sgie.scoring.validate import decode_document
 
 
 @dataclass(frozen=True)
@@ -71,34 +72,23 @@ def load_gold(split: str, corpus_dir: Path | str | None = None) -> GoldSet:
     return GoldSet(docs, {d: texts[d] for d in docs}, f"gold {split} split")
 
 
-def parse_gold_line(value: JSON, lines: Mapping[str, int]) -> tuple[DocAnnotations, str]:
-    """One documents-format record (already JSON) as ``(annotations, text)``; ``lines`` maps the
-    ids seen so far to their line numbers (a repeated id is an ``InputError``)."""
-    o = expect_object(value, "", ("id", "text"), LAYER_NAMES)
-    doc_id = expect_str(o["id"], "id")
-    text = expect_str(o["text"], "text")
-    if doc_id in lines:
-        raise InputError(
-            f"'id' must be unique in the gold (got {doc_id!r} again; first on line "
-            f"{lines[doc_id]})"
-        )
-    return parse_doc(o, {doc_id: text}, extra_fields=("text",)), text
-
-
 def read_gold(path: Path | str) -> GoldSet:
     """A documents-format JSON Lines file (see the module docstring)."""
-    name = str(path)
     docs: dict[str, DocAnnotations] = {}
     texts: dict[str, str] = {}
     lines: dict[str, int] = {}
-    located = []
-    for number, value in read_jsonl(path):
-        where = Located(name, number)
-        try:
-            doc, text = parse_gold_line(value, lines)
-        except InputError as err:
-            raise where.error(err) from None
-        docs[doc.doc_id], texts[doc.doc_id], lines[doc.doc_id] = doc, text, number
-        located.append((doc, where))
-    check_layers(located, "gold")
-    return GoldSet(docs, texts, name)
+    presence = LayerPresence("gold")
+    with LineFile(path) as f:
+        for number, _, raw in f.lines():
+            where = Located(f.name, number)
+            try:
+                doc, text = decode_document(raw)
+            except InputError as err:
+                raise where.error(err) from None
+            if doc.doc_id in lines:
+                raise where.error(InputError(
+                    f"'id' must be unique in the gold (got {doc.doc_id!r} again; first on line "
+                    f"{lines[doc.doc_id]})"))  # fmt: skip
+            presence.see(doc, where)
+            docs[doc.doc_id], texts[doc.doc_id], lines[doc.doc_id] = doc, text, number
+    return GoldSet(docs, texts, str(path))

@@ -27,12 +27,15 @@ What it does
     scorers as a false positive / spurious prediction in its layer
     (``sgie.scoring.entities``, ``.proposals``, ``.attributions`` say exactly where).
 
-    Mechanics: ``sgie.records.parse_doc`` stays the one strict parser. Its ``grounder_for`` hook
-    gets a ``TextGrounder`` that has placed every text-only span of the record beforehand (in
-    the order above); for an ungrounded span it returns a placeholder ``Span`` *after the end of
-    the text* (so ``parse_doc`` does not abort), and ``parse_prediction`` moves every item with
-    such a placeholder into ``Ungrounded`` before anyone sees it. Placeholder offsets never
-    leave this module's output except inside ``Ungrounded`` items, whose offsets are not used.
+    Mechanics: ``ground(record, text)`` takes a record as decoded (``sgie.scoring.wire``,
+    offsets optional) and builds the annotation records (``sgie.records``). The placement rule
+    is one unit, ``TextGrounder`` (``occurrences`` and the walk order of
+    ``text_only_spans``); an ungrounded span gets a placeholder ``Span`` *after the end of the
+    text* and its path is returned, so that the validator (``sgie.scoring.validate``) checks
+    every other span and every id and reference with the item still in place (messages name
+    the item's index in the record as written); then ``split`` moves every item holding a
+    placeholder into ``Ungrounded``. Placeholder offsets never leave this module's output
+    except inside ``Ungrounded`` items, whose offsets are not used.
 
 What it does not do
     No fuzzy or case-insensitive matching, no file reading (``sgie.scoring.predictions``).
@@ -40,10 +43,11 @@ What it does not do
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TypeVar
 
+from msgspec import UNSET
 from msgspec.structs import replace
 
 from sgie.errors import InputError
@@ -53,10 +57,9 @@ from sgie.records import (
     Attribution,
     DocAnnotations,
     Entity,
-    Grounder,
     Proposal,
-    parse_doc,
 )
+from sgie.scoring import wire
 from sgie.spans import Span
 
 T = TypeVar("T")
@@ -72,73 +75,41 @@ def occurrences(text: str, s: str) -> list[int]:
     return out
 
 
-def _is_text_only(obj: JSON) -> bool:
-    return isinstance(obj, dict) and "start" not in obj and "end" not in obj
+def spans_of(record: wire.Record) -> Iterator[tuple[str, wire.Spanned]]:
+    """``(path, span)`` of every span of a record, in grounding order (module docstring)."""
+    for i, e in enumerate(record.entities or ()):
+        yield f"entities[{i}]", e
+    for i, p in enumerate(record.proposals or ()):
+        yield f"proposals[{i}]", p
+        for j, a in enumerate(p.arguments):
+            yield f"proposals[{i}].arguments[{j}]", a
+    for i, t in enumerate(record.attributions or ()):
+        for role, spans in (("cue", t.cue), ("source", t.source), ("content", t.content)):
+            for k, s in enumerate(spans):
+                yield f"attributions[{i}].{role}[{k}]", s
 
 
-def _offset_span(obj: JSON, text: str) -> Span | None:
-    """The span an offset-bearing object gives, if it is well formed (else ``parse_doc`` will
-    report it)."""
-    if not isinstance(obj, dict):
-        return None
-    start, end, s = obj.get("start"), obj.get("end"), obj.get("text")
-    if type(start) is not int or type(end) is not int or not isinstance(s, str):
-        return None
-    if not 0 <= start < end <= len(text) or text[start:end] != s:
-        return None
-    return Span(start, end, s)
+def is_text_only(span: wire.Spanned) -> bool:
+    """Whether a span gives its text alone (neither ``start`` nor ``end``)."""
+    return span.start is UNSET and span.end is UNSET
 
 
-def text_only_spans(record: JSON) -> Iterator[tuple[str, str, str | None]]:
+def text_only_spans(record: wire.Prediction) -> Iterator[tuple[str, str, str | None]]:
     """``(path, string, linked entity path)`` of every text-only span of a prediction record, in
     grounding order. The third item names the entity an argument links to by ``entity_id``
-    (when that entity has the same string), else ``None``.
-
-    Malformed parts are skipped here; ``parse_doc`` reports them.
-    """
-    if not isinstance(record, dict):
-        return
-
-    def items(key: str) -> list[JSON]:
-        value = record.get(key)
-        return value if isinstance(value, list) else []
-
-    def string(obj: JSON, path: str) -> str | None:
-        if not _is_text_only(obj):
-            return None
-        assert isinstance(obj, dict)
-        text = obj.get("text")
-        if not isinstance(text, str):
-            return None
-        if not text:
-            raise InputError(f"'{path}.text' must be a non-empty string (got '')")
-        return text
-
-    entity_paths: dict[str, tuple[str, JSON]] = {}
-    for i, e in enumerate(items("entities")):
-        if isinstance(e, dict) and isinstance(e.get("id"), str):
-            entity_paths.setdefault(str(e["id"]), (f"entities[{i}]", e))
-        if (s := string(e, f"entities[{i}]")) is not None:
-            yield f"entities[{i}]", s, None
-    for i, p in enumerate(items("proposals")):
-        if (s := string(p, f"proposals[{i}]")) is not None:
-            yield f"proposals[{i}]", s, None
-        args = p.get("arguments") if isinstance(p, dict) else None
-        for j, a in enumerate(args if isinstance(args, list) else []):
-            path = f"proposals[{i}].arguments[{j}]"
-            if (s := string(a, path)) is None:
-                continue
-            assert isinstance(a, dict)
-            linked = entity_paths.get(a["entity_id"]) if isinstance(a.get("entity_id"), str) else None
-            same = linked is not None and isinstance(linked[1], dict) and linked[1].get("text") == s
-            yield path, s, linked[0] if same and linked is not None else None
-    for i, a in enumerate(items("attributions")):
-        for role in ("cue", "source", "content"):
-            spans = a.get(role) if isinstance(a, dict) else None
-            for k, obj in enumerate(spans if isinstance(spans, list) else []):
-                path = f"attributions[{i}].{role}[{k}]"
-                if (s := string(obj, path)) is not None:
-                    yield path, s, None
+    (when that entity has the same string), else ``None``."""
+    entity_paths: dict[str, tuple[str, wire.Entity]] = {}
+    for i, e in enumerate(record.entities or ()):
+        entity_paths.setdefault(e.id, (f"entities[{i}]", e))
+    for path, span in spans_of(record):
+        if not is_text_only(span):
+            continue
+        linked = None
+        if isinstance(span, wire.Argument) and span.entity_id is not None:
+            entity = entity_paths.get(span.entity_id)
+            if entity is not None and entity[1].text == span.text:
+                linked = entity[0]
+        yield path, span.text, linked
 
 
 class TextGrounder:
@@ -149,21 +120,26 @@ class TextGrounder:
     placeholder beyond the end of the text (see the module docstring).
     """
 
-    def __init__(self, text: str, record: JSON):
+    def __init__(self, text: str, record: wire.Prediction):
         self.text = text
         self.placements: dict[str, Span | None] = {}
         self.strings: dict[str, str] = {}
         used: dict[str, int] = {}
         found: dict[str, list[int]] = {}
-        entities = record.get("entities") if isinstance(record, dict) else None
+        given = dict(spans_of(record))
         for path, s, linked in text_only_spans(record):
             self.strings[path] = s
             if linked is not None:  # an argument naming an entity sits on the entity's span
                 if linked in self.placements:
                     self.placements[path] = self.placements[linked]
                 else:
-                    assert isinstance(entities, list)
-                    self.placements[path] = _offset_span(entities[_index(linked)], text)
+                    e = given[linked]
+                    self.placements[path] = (
+                        Span(e.start, e.end, e.text)
+                        if isinstance(e.start, int) and isinstance(e.end, int)
+                        and 0 <= e.start < e.end <= len(text) and text[e.start : e.end] == e.text
+                        else None
+                    )  # fmt: skip
                 continue
             if s not in found:
                 found[s] = occurrences(text, s)
@@ -173,15 +149,15 @@ class TextGrounder:
             self.placements[path] = Span(starts[k], starts[k] + len(s), s) if k < len(starts) else None
         self._next_placeholder = len(text) + 1
 
-    def __call__(self, text: str, path: str) -> Span | None:
-        if path not in self.placements:  # parse_doc reached a span the walk did not see
-            return None
-        span = self.placements[path]
+    def place(self, path: str, string: str) -> Span:
+        """The placement of the text-only span at ``path``, or for an ungrounded one a
+        placeholder beyond the end of the text (see the module docstring)."""
+        span = self.placements.get(path)
         if span is not None:
             return span
         start = self._next_placeholder
-        self._next_placeholder += len(text) + 1
-        return Span(start, start + len(text), text)
+        self._next_placeholder += len(string) + 1
+        return Span(start, start + len(string), string)
 
     @property
     def ungrounded(self) -> list[tuple[str, str]]:
@@ -222,22 +198,62 @@ class Ungrounded:
 NOTHING_UNGROUNDED = Ungrounded()
 
 
-def parse_prediction(
-    record: JSON, texts: Mapping[str, str]
-) -> tuple[DocAnnotations, Ungrounded]:
-    """Parse one prediction record strictly (``sgie.records.parse_doc``), grounding text-only
-    spans; items holding an ungrounded span are returned apart. Raises ``InputError``."""
-    grounders: list[TextGrounder] = []
+def _span(path: str, s: wire.Spanned, grounder: TextGrounder | None, text: str) -> Span:
+    if grounder is not None and is_text_only(s):
+        return grounder.place(path, s.text)
+    start, end = s.start, s.end
+    assert isinstance(start, int) and isinstance(end, int)  # the validator checked
+    try:
+        return Span(start, end, s.text)
+    except InputError:
+        raise Span.violation(text, start, end, s.text, path) from None
 
-    def grounder_for(doc_id: str, text: str) -> Grounder:
-        grounders.append(TextGrounder(text, record))
-        return grounders[-1]
 
-    doc = parse_doc(record, texts, grounder_for=grounder_for)
-    grounder = grounders[0]
-    if not grounder.ungrounded:
+def ground(record: wire.Record, text: str) -> tuple[DocAnnotations, dict[str, str]]:
+    """The records of a decoded record whose offsets are checked to be both given or both
+    absent, text-only spans placed by the rule (predictions only; a gold record has none);
+    and the ungrounded spans (``path -> string``), which hold placeholders (module docstring)."""
+    grounder = TextGrounder(text, record) if isinstance(record, wire.Prediction) else None
+    if grounder is not None and not grounder.placements:
+        grounder = None
+
+    def entity(i: int, e: wire.Entity) -> Entity:
+        return Entity.at(e.id, _span(f"entities[{i}]", e, grounder, text), e.label)
+
+    def proposal(i: int, p: wire.Proposal) -> Proposal:
+        path = f"proposals[{i}]"
+        arguments = tuple(
+            Argument.at(a.role, _span(f"{path}.arguments[{j}]", a, grounder, text), a.entity_id)
+            for j, a in enumerate(p.arguments)
+        )
+        return Proposal.at(p.id, _span(path, p, grounder, text), p.type, p.status, p.polarity, arguments)
+
+    def attribution(i: int, a: wire.Attribution) -> Attribution:
+        path = f"attributions[{i}]"
+
+        def spans(role: str, items: tuple[wire.Span, ...]) -> tuple[Span, ...]:
+            return tuple(_span(f"{path}.{role}[{k}]", s, grounder, text) for k, s in enumerate(items))
+
+        return Attribution(a.id, spans("cue", a.cue), spans("source", a.source),
+                           spans("content", a.content), a.quote_type, a.source_type,
+                           a.parent_id)  # fmt: skip
+
+    doc = DocAnnotations(
+        record.id,
+        None if record.entities is UNSET else tuple(entity(i, e) for i, e in enumerate(record.entities)),
+        None if record.proposals is UNSET else tuple(proposal(i, p) for i, p in enumerate(record.proposals)),
+        None if record.attributions is UNSET
+        else tuple(attribution(i, a) for i, a in enumerate(record.attributions)),
+    )  # fmt: skip
+    return doc, dict(grounder.ungrounded) if grounder is not None else {}
+
+
+def split(doc: DocAnnotations, text: str, ungrounded: dict[str, str]) -> tuple[DocAnnotations, Ungrounded]:
+    """``doc`` without the items holding a placeholder (after ``ground`` and the validator, the
+    only spans beyond the text), and those items apart."""
+    if not ungrounded:
         return doc, NOTHING_UNGROUNDED
-    limit = len(grounder.text)
+    limit = len(text)
 
     def off(span: Span) -> bool:
         return span.start > limit
@@ -262,15 +278,10 @@ def parse_prediction(
         None if doc.proposals is None else tuple(kept_proposals),
         attributions,
     )
-    spans = tuple(UngroundedText(doc.doc_id, f"{p}.text", s) for p, s in grounder.ungrounded)
+    spans = tuple(UngroundedText(doc.doc_id, f"{p}.text", s) for p, s in ungrounded.items())
     lost = Ungrounded(tuple(lost_entities), tuple(lost_proposals), tuple(lost_arguments),
                       tuple(lost_attributions), spans)  # fmt: skip
     return grounded, lost
-
-
-def _index(path: str) -> int:
-    """The list index in a path like ``entities[3]``."""
-    return int(path[path.index("[") + 1 : path.index("]")])
 
 
 def _split(

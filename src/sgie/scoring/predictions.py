@@ -2,17 +2,17 @@
 
 What it does
     ``read_predictions(path, texts)`` reads a JSON Lines predictions file (format: the
-    ``sgie.scoring.evaluate`` header and ``eval/predictions.schema.json``) against the texts of
+    ``sgie.scoring.official`` header and ``eval/predictions.schema.json``) against the texts of
     the documents being scored, and returns a ``PredictionSet``. ``parse_records`` does the
     same for records that did not come from a file (an extractor's output). Every problem is an
     ``InputError`` naming the file (or source), line, field, expected and found:
 
     * anything ``sgie.scoring.jsonl`` rejects (missing or empty file, blank line, non-UTF-8,
       malformed JSON, repeated keys);
-    * anything ``sgie.records.parse_doc`` rejects (unknown or missing fields, wrong types,
-      unknown labels or values, offsets out of range or reversed, ``text`` not equal to the
-      slice, non-unique item ids, dangling references), including a document id that is not
-      among the documents being scored;
+    * anything the validator rejects (``sgie.scoring.validate``: unknown or missing fields,
+      wrong types, unknown labels or values, offsets out of range or reversed, ``text`` not
+      equal to the slice, non-unique item ids, dangling references, nesting cycles), including
+      a document id that is not among the documents being scored;
     * a document id given twice (naming both lines);
     * a layer present in some records and absent in others (a layer is attempted for the whole
       submission or not at all; scoring a partly attempted layer would be misleading).
@@ -21,7 +21,7 @@ What it does
     kept apart in ``PredictionSet.ungrounded``, not dropped.
 
 What it does not do
-    No scoring; no handling of missing documents (``sgie.scoring.evaluate`` does that).
+    No scoring; no handling of missing documents (``sgie.scoring.official`` does that).
 """
 
 from __future__ import annotations
@@ -32,8 +32,9 @@ from pathlib import Path
 
 from sgie.errors import InputError
 from sgie.records import JSON, LAYER_NAMES, DocAnnotations
-from sgie.scoring.grounding import Ungrounded, parse_prediction
-from sgie.scoring.jsonl import read_jsonl
+from sgie.scoring.grounding import Ungrounded
+from sgie.scoring.jsonl import LineFile
+from sgie.scoring.validate import decode_prediction, parse_prediction
 
 
 @dataclass(frozen=True)
@@ -86,35 +87,54 @@ def check_layers(docs: Iterable[tuple[DocAnnotations, Located]], what: str) -> N
         presence.see(doc, where)
 
 
+class _Collector:
+    """Gathers validated prediction records: one per document id, layers all-or-none."""
+
+    def __init__(self, source: str):
+        self.source = source
+        self.docs: dict[str, DocAnnotations] = {}
+        self.ungrounded: dict[str, Ungrounded] = {}
+        self.seen: dict[str, Located] = {}
+        self.presence = LayerPresence("prediction")
+
+    def add(self, doc: DocAnnotations, lost: Ungrounded, where: Located) -> None:
+        if doc.doc_id in self.seen:
+            raise where.error(InputError(
+                f"'id' must be unique in the predictions (got {doc.doc_id!r} again; first in "
+                f"{self.seen[doc.doc_id].describe()})"
+            ))  # fmt: skip
+        self.presence.see(doc, where)
+        self.seen[doc.doc_id] = where
+        self.docs[doc.doc_id] = doc
+        self.ungrounded[doc.doc_id] = lost
+
+    def result(self) -> PredictionSet:
+        return PredictionSet(self.docs, self.ungrounded, self.source)
+
+
 def parse_records(
     records: Iterable[tuple[JSON, Located]], texts: Mapping[str, str], source: str
 ) -> PredictionSet:
-    """Parse prediction records strictly, ground text-only spans, check ids and layers."""
-    docs: dict[str, DocAnnotations] = {}
-    ungrounded: dict[str, Ungrounded] = {}
-    seen: dict[str, Located] = {}
-    located: list[tuple[DocAnnotations, Located]] = []
+    """Validate prediction records (parsed JSON), ground text-only spans, check ids and layers."""
+    out = _Collector(source)
     for record, where in records:
         try:
             doc, lost = parse_prediction(record, texts)
         except InputError as err:
             raise where.error(err) from None
-        if doc.doc_id in seen:
-            raise where.error(InputError(
-                f"'id' must be unique in the predictions (got {doc.doc_id!r} again; first in "
-                f"{seen[doc.doc_id].describe()})"
-            ))  # fmt: skip
-        seen[doc.doc_id] = where
-        docs[doc.doc_id] = doc
-        ungrounded[doc.doc_id] = lost
-        located.append((doc, where))
-    check_layers(located, "prediction")
-    return PredictionSet(docs, ungrounded, source)
+        out.add(doc, lost, where)
+    return out.result()
 
 
 def read_predictions(path: Path | str, texts: Mapping[str, str]) -> PredictionSet:
-    """A predictions file parsed against ``texts`` (document id -> text of the scored set)."""
-    name = str(path)
-    return parse_records(
-        ((value, Located(name, number)) for number, value in read_jsonl(path)), texts, name
-    )
+    """A predictions file validated against ``texts`` (document id -> text of the scored set)."""
+    out = _Collector(str(path))
+    with LineFile(path) as f:
+        for number, _, raw in f.lines():
+            where = Located(f.name, number)
+            try:
+                doc, lost = decode_prediction(raw, texts)
+            except InputError as err:
+                raise where.error(err) from None
+            out.add(doc, lost, where)
+    return out.result()

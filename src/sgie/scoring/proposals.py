@@ -35,6 +35,7 @@ from sgie import schema
 from sgie.records import Argument, JSONObject, Proposal
 from sgie.scoring.counts import PRF, Accuracy, add_maps, frozen_map
 from sgie.scoring.matching import EXACT, OVERLAP, SPAN_MATCHES, Alignment, SpanMatch, align
+from sgie.scoring.outcomes import ItemOutcome
 
 ATTRIBUTES: tuple[str, ...] = ("type", "status", "polarity")
 
@@ -190,3 +191,13 @@ def score_proposals(
 def empty_proposal_counts() -> ProposalCounts:
     """The zero of ``ProposalCounts``."""
     return score_proposals((), ())
+
+
+def proposal_outcomes(
+    gold: Sequence[Proposal],
+    pred: Sequence[Proposal],
+    ungrounded_proposals: Sequence[Proposal] = (),
+    ungrounded_arguments: Sequence[Argument] = (),
+) -> tuple[ItemOutcome, ...]:
+    """Every gold and predicted proposal's and argument's outcome under each scheme."""
+    raise NotImplementedError("filled in the READY commit")

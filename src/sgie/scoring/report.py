@@ -1,14 +1,15 @@
 """Rendering of an evaluation ``Result``: the JSON result object and the human-readable table.
 
 What it does
-    ``result_to_json(result)`` builds the published result object (shape: the
-    ``sgie.scoring.evaluate`` header). ``write_result_json(out, result, per_document)`` writes
+    The published result object is ``Result.to_json()`` (``sgie.scoring.result``; shape: the
+    ``sgie.scoring.official`` header). ``write_result_json(out, result, per_document)`` writes
     the same object as indented JSON bytes with the ``per_document`` section taken from a file
     of entries written by ``PerDocumentWriter`` (so a streamed evaluation never holds it);
     ``result_json(result)`` gives those bytes for an in-memory ``Result``. msgspec encodes
     (floats in shortest round-trip form, non-ASCII as UTF-8). ``format_table(result)`` the
     default text table (per
-    layer: headline numbers; per type for entities). Numbers in the table are percentages with
+    layer: its metrics, the headline row of each layer starred, as declared in
+    ``sgie.scoring.layers``; per type for entities). Numbers in the table are percentages with
     one decimal; an undefined value prints as ``n/a``; the JSON has the exact floats and
     ``null`` with a ``reason``.
 
@@ -20,58 +21,14 @@ from __future__ import annotations
 
 import io
 import shutil
-from typing import TYPE_CHECKING, BinaryIO
+from typing import BinaryIO
 
 import msgspec
 
-import sgie
-from sgie import schema
-from sgie.records import JSON, JSONObject
+from sgie.records import JSON
 from sgie.scoring.counts import PRF, Accuracy, SemEvalCounts
-
-if TYPE_CHECKING:
-    from sgie.scoring.evaluate import DocumentCounts, Result
-
-DERIVED = frozenset({"precision", "recall", "f1", "accuracy", "macro_f1", "reason", "possible",
-                     "actual"})  # fmt: skip
-
-
-def counts_only(value: JSON) -> JSON:
-    """A metric block without its derived values (raw counts only)."""
-    if isinstance(value, dict):
-        return {k: counts_only(v) for k, v in value.items() if k not in DERIVED}
-    return value
-
-
-def result_to_json(result: Result) -> JSONObject:
-    out = _head(result)
-    out["per_document"] = {d: c.counts_json() for d, c in result.per_document.items()}
-    return out
-
-
-def _head(result: Result) -> JSONObject:
-    """The result object without ``per_document``."""
-    layers: JSONObject = {}
-    for name, status in result.layers.items():
-        block: JSONObject = status.to_json()
-        counts = getattr(result.total, name)
-        if counts is not None:
-            block.update(counts.to_json())
-        layers[name] = block
-    return {
-        "sgie_version": sgie.__version__,
-        "schema_version": schema.SCHEMA_VERSION,
-        "gold": result.gold_source,
-        "predictions": result.predictions_source,
-        "documents": {"gold": result.gold_count, "predicted": result.predicted_documents,
-                      "missing": len(result.missing_documents)},  # fmt: skip
-        "missing_documents": list(result.missing_documents),
-        "ungrounded": {
-            **{k: v for k, v in result.ungrounded_items.items()},
-            "spans": [s.to_json() for s in result.ungrounded],
-        },
-        **layers,
-    }
+from sgie.scoring.layers import BY_NAME
+from sgie.scoring.result import DocumentCounts, Result
 
 
 def _pretty(value: JSON) -> bytes:
@@ -94,7 +51,7 @@ class PerDocumentWriter:
 def write_result_json(out: BinaryIO, result: Result, per_document: BinaryIO) -> None:
     """The result object as indented JSON (plus a newline), ``per_document`` copied from a file
     written by ``PerDocumentWriter`` (read from its start)."""
-    head = _pretty(_head(result))
+    head = _pretty(result.head_json())
     out.write(head[:-2] + b',\n  "per_document": {')
     per_document.seek(0)
     shutil.copyfileobj(per_document, out)
@@ -131,6 +88,11 @@ def _acc_row(name: str, c: Accuracy) -> str:
     return f"  {name:<32} {'':>6} {'':>6} {'':>6}   accuracy={_pct(c.accuracy)} ({c.correct}/{c.total})"  # noqa: E501
 
 
+def _star(layer: str, row: tuple[str, ...], name: str) -> str:
+    """``name`` with `` *`` if ``row`` is the headline row of ``layer`` (``sgie.scoring.layers``)."""
+    return f"{name} *" if BY_NAME[layer].row == row else name
+
+
 HEADER = f"  {'':<32} {'P':>6} {'R':>6} {'F1':>6}"
 
 
@@ -138,7 +100,7 @@ def format_table(result: Result) -> str:
     """The human-readable report."""
     lines = [
         f"SGIE evaluation: {result.predictions_source} against {result.gold_source}",
-        f"documents: {len(result.per_document)} gold, {result.predicted_documents} predicted, "
+        f"documents: {result.gold_documents} gold, {result.predicted_documents} predicted, "
         f"{len(result.missing_documents)} missing"
         + (f" ({', '.join(result.missing_documents)}: scored as predicting nothing)"
            if result.missing_documents else ""),
@@ -159,7 +121,7 @@ def format_table(result: Result) -> str:
         lines.append(HEADER)
         if name == "entities" and t.entities is not None:
             for scheme, c in t.entities.schemes.items():
-                lines.append(_semeval_row(scheme, c.micro))
+                lines.append(_semeval_row(_star("entities", (scheme,), scheme), c.micro))
             strict = t.entities["strict"]
             lines.append(f"  {'macro-F1 (strict)':<32} {'':>6} {'':>6} {_pct(strict.macro_f1):>6}")
             lines.append("  per type (strict):")
@@ -169,7 +131,7 @@ def format_table(result: Result) -> str:
         elif name == "proposals" and t.proposals is not None:
             p = t.proposals
             for m, c in p.spans.items():
-                lines.append(_prf_row(f"span {m}", c))
+                lines.append(_prf_row(_star("proposals", ("spans", m), f"span {m}"), c))
             for attr, a in p.attributes.items():
                 lines.append(_prf_row(f"{attr} (overlap + same value)", a.f1))
                 lines.append(_acc_row(f"{attr} on matched", a.accuracy))
@@ -179,8 +141,9 @@ def format_table(result: Result) -> str:
                     lines.append(_prf_row(f"  {role}", c))
         elif name == "attributions" and t.attributions is not None:
             a = t.attributions
-            lines.append(_prf_row("whole attribution overlap *", a.whole["overlap"]))
-            lines.append(_prf_row("whole attribution exact", a.whole["exact"]))
+            for m in ("overlap", "exact"):
+                lines.append(_prf_row(_star("attributions", ("whole", m), f"whole attribution {m}"),
+                                      a.whole[m]))  # fmt: skip
             for role, r in a.roles.items():
                 lines.append(_prf_row(f"{role} exact", r.exact))
                 lines.append(_prf_row(f"{role} token overlap", r.token))

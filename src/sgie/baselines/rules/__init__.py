@@ -6,7 +6,7 @@ What it does
     (``.text``), finds entities (``.entities``), attributions (``.attributions``) and then
     proposals (``.proposals``, which use the entities for arguments and the attribution frames
     to end proposal spans), and returns a prediction record in the documents format with
-    offsets (``sgie.scoring.evaluate``). Lexicons are data files in
+    offsets (``sgie.scoring.official``). Lexicons are data files in
     ``sgie/baselines/lexicons/`` (``.lexicons``), developed on the train (001, 002) and
     validation (003) splits only -- no annotation of the test split was looked at.
 

@@ -1,5 +1,5 @@
-"""Streaming evaluation (sgie.scoring.stream) gives the in-memory evaluation's result, byte for
-byte, and reports bad files like the in-memory readers."""
+"""The one evaluation loop fed by files (sgie.scoring.sources) gives the in-memory evaluation's
+result, byte for byte, and reports bad files like the in-memory readers."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 from strategies import corpora
 
 from sgie.errors import InputError
-from sgie.scoring import evaluate
+from sgie.scoring import evaluate, evaluate_sources
 from sgie.scoring.report import PerDocumentWriter, result_json, write_result_json
-from sgie.scoring.stream import GoldFile, PredictionFile, evaluate_stream
+from sgie.scoring.sources import GoldFile, PredictionFile
 
 
 def streamed(gold: Path, predictions: Path) -> bytes:
@@ -24,7 +24,7 @@ def streamed(gold: Path, predictions: Path) -> bytes:
     p = PredictionFile(predictions, g)
     spool = io.BytesIO()
     writer = PerDocumentWriter(spool)
-    result = evaluate_stream(g, p, writer.add)
+    result = evaluate_sources(g, p, keep_per_document=False, per_document=writer.add)
     out = io.BytesIO()
     write_result_json(out, result, spool)
     return out.getvalue()

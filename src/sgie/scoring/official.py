@@ -1,0 +1,314 @@
+r"""Official evaluation script for SGIE (Security Guarantees Information Extraction).
+
+Task
+----
+Given the text of a news document, a system extracts three layers of annotations, with the
+labels and values of ``sgie.schema``:
+
+* **entities** -- typed mentions (PERSON, ORG, MEDIA, MILITARY, GPE, LOC, NORP, LAW, EVENT,
+  EQUIPMENT, QUANTITY);
+* **proposals** -- security-guarantee proposals with type, status and polarity, and their
+  arguments (proposer, executor, beneficiary, condition);
+* **attributions** -- who said what: cue, source and content spans, quote type, source type,
+  and nesting (an attribution inside another's content).
+
+A system may attempt any subset of the layers. This module scores predictions against gold
+annotations and is the only scorer of the benchmark.
+
+Usage
+-----
+Command line::
+
+  sgie evaluate --predictions P.jsonl [--split test]   # against the committed gold of a split
+  sgie evaluate --predictions P.jsonl --gold G.jsonl   # against any documents-format file
+  sgie evaluate --extractor package.module:callable [--split test | --gold G.jsonl] \
+                [--output predictions.test.jsonl]
+  ... [--strict] [--json]
+  sgie build                                            # also writes eval/predictions.schema.json
+
+``--extractor`` imports ``callable(doc_id: str, text: str) -> dict`` (a prediction record, see
+below; ``id`` may be omitted), runs it over the documents with a progress bar on stderr, writes
+the predictions atomically to ``--output`` (default ``predictions.<split>.jsonl`` in the working
+directory) and scores them. ``--strict`` makes missing documents an error. ``--json`` prints
+the full result object instead of the table. Bad input prints one line
+(``sgie: error: 'entities[2].end' must be <= len(text)=812 (got 815) in P.jsonl line 3``) and
+exits with status 2; nothing is written.
+
+Python::
+
+  from sgie.scoring import evaluate
+  result = evaluate(gold, predictions, texts)   # Mappings keyed by document id
+  result.to_json()["entities"]["strict"]["f1"]
+  evaluate(gold, predictions, texts, outcomes=True).outcomes["000"]   # per-item outcomes
+
+One evaluation loop (``evaluate_sources``) serves both: it takes a gold source and a
+predictions source (``sgie.scoring.sources``: files, or records in memory) and reads, checks
+and scores one document at a time, in sorted id order. It alone decides which layers are
+scored (``layer_status``) and counts the documents. Every record, from a file or from memory,
+is checked by the one validator (``sgie.scoring.validate``), so the Python API rejects exactly
+what the command rejects. The command reads files as a stream (each file is indexed by id,
+then each record read again at its offset) and spools the per-document counts to a temporary
+file, so memory does not grow with the number of documents.
+
+Prediction format
+-----------------
+JSON Lines, one object per document: the dataset's ``documents`` record without ``text``
+(JSON Schema: ``eval/predictions.schema.json``, generated from the types of
+``sgie.scoring.wire``; sample: ``eval/sample_predictions.jsonl``)::
+
+  {"id": "000",
+   "entities":     [{"id": "e1", "start": 0, "end": 2, "text": "US", "label": "GPE"}],
+   "proposals":    [{"id": "p1", "start": .., "end": .., "text": .., "type": "pledge",
+                     "status": "offered", "polarity": "positive",
+                     "arguments": [{"role": "proposer", "start": .., "end": .., "text": ..,
+                                    "entity_id": "e1"}]}],
+   "attributions": [{"id": "a1", "cue": [span], "source": [span], "content": [span],
+                     "quote_type": "direct", "source_type": "document", "parent_id": null}]}
+
+``span`` is ``{"start", "end", "text"}``: half-open code-point offsets into the document text
+with ``text == document_text[start:end]``. Unknown fields are rejected. A layer that is
+*omitted* was not attempted (reported as not attempted, never scored as 0); an *empty list*
+means "attempted, found nothing". A layer must be present in every record or in none.
+Documents of the gold set without a record are scored as predicting nothing and listed in
+``missing_documents`` (an error with ``--strict``).
+
+**Text-only spans.** Any span may give ``text`` without ``start``/``end``; it is placed on the
+document by a deterministic rule: the k-th text-only span with string ``s`` in a document goes
+to the k-th occurrence of ``s`` (exact, left to right, non-overlapping; order: entities,
+proposals with their arguments, attributions with cue, source, content spans). Spans with no
+such occurrence are *ungrounded*: reported (``ungrounded``) and counted as false positives in
+their layer, never dropped (details: ``sgie.scoring.grounding``).
+
+Matching
+--------
+All matching is one-to-one; where overlaps compete, the pairing is an optimal assignment
+(``sgie.scoring.matching``, shared with ``sgie agreement``). Span-match strategies: ``exact``
+(same ranges) and ``overlap`` (at least one shared code point).
+
+Metrics
+-------
+*Entities* (``sgie.scoring.semeval``, ``.entities``): SemEval-2013 schemes ``strict`` (same
+boundaries and type), ``exact`` (same boundaries), ``partial`` (same boundaries; other overlaps
+half credit), ``type`` (overlap and same type), each with counts correct, incorrect, partial,
+missed, spurious, possible, actual and ``P = (COR + 0.5 PAR)/ACT``, ``R = (COR + 0.5 PAR)/POS``,
+F1; micro, per type (nervaluate's definition) and macro-F1 over types with gold entities.
+
+*Proposals* (``.proposals``): span identification P/R/F1 (exact, overlap); for ``type``,
+``status``, ``polarity``: accuracy on overlap-matched proposals and end-to-end F1 (overlap and
+same value); argument P/R/F1 per role and micro (same role, span match, and the argument's
+proposal paired with the gold argument's proposal), exact and overlap.
+
+*Attributions* (``.attributions``): per role (cue, source, content) exact-match F1 and
+token-overlap F1 (summed token counts, precision against predicted tokens); whole-attribution
+F1 (all roles match; exact and overlap -- the headline is *whole-attribution overlap F1*);
+``quote_type`` and ``source_type`` accuracy on matched attributions; nesting-link F1.
+
+*Undefined values* are ``null`` with a reason (``reason``), never 0: precision with no
+predictions, recall and F1 with no gold items, accuracy with no matched pairs. With gold items
+and no predictions, recall and F1 are 0.
+
+Counts add up: ``Result.per_document`` holds the counts of each document (``DocumentCounts``,
+closed under ``+``; ``score_document`` computes one) and every metric of the corpus is derived
+from their sum (the leaderboard bootstraps over documents this way).
+
+Per-item outcomes (``evaluate(..., outcomes=True)``): ``Result.outcomes[doc_id]`` is a
+``sgie.scoring.outcomes.DocumentOutcomes``: every gold and predicted item of each scored layer
+with its outcome under each scheme (correct / incorrect / partial / missed / spurious) and what
+differs between paired items (boundary, type, attributes, arguments, roles, parent).
+
+Layers
+------
+Each layer is declared once in ``sgie.scoring.layers`` (its scorer, headline metric, result
+path and title); the table, the result object, the leaderboard and its plot read it. Headlines:
+entities ``entities.strict.f1``, proposals ``proposals.spans.overlap.f1``, attributions
+``attributions.whole.overlap.f1``; the text report stars them.
+
+Result object (``--json``)
+--------------------------
+Top-level keys: ``sgie_version``, ``schema_version``, ``gold`` and ``predictions`` (where they
+came from), ``documents`` (numbers of gold, predicted and missing documents),
+``missing_documents`` (ids), ``ungrounded`` (ungrounded items per layer, and every ungrounded
+span with document, field and string), ``entities``, ``proposals``, ``attributions`` (each with
+``attempted``, ``annotated``, ``scored``, ``reason`` and, if scored, the metric blocks), and
+``per_document`` (the raw counts of each document, without derived metrics). Metric blocks:
+
+* ``entities.<scheme>`` for scheme in strict, exact, partial, type: ``correct``,
+  ``incorrect``, ``partial``, ``missed``, ``spurious``, ``possible``, ``actual``,
+  ``precision``, ``recall``, ``f1``, ``macro_f1``, ``reason``, ``per_type.<TYPE>`` (same keys
+  without macro);
+* ``proposals.spans.<exact|overlap>``, ``proposals.attributes.<type|status|polarity>.accuracy``
+  and ``.f1``, ``proposals.arguments.<exact|overlap>.micro`` and ``.per_role.<role>``;
+* ``attributions.roles.<cue|source|content>.<exact|token>``,
+  ``attributions.whole.<exact|overlap>``, ``attributions.attributes.<quote_type|source_type>``,
+  ``attributions.nesting.<exact|overlap>``.
+
+P/R/F1 blocks hold ``tp``, ``fp``, ``fn``, ``precision``, ``recall``, ``f1``, ``reason``;
+accuracy blocks ``correct``, ``total``, ``accuracy``, ``reason``. ``reason`` maps each ``null``
+metric to why it is undefined (``{}`` when all are defined).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from sgie.errors import InputError
+from sgie.records import LAYER_NAMES, DocAnnotations
+from sgie.scoring.grounding import NOTHING_UNGROUNDED, Ungrounded, UngroundedText
+from sgie.scoring.layers import LAYERS
+from sgie.scoring.outcomes import DocumentOutcomes
+from sgie.scoring.predictions import LayerPresence
+from sgie.scoring.result import DocumentCounts, LayerStatus, Result
+from sgie.scoring.sources import GoldMemory, GoldSource, PredictionMemory, PredictionSource
+
+#: Receives each document's counts as they are computed (e.g. to spool them to a file).
+Sink = Callable[[str, DocumentCounts], None]
+
+
+def layer_status(
+    gold: DocAnnotations, prediction: DocAnnotations | None, ungrounded: Ungrounded
+) -> dict[str, LayerStatus]:
+    """The status of every layer, decided once per evaluation from one gold record and one
+    prediction record (``None``: there are no predictions): each layer is present in every
+    record of a side or in none (the loop checks it), so one record of each side tells."""
+    return {
+        k: LayerStatus(
+            attempted=prediction is not None
+            and (getattr(prediction, k) is not None or bool(ungrounded.items(k))),
+            annotated=getattr(gold, k) is not None,
+        )
+        for k in LAYER_NAMES
+    }
+
+
+def score_document(
+    gold: DocAnnotations,
+    pred: DocAnnotations,
+    text: str,
+    layers: Mapping[str, LayerStatus],
+    ungrounded: Ungrounded = NOTHING_UNGROUNDED,
+) -> DocumentCounts:
+    """Counts of one document (pure; layers not scored are ``None``)."""
+    e, p, a = LAYERS
+    return DocumentCounts(
+        e.score(gold, pred, text, ungrounded) if layers[e.name].scored else None,
+        p.score(gold, pred, text, ungrounded) if layers[p.name].scored else None,
+        a.score(gold, pred, text, ungrounded) if layers[a.name].scored else None,
+    )
+
+
+def document_outcomes(
+    gold: DocAnnotations,
+    pred: DocAnnotations,
+    text: str,
+    layers: Mapping[str, LayerStatus],
+    ungrounded: Ungrounded = NOTHING_UNGROUNDED,
+) -> DocumentOutcomes:
+    """Per-item outcomes of one document (``sgie.scoring.outcomes``; layers not scored are
+    ``None``)."""
+    e, p, a = LAYERS
+    return DocumentOutcomes(
+        gold.doc_id,
+        e.outcomes(gold, pred, text, ungrounded) if layers[e.name].scored else None,
+        p.outcomes(gold, pred, text, ungrounded) if layers[p.name].scored else None,
+        a.outcomes(gold, pred, text, ungrounded) if layers[a.name].scored else None,
+    )
+
+
+def nothing_predicted(doc_id: str, layers: Mapping[str, LayerStatus]) -> DocAnnotations:
+    """The prediction of a document without a record: empty in the attempted layers."""
+    e, p, a = (() if layers[k].attempted else None for k in LAYER_NAMES)
+    return DocAnnotations(doc_id, e, p, a)  # type: ignore[arg-type]  # () or None per layer
+
+
+def evaluate_sources(
+    gold: GoldSource,
+    predictions: PredictionSource,
+    *,
+    keep_per_document: bool = True,
+    per_document: Sink | None = None,
+    outcomes: bool = False,
+) -> Result:
+    """The evaluation loop: score ``predictions`` against ``gold`` one document at a time, in
+    sorted id order (see the module docstring). ``per_document(doc_id, counts)`` receives each
+    document's counts; ``keep_per_document=False`` leaves them out of the result (a large
+    file: memory stays flat). ``outcomes=True`` keeps every item's outcome
+    (``Result.outcomes``)."""
+    ids = sorted(gold.ids())
+    if not ids:
+        raise InputError("gold must have at least one document (got none)")
+    known = set(ids)
+    unknown = sorted(d for d in predictions.ids() if d not in known)
+    if unknown:
+        raise InputError(f"predictions must be for gold documents only (got {unknown})")
+    first_gold = gold.get(ids[0])[0]
+    first = next(iter(predictions.ids()), None)
+    if first is None:
+        layers = layer_status(first_gold, None, NOTHING_UNGROUNDED)
+    else:
+        doc, lost, _ = predictions.get(first, gold.text(first))
+        layers = layer_status(first_gold, doc, lost)
+    gold_presence, prediction_presence = LayerPresence("gold"), LayerPresence("prediction")
+    running: DocumentCounts | None = None
+    kept: dict[str, DocumentCounts] = {}
+    explained: dict[str, DocumentOutcomes] = {}
+    missing: list[str] = []
+    ungrounded: list[UngroundedText] = []
+    items = dict.fromkeys(LAYER_NAMES, 0)
+    for doc_id in ids:
+        gold_doc, text, where = gold.get(doc_id)
+        gold_presence.see(gold_doc, where)
+        if doc_id in predictions:
+            pred, lost, where = predictions.get(doc_id, text)
+            prediction_presence.see(pred, where)
+            ungrounded.extend(lost.spans)
+            for k in LAYER_NAMES:
+                items[k] += lost.items(k)
+        else:
+            missing.append(doc_id)
+            pred, lost = nothing_predicted(doc_id, layers), NOTHING_UNGROUNDED
+        counts = score_document(gold_doc, pred, text, layers, lost)
+        running = counts if running is None else running + counts
+        if keep_per_document:
+            kept[doc_id] = counts
+        if per_document is not None:
+            per_document(doc_id, counts)
+        if outcomes:
+            explained[doc_id] = document_outcomes(gold_doc, pred, text, layers, lost)
+    assert running is not None
+    return Result(
+        total=running,
+        per_document=kept,
+        layers=layers,
+        gold_documents=len(ids),
+        missing_documents=tuple(missing),
+        predicted_documents=len(predictions),
+        ungrounded=tuple(ungrounded),
+        ungrounded_items=items,
+        gold_source=gold.source,
+        predictions_source=predictions.source,
+        outcomes=explained,
+    )
+
+
+def evaluate(
+    gold: Mapping[str, DocAnnotations],
+    predictions: Mapping[str, DocAnnotations],
+    texts: Mapping[str, str],
+    *,
+    ungrounded: Mapping[str, Ungrounded] | None = None,
+    outcomes: bool = False,
+    gold_source: str = "gold",
+    predictions_source: str = "predictions",
+) -> Result:
+    """Score ``predictions`` against ``gold`` (both by document id; ``texts`` by id too), as
+    ``sgie evaluate`` does: every record is validated exactly as in a file (``InputError``).
+
+    ``ungrounded`` holds, per document, the predicted items whose text-only spans could not be
+    placed (``sgie.scoring.grounding``; ``PredictionSet.ungrounded``); they count as false
+    positives. ``outcomes=True`` keeps every item's outcome (``result.outcomes[doc_id]``).
+    """
+    return evaluate_sources(
+        GoldMemory(gold, texts, gold_source),
+        PredictionMemory(predictions, ungrounded, predictions_source),
+        outcomes=outcomes,
+    )

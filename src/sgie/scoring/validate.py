@@ -1,0 +1,441 @@
+"""The one validator of annotation records: types first, then one checking pass.
+
+What it does
+    Every annotation record that reaches the scorer -- a line of a predictions file or of a
+    documents-format gold file, an extractor's output, a record passed to the Python API
+    (``sgie.scoring.official.evaluate``), an annotation pass file -- goes through here, so all
+    of them are accepted and rejected alike:
+
+    1. **Types** (``sgie.scoring.wire``): msgspec decodes the line into typed records; a line
+       msgspec rejects is parsed by ``sgie.scoring.jsonl.parse_line`` (malformed JSON,
+       ``NaN``, repeated keys, non-UTF-8 bytes) and converted again, and msgspec's error
+       becomes the attrs-style message (``_explain``: ``'entities[0].label' must be one of
+       [...] (got 'COUNTRY')``, ``'entities[0].start' must be an integer (got string '0')``).
+       Records with offsets everywhere decode straight into the frozen records of
+       ``sgie.records`` (the fast path); others into the wire types, whose text-only spans
+       ``sgie.scoring.grounding`` places.
+    2. **Checks** (``check``) -- what types cannot say: both offsets or neither (and both in
+       gold), every span ``0 <= start < end <= len(text)`` with ``text == text[start:end]``
+       (the rule of ``sgie.spans``), ids unique within a layer, an argument's ``entity_id``
+       naming an entity of the document whose span it has, a ``parent_id`` naming another
+       attribution, no nesting cycle (``a -> b -> a``), at least one cue and one content span.
+
+    **Repeated keys.** msgspec keeps the last value of a repeated key, so a line decoded by
+    msgspec is accepted only if it has as many ``:`` bytes as its records re-encoded: outside
+    strings a ``:`` only ever follows a key, and strings keep their ``:`` bytes on re-encoding
+    (unless escaped as ``\\u003a``: such a line takes the JSON parser). A repeated key adds at
+    least one ``:``, whatever the white space, and sends the line to
+    ``sgie.scoring.jsonl.parse_line``, which names it.
+
+    Entry points: ``decode_document(raw)`` (a gold line -> records and text),
+    ``decode_prediction(raw, texts)`` (a prediction line -> records and ``Ungrounded``),
+    ``decode_id(raw, gold)`` (the id, for indexing a file; ``None`` if the top level is not
+    right), ``parse_document`` / ``parse_prediction`` (the same from a parsed JSON value),
+    ``document_line`` / ``prediction_line`` (records in memory as the line a file would hold:
+    how the Python API validates exactly like the command). Errors are ``InputError`` without
+    a location; callers add file and line.
+
+What it does not do
+    No file reading (``sgie.scoring.jsonl``, ``sgie.scoring.sources``), no checks across
+    records (repeated document ids, layers present in some records only:
+    ``sgie.scoring.sources``), no grounding rule of its own (``sgie.scoring.grounding``).
+"""
+
+from __future__ import annotations
+
+import re
+import typing
+from collections.abc import Iterable, Mapping
+from typing import TypeVar
+
+import msgspec
+from msgspec import UNSET
+
+from sgie.errors import InputError
+from sgie.records import (
+    JSON,
+    Argument,
+    Attribution,
+    DocAnnotations,
+    Entity,
+    JSONObject,
+    Proposal,
+)
+from sgie.scoring import wire
+from sgie.scoring.grounding import (
+    NOTHING_UNGROUNDED,
+    Ungrounded,
+    ground,
+    spans_of,
+    split,
+)
+from sgie.scoring.jsonl import parse_line
+from sgie.spans import Span
+
+W = TypeVar("W", wire.Prediction, wire.Document)
+
+
+# --------------------------------------------------------------------------------------------
+# Types: the fast path (records with offsets) and the wire types
+# --------------------------------------------------------------------------------------------
+class _FastPrediction(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    id: str
+    entities: tuple[Entity, ...] | msgspec.UnsetType = UNSET
+    proposals: tuple[Proposal, ...] | msgspec.UnsetType = UNSET
+    attributions: tuple[Attribution, ...] | msgspec.UnsetType = UNSET
+
+
+class _FastDocument(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    id: str
+    text: str
+    entities: tuple[Entity, ...] | msgspec.UnsetType = UNSET
+    proposals: tuple[Proposal, ...] | msgspec.UnsetType = UNSET
+    attributions: tuple[Attribution, ...] | msgspec.UnsetType = UNSET
+
+
+class _PredictionHead(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    id: str
+    entities: msgspec.Raw = msgspec.Raw()
+    proposals: msgspec.Raw = msgspec.Raw()
+    attributions: msgspec.Raw = msgspec.Raw()
+
+
+class _DocumentHead(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    id: str
+    text: str
+    entities: msgspec.Raw = msgspec.Raw()
+    proposals: msgspec.Raw = msgspec.Raw()
+    attributions: msgspec.Raw = msgspec.Raw()
+
+
+_FAST_PREDICTION = msgspec.json.Decoder(_FastPrediction)
+_FAST_DOCUMENT = msgspec.json.Decoder(_FastDocument)
+_WIRE_PREDICTION = msgspec.json.Decoder(wire.Prediction)
+_WIRE_DOCUMENT = msgspec.json.Decoder(wire.Document)
+_HEADS = {True: msgspec.json.Decoder(_DocumentHead), False: msgspec.json.Decoder(_PredictionHead)}
+_ERRORS = (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError)
+_ENCODE = msgspec.json.Encoder().encode
+
+
+def _keys_repeat(raw: bytes, decoded: msgspec.Struct) -> bool:
+    """Whether ``raw`` may repeat a key that msgspec silently dropped (module docstring)."""
+    if b"\\u003" in raw:
+        return True
+    return raw.count(b":") != _ENCODE(decoded).count(b":")
+
+
+def decode_id(raw: bytes, gold: bool) -> str | None:
+    """The ``id`` of a well-formed JSON record whose top level is right (gold: ``id`` and
+    ``text`` strings; predictions: an ``id`` string; either: layers, not looked into, and no
+    other field), else ``None``."""
+    try:
+        return _HEADS[gold].decode(raw).id
+    except _ERRORS:
+        return None
+
+
+def _typed(raw: bytes, kind: type[W]) -> W:
+    """``raw`` as a wire record, or the one-line ``InputError`` of what is wrong with it."""
+    decoder = _WIRE_PREDICTION if kind is wire.Prediction else _WIRE_DOCUMENT
+    try:
+        record: W = decoder.decode(raw)
+    except _ERRORS:
+        pass
+    else:
+        if not _keys_repeat(raw, record):
+            return record
+    try:
+        value = parse_line(raw, "", 0)
+    except InputError as err:
+        raise InputError(err.message) from None
+    return convert(value, kind)
+
+
+def convert(value: JSON, kind: type[W]) -> W:
+    """A parsed JSON value as a wire record (``InputError`` naming field, expected, got)."""
+    try:
+        return msgspec.convert(value, kind, strict=True)
+    except msgspec.ValidationError as err:
+        raise _explain(str(err), value, kind) from None
+
+
+# --------------------------------------------------------------------------------------------
+# msgspec's errors as attrs-style messages
+# --------------------------------------------------------------------------------------------
+_AT = re.compile(r"^(?P<message>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.S)
+_TOKEN = re.compile(r"\.([^.\[\]]+)|\[(\d+)\]")
+_NAMES = {"int": "integer", "str": "string", "bool": "boolean", "float": "number",
+          "object": "object", "array": "array", "null": "null"}  # fmt: skip
+_ARTICLES = {"integer": "an integer", "string": "a string", "array": "an array",
+             "object": "an object", "boolean": "a boolean", "number": "a number"}  # fmt: skip
+
+
+def show(value: JSON, limit: int = 80) -> str:
+    """``repr(value)``, cut to about ``limit`` characters (a bad value may be huge)."""
+    if isinstance(value, str) and len(value) > limit:
+        return repr(value[:limit]) + f"... ({len(value)} characters)"
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def _tokens(path: str) -> list[str | int]:
+    return [key if key else int(index) for key, index in _TOKEN.findall(path)]
+
+
+def _value_at(value: JSON, tokens: list[str | int]) -> JSON:
+    for t in tokens:
+        if isinstance(t, int) and isinstance(value, list) and t < len(value):
+            value = value[t]
+        elif isinstance(t, str) and isinstance(value, dict) and t in value:
+            value = value[t]
+        else:
+            return None
+    return value
+
+
+def _unwrap(tp: object) -> object:
+    """The type inside ``Annotated``, ``X | UnsetType``, ``X | None`` and ``tuple[X, ...]``."""
+    while True:
+        origin = typing.get_origin(tp)
+        if origin is typing.Annotated:
+            tp = typing.get_args(tp)[0]
+        elif origin is tuple:
+            tp = typing.get_args(tp)[0]
+        elif origin in (typing.Union, type(int | str)):
+            rest = [a for a in typing.get_args(tp) if a not in (msgspec.UnsetType, type(None))]
+            if len(rest) != 1:
+                return tp
+            tp = rest[0]
+        else:
+            return tp
+
+
+def _type_at(kind: type, tokens: list[str | int]) -> object:
+    tp: object = kind
+    for t in tokens:
+        tp = _unwrap(tp)
+        if isinstance(t, str) and isinstance(tp, type) and issubclass(tp, msgspec.Struct):
+            tp = typing.get_type_hints(tp, include_extras=True)[t]
+    return _unwrap(tp)
+
+
+def _name(value: JSON) -> str:
+    return {bool: "boolean", int: "integer", float: "number", str: "string", list: "array",
+            dict: "object", type(None): "null"}[type(value)]  # fmt: skip
+
+
+def _explain(message: str, value: JSON, kind: type) -> InputError:
+    m = _AT.match(message)
+    assert m is not None
+    what, path = m["message"], (m["path"] or "").lstrip(".")
+    tokens = _tokens("." + path if path and not path.startswith("[") else path)
+    where = f"'{path}'" if path else "'record'"
+    got = _value_at(value, tokens)
+    if field := re.fullmatch(r"Object contains unknown field `(.*)`", what):
+        struct = _type_at(kind, tokens)
+        fields = sorted(getattr(struct, "__struct_fields__", ()))
+        place = f"'{path}'" if path else "record"
+        return InputError(f"{place} has unknown field {field[1]!r} (expected only {fields})")
+    if field := re.fullmatch(r"Object missing required field `(.*)`", what):
+        return InputError(f"'{path + '.' if path else ''}{field[1]}' is required (got nothing)")
+    if re.fullmatch(r"Invalid enum value .*", what):
+        allowed = list(typing.get_args(_type_at(kind, tokens)))
+        return InputError(f"{where} must be one of {allowed} (got {show(got)})")
+    if expected := re.fullmatch(r"Expected `(\w+)( \| null)?`, got `(\w+)`", what):
+        name = _ARTICLES.get(_NAMES.get(expected[1], expected[1]), expected[1])
+        name += " or null" if expected[2] else ""
+        shown = _name(got) if isinstance(got, (list, dict)) else f"{_name(got)} {show(got)}"
+        return InputError(f"{where} must be {name} (got {shown})")
+    if bound := re.fullmatch(r"Expected `int` >= (\d+)", what):
+        return InputError(f"{where} must be >= {bound[1]} (got {show(got)})")
+    if re.fullmatch(r"Expected `str` of length >= 1", what):
+        return InputError(f"{where} must be a non-empty string (got {show(got)})")
+    if re.fullmatch(r"Expected `array` of length >= 1", what):
+        return InputError(f"{where} must have at least one span (got [])")
+    return InputError(f"{where} is not valid ({what})")
+
+
+# --------------------------------------------------------------------------------------------
+# The checking pass
+# --------------------------------------------------------------------------------------------
+def _offsets(record: wire.Record, gold: bool) -> None:
+    """Both offsets or neither (a gold record: both), per span."""
+    for path, s in spans_of(record):
+        if s.start is UNSET and s.end is UNSET and not gold:
+            continue
+        for name in ("start", "end"):
+            if getattr(s, name) is UNSET:
+                raise InputError(f"'{path}.{name}' is required (got nothing)")
+
+
+def _check_spans(items: Iterable[tuple[str, Span | Entity | Argument | Proposal]], text: str,
+                 placeholders: Mapping[str, str]) -> None:  # fmt: skip
+    n = len(text)
+    for path, x in items:
+        start, end = x.start, x.end
+        if not 0 <= start < end <= n or text[start:end] != x.text:
+            if path in placeholders:
+                continue
+            raise Span.violation(text, start, end, x.text, path)
+
+
+def _spans(doc: DocAnnotations) -> Iterable[tuple[str, Span | Entity | Argument | Proposal]]:
+    """Every span of the records with its path (built lazily: only read on a failure)."""
+    for i, e in enumerate(doc.entities or ()):
+        yield f"entities[{i}]", e
+    for i, p in enumerate(doc.proposals or ()):
+        yield f"proposals[{i}]", p
+        for j, a in enumerate(p.arguments):
+            yield f"proposals[{i}].arguments[{j}]", a
+    for i, t in enumerate(doc.attributions or ()):
+        for role, spans in (("cue", t.cue), ("source", t.source), ("content", t.content)):
+            for k, s in enumerate(spans):
+                yield f"attributions[{i}].{role}[{k}]", s
+
+
+def _unique(layer: str, ids: list[str]) -> None:
+    if len(set(ids)) == len(ids):
+        return
+    seen: set[str] = set()
+    for i, ident in enumerate(ids):
+        if ident in seen:
+            raise InputError(f"'{layer}[{i}].id' must be unique in the layer (got {show(ident)} again)")
+        seen.add(ident)
+
+
+def check(doc: DocAnnotations, text: str, placeholders: Mapping[str, str] | None = None) -> None:
+    """The checks types cannot make (module docstring), on records of a document with ``text``.
+    ``placeholders`` are the paths of ungrounded text-only spans (``sgie.scoring.grounding``),
+    whose offsets are not checked."""
+    _check_spans(_spans(doc), text, placeholders or {})
+    entities, proposals, attributions = doc.entities or (), doc.proposals or (), doc.attributions or ()
+    _unique("entities", [e.id for e in entities])
+    _unique("proposals", [p.id for p in proposals])
+    _unique("attributions", [a.id for a in attributions])
+    by_id = {e.id: (i, e) for i, e in enumerate(entities)}
+    for i, p in enumerate(proposals):
+        for j, a in enumerate(p.arguments):
+            if a.entity_id is None:
+                continue
+            path = f"proposals[{i}].arguments[{j}]"
+            if a.entity_id not in by_id:
+                raise InputError(f"'{path}.entity_id' must name an entity of the document (got "
+                                 f"{show(a.entity_id)})")  # fmt: skip
+            k, e = by_id[a.entity_id]
+            if (e.start, e.end) != (a.start, a.end) and not (
+                placeholders and f"entities[{k}]" in placeholders and path in placeholders
+            ):
+                raise InputError(f"'{path}' must have the span of entity {show(a.entity_id)} "
+                                 f"{e.start}..{e.end} (got {a.start}..{a.end})")  # fmt: skip
+    parents = {a.id: a.parent_id for a in attributions}
+    for i, a in enumerate(attributions):
+        if not a.cue:
+            raise InputError(f"'attributions[{i}].cue' must have at least one span (got [])")
+        if not a.content:
+            raise InputError(f"'attributions[{i}].content' must have at least one span (got [])")
+        if a.parent_id is not None and (a.parent_id not in parents or a.parent_id == a.id):
+            raise InputError(f"'attributions[{i}].parent_id' must name another attribution of the "
+                             f"document (got {show(a.parent_id)})")  # fmt: skip
+    _no_cycles(parents, [a.id for a in attributions])
+
+
+def _no_cycles(parents: Mapping[str, str | None], order: list[str]) -> None:
+    """No attribution is nested, through its parents, in itself."""
+    done: set[str] = set()
+    for i, start in enumerate(order):
+        chain: list[str] = []
+        node: str | None = start
+        while node is not None and node not in done:
+            if node in chain:
+                loop = " -> ".join(map(repr, [*chain[chain.index(node):], node]))
+                raise InputError(f"'attributions[{i}].parent_id' must not nest an attribution in "
+                                 f"itself (got the cycle {show(loop, 200)})")  # fmt: skip
+            chain.append(node)
+            node = parents.get(node)
+        done.update(chain)
+
+
+# --------------------------------------------------------------------------------------------
+# Entry points
+# --------------------------------------------------------------------------------------------
+def _records(line: _FastPrediction | _FastDocument) -> DocAnnotations:
+    return DocAnnotations(
+        line.id,
+        None if line.entities is UNSET else line.entities,
+        None if line.proposals is UNSET else line.proposals,
+        None if line.attributions is UNSET else line.attributions,
+    )
+
+
+def _known(doc_id: str, texts: Mapping[str, str]) -> str:
+    if doc_id not in texts:
+        known = sorted(texts)
+        shown = f"{known}" if len(known) <= 10 else f"{known[:10]}[:10] of {len(known)}"
+        raise InputError(f"'id' must be a known document id {shown} (got {show(doc_id)})")
+    return texts[doc_id]
+
+
+def _from_wire(record: W, text: str) -> tuple[DocAnnotations, Ungrounded]:
+    _offsets(record, isinstance(record, wire.Document))
+    doc, ungrounded = ground(record, text)
+    check(doc, text, ungrounded)
+    return split(doc, text, ungrounded)
+
+
+def decode_document(raw: bytes) -> tuple[DocAnnotations, str]:
+    """A documents-format (gold) line as ``(records, text)``; ``InputError`` if it is bad."""
+    try:
+        line = _FAST_DOCUMENT.decode(raw)
+    except _ERRORS:
+        pass
+    else:
+        if not _keys_repeat(raw, line):
+            doc = _records(line)
+            check(doc, line.text)
+            return doc, line.text
+    record = _typed(raw, wire.Document)
+    return _from_wire(record, record.text)[0], record.text
+
+
+def decode_prediction(raw: bytes, texts: Mapping[str, str]) -> tuple[DocAnnotations, Ungrounded]:
+    """A prediction line for one of the documents of ``texts`` (id -> text) as records, with
+    the items whose text-only spans could not be placed apart; ``InputError`` if it is bad."""
+    try:
+        line = _FAST_PREDICTION.decode(raw)
+    except _ERRORS:
+        pass
+    else:
+        if not _keys_repeat(raw, line):
+            text = _known(line.id, texts)
+            doc = _records(line)
+            check(doc, text)
+            return doc, NOTHING_UNGROUNDED
+    record = _typed(raw, wire.Prediction)
+    return _from_wire(record, _known(record.id, texts))
+
+
+def parse_prediction(value: JSON, texts: Mapping[str, str]) -> tuple[DocAnnotations, Ungrounded]:
+    """``decode_prediction`` of a parsed JSON value (an extractor's output)."""
+    record = convert(value, wire.Prediction)
+    return _from_wire(record, _known(record.id, texts))
+
+
+def parse_document(value: JSON, texts: Mapping[str, str] | None = None) -> tuple[DocAnnotations, str]:
+    """``decode_document`` of a parsed JSON value; with ``texts``, the id must be one of them
+    and the record's text equal to it (an annotation pass file)."""
+    record = convert(value, wire.Document)
+    if texts is not None and _known(record.id, texts) != record.text:
+        raise InputError(f"'text' must be the text of document {show(record.id)} (got another text)")
+    return _from_wire(record, record.text)[0], record.text
+
+
+def document_line(doc: DocAnnotations, text: str) -> bytes:
+    """Records and text in memory as the line of a documents-format file."""
+    out: JSONObject = {"id": doc.doc_id, "text": text}
+    out.update({k: v for k, v in doc.to_json().items() if k != "id"})
+    return _ENCODE(out)
+
+
+def prediction_line(doc: DocAnnotations) -> bytes:
+    """Records in memory as the line of a predictions file."""
+    return _ENCODE(doc.to_json())
