@@ -60,6 +60,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--strict", action="store_true",
                    help="missing documents in the predictions are an error")  # fmt: skip
     p.add_argument("--json", action="store_true", help="print the full result object as JSON")
+    p.add_argument("--per-document", action="store_true",
+                   help="with --json: include every document's counts (per_document; about 8 KB "
+                   "of JSON per document, and files are then scored one document at a time)")  # fmt: skip
     p.set_defaults(func=cmd_evaluate)
 
 
@@ -85,24 +88,26 @@ def _predictions(args: argparse.Namespace, gold: GoldSource, name: str) -> Predi
 def cmd_evaluate(args: argparse.Namespace) -> int:
     if args.output is not None and args.extractor is None:
         raise InputError(f"'--output' is only used with --extractor (got {str(args.output)!r})")
+    if args.per_document and not args.json:
+        raise InputError("'--per-document' is only used with --json (got --per-document alone)")
     gold, name = _gold(args)
     predictions = _predictions(args, gold, name)
-    missing = sorted(d for d in gold.ids() if d not in predictions)
-    if missing and args.strict:
-        raise InputError(
-            f"predictions must cover every gold document with --strict (missing: {missing})",
-            file=predictions.source,
-        )
     # per-document counts go to a temporary file, so that memory holds one document at a time
     # and nothing is printed unless every document was read and scored
     with tempfile.TemporaryFile() as spool:
-        writer = PerDocumentWriter(spool) if args.json else None
+        writer = PerDocumentWriter(spool) if args.per_document else None
         result = evaluate_sources(gold, predictions, keep_per_document=False,
-                                  per_document=writer.add if writer else None)
+                                  per_document=writer.add if writer else None)  # fmt: skip
         gold.close()
         predictions.close()
+        if result.missing_documents and args.strict:
+            raise InputError(
+                f"predictions must cover every gold document with --strict (missing: "
+                f"{list(result.missing_documents)})",
+                file=predictions.source,
+            )  # fmt: skip
         if args.json:
-            write_result_json(sys.stdout.buffer, result, spool)
+            write_result_json(sys.stdout.buffer, result, spool if writer else None)
             sys.stdout.buffer.flush()
         else:
             print(format_table(result))

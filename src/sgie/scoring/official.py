@@ -158,7 +158,14 @@ from sgie.scoring.layers import LAYERS
 from sgie.scoring.outcomes import DocumentOutcomes
 from sgie.scoring.predictions import LayerPresence
 from sgie.scoring.result import DocumentCounts, LayerStatus, Result
-from sgie.scoring.sources import GoldMemory, GoldSource, PredictionMemory, PredictionSource
+from sgie.scoring.sources import (
+    GoldFile,
+    GoldMemory,
+    GoldSource,
+    PredictionFile,
+    PredictionMemory,
+    PredictionSource,
+)
 
 #: Receives each document's counts as they are computed (e.g. to spool them to a file).
 Sink = Callable[[str, DocumentCounts], None]
@@ -233,6 +240,17 @@ def evaluate_sources(
     document's counts; ``keep_per_document=False`` leaves them out of the result (a large
     file: memory stays flat). ``outcomes=True`` keeps every item's outcome
     (``Result.outcomes``)."""
+    if (
+        isinstance(gold, GoldFile)
+        and isinstance(predictions, PredictionFile)
+        and not (outcomes or keep_per_document or per_document)
+    ):  # two files in id order: one pass, in batches (numpy is imported then)
+        from sgie.scoring.onepass import evaluate_in_order
+
+        fast = evaluate_in_order(gold.file.path, predictions.file.path, gold_source=gold.source,
+                                 predictions_source=predictions.source)  # fmt: skip
+        if fast is not None:
+            return fast
     ids = sorted(gold.ids())
     if not ids:
         raise InputError("gold must have at least one document (got none)")

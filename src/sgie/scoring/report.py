@@ -48,10 +48,14 @@ class PerDocumentWriter:
         self.count += 1
 
 
-def write_result_json(out: BinaryIO, result: Result, per_document: BinaryIO) -> None:
+def write_result_json(out: BinaryIO, result: Result, per_document: BinaryIO | None) -> None:
     """The result object as indented JSON (plus a newline), ``per_document`` copied from a file
-    written by ``PerDocumentWriter`` (read from its start)."""
+    written by ``PerDocumentWriter`` (read from its start); without that file, the result
+    object has no ``per_document`` key."""
     head = _pretty(result.head_json())
+    if per_document is None:
+        out.write(head + b"\n")
+        return
     out.write(head[:-2] + b',\n  "per_document": {')
     per_document.seek(0)
     shutil.copyfileobj(per_document, out)

@@ -1,0 +1,184 @@
+"""One pass over a gold file and a predictions file whose ids are in order, in batches.
+
+What it does
+    ``evaluate_in_order(gold_path, predictions_path, ...)`` scores two JSON Lines files read
+    once, side by side, a batch of lines at a time, when they have the usual shape of a large
+    entity evaluation: both files list their documents in increasing id order (a prediction
+    file may skip documents: they are missing), every record has ``entities`` with offsets and
+    no other layer, and the fast decoder accepts every line. It returns the ``Result`` that
+    ``sgie.scoring.official.evaluate_sources`` returns for the same files, or ``None`` as
+    soon as anything is otherwise (ids out of order or unknown, a line the fast decoder does
+    not take, a check that fails, another layer, text-only spans): the caller then runs the
+    general, indexed loop over the files, which accepts the same files and reports any problem
+    with its one-line error, in its order. Nothing is output here.
+
+    Per batch (a few MiB of each file), everything after decoding is done for all its
+    documents at once:
+
+    * **decoding**: msgspec decodes each line straight into the records (the fast types of
+      ``sgie.scoring.validate``, ``_FastDocument`` / ``_FastPrediction``);
+    * **checks** (those of ``sgie.scoring.validate.check`` for entity-only records): every
+      span satisfies the offset rule (``sgie.scoring.bulk.spans_hold``: numpy over the batch),
+      entity ids are unique within each document, and no key is repeated: the batch has as
+      many ``:`` bytes as its records' keys plus the ``:`` inside their strings (what
+      ``validate._keys_repeat`` compares line by line), and no ``\\u003`` escape;
+    * **scoring**: ``sgie.scoring.bulk.score_entity_batch``, the running total kept as one
+      ``EntityCounts``.
+
+    Per-document counts are only built when asked for (``per_document`` / ``keep``).
+
+What it does not do
+    No error messages (the general loop's), no other layer, no text-only spans, no outcomes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from operator import lt
+from pathlib import Path
+from typing import BinaryIO
+
+import msgspec
+
+from sgie.records import Entity
+from sgie.scoring.bulk import Flat, Texts, score_flat, spans_hold, unique_per_document
+from sgie.scoring.entities import EntityCounts
+from sgie.scoring.layers import LAYER_NAMES
+from sgie.scoring.result import DocumentCounts, LayerStatus, Result
+from sgie.scoring.validate import _FAST_DOCUMENT, _FAST_PREDICTION, _FastDocument, _FastPrediction
+
+#: Bytes of each file read per batch.
+BATCH_BYTES = 1 << 18
+_ENTITY_KEYS = len(Entity.__struct_fields__)
+_ERRORS = (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError)
+Sink = Callable[[str, DocumentCounts], None]
+
+
+class _NotInOrder(Exception):
+    """The files are not of the shape this pass handles (the general loop takes them)."""
+
+
+def _batches(fh: BinaryIO, decoder: msgspec.json.Decoder) -> Iterator[tuple[list, list[bytes]]]:  # type: ignore[type-arg]
+    """Decoded records and raw lines of each batch of lines, ids strictly increasing."""
+    last = ""
+    while lines := fh.readlines(BATCH_BYTES):
+        try:
+            records = [decoder.decode(line) for line in lines]
+        except _ERRORS:
+            raise _NotInOrder from None
+        ids = [r.id for r in records]
+        if not (last < ids[0] and all(map(lt, ids, ids[1:]))):
+            raise _NotInOrder
+        last = ids[-1]
+        yield records, lines
+
+
+def _entities(records: list[_FastDocument] | list[_FastPrediction]) -> list[tuple[Entity, ...]]:
+    """Each record's entities (``_NotInOrder`` if a record lacks them or has another layer)."""
+    unset = msgspec.UNSET
+    if any(r.proposals is not unset or r.attributions is not unset or r.entities is unset for r in records):
+        raise _NotInOrder
+    return [r.entities for r in records]  # type: ignore[misc]  # set, checked above
+
+
+def _checked(raw: bytes, keys: int, strings: list[str], texts: Texts, flat: Flat) -> None:
+    """The checks of the module docstring for one side of a batch (``_NotInOrder`` if any
+    fails): ``flat`` its entities, ``texts`` those of the batch's documents; ``keys``: the
+    records' keys other than the entities'; ``strings``: their strings."""
+    ids, spans = [e.id for e in flat.items], [e.text for e in flat.items]
+    colons = keys + _ENTITY_KEYS * len(ids) + "".join(strings).count(":")
+    colons += "".join(ids).count(":") + "".join(spans).count(":")
+    if b"\\u003" in raw or raw.count(b":") != colons:
+        raise _NotInOrder
+    if not unique_per_document(flat.doc, ids):
+        raise _NotInOrder
+    if not spans_hold(texts, flat, spans):
+        raise _NotInOrder
+
+
+def _flat(entities: list[tuple[Entity, ...]]) -> Flat:
+    try:
+        return Flat.of(entities)
+    except (OverflowError, KeyError):  # an offset beyond 64 bits; a label msgspec let through
+        raise _NotInOrder from None
+
+
+def evaluate_in_order(gold_path: Path | str, predictions_path: Path | str, *, gold_source: str,
+                      predictions_source: str, per_document: Sink | None = None,
+                      keep_per_document: bool = False) -> Result | None:  # fmt: skip
+    """The result of scoring the files in one pass, or ``None`` if they are not of the shape
+    this pass handles (module docstring)."""
+    try:
+        with open(gold_path, "rb") as g, open(predictions_path, "rb") as p:
+            return _evaluate(g, p, gold_source, predictions_source, per_document, keep_per_document)
+    except (_NotInOrder, OSError):
+        return None
+
+
+def _evaluate(g: BinaryIO, p: BinaryIO, gold_source: str, predictions_source: str,
+              per_document: Sink | None, keep: bool) -> Result:  # fmt: skip
+    predictions = _batches(p, _FAST_PREDICTION)
+    waiting: list[_FastPrediction] = []  # decoded predictions not yet paired, and their lines
+    waiting_lines: list[bytes] = []
+    total = EntityCounts()
+    kept: dict[str, DocumentCounts] = {}
+    missing: list[str] = []
+    n_gold = n_pred = 0
+    for golds, lines in _batches(g, _FAST_DOCUMENT):
+        gold_entities = _entities(golds)
+        texts = [r.text for r in golds]
+        gold_ids = [r.id for r in golds]
+        chars = Texts(texts)
+        gold_flat = _flat(gold_entities)
+        _checked(b"".join(lines), 3 * len(golds), [*gold_ids, *texts], chars, gold_flat)
+        # the predictions up to this batch's last id (a batch of predictions is checked whole)
+        last = gold_ids[-1]
+        while not waiting or waiting[-1].id <= last:
+            batch = next(predictions, None)
+            if batch is None:
+                break
+            waiting += batch[0]
+            waiting_lines += batch[1]
+        cut = next((i for i, r in enumerate(waiting) if r.id > last), len(waiting))
+        mine, waiting, raw = waiting[:cut], waiting[cut:], b"".join(waiting_lines[:cut])
+        del waiting_lines[:cut]
+        position = {doc_id: i for i, doc_id in enumerate(gold_ids)}
+        try:
+            where = [position[r.id] for r in mine]
+        except KeyError:  # a prediction for a document that is not in the gold (or out of order)
+            raise _NotInOrder from None
+        pred_entities: list[tuple[Entity, ...]] = [()] * len(golds)
+        for i, r in zip(where, _entities(mine), strict=True):
+            pred_entities[i] = r
+        pred_flat = _flat(pred_entities)
+        _checked(raw, 2 * len(mine), [r.id for r in mine], chars, pred_flat)
+        predicted = set(where)
+        missing += [doc_id for i, doc_id in enumerate(gold_ids) if i not in predicted]
+        n_gold, n_pred = n_gold + len(golds), n_pred + len(mine)
+        counts = score_flat(gold_entities, pred_entities, gold_flat, pred_flat)
+        total = total + counts.total
+        if per_document is not None or keep:
+            for i, doc_id in enumerate(gold_ids):
+                c = DocumentCounts(counts.document(i), None, None)
+                if keep:
+                    kept[doc_id] = c
+                if per_document is not None:
+                    per_document(doc_id, c)
+    if n_gold == 0 or n_pred == 0 or waiting or next(predictions, None) is not None:
+        raise _NotInOrder  # an empty file, or predictions after the last gold id
+    # entities in every record of both files, no other layer (``_entities``)
+    layers: dict[str, LayerStatus] = {
+        k: LayerStatus(attempted=k == "entities", annotated=k == "entities") for k in LAYER_NAMES
+    }
+    return Result(
+        total=DocumentCounts(total, None, None),
+        per_document=kept,
+        layers=layers,
+        gold_documents=n_gold,
+        missing_documents=tuple(missing),
+        predicted_documents=n_pred,
+        ungrounded=(),
+        ungrounded_items=dict.fromkeys(LAYER_NAMES, 0),
+        gold_source=gold_source,
+        predictions_source=predictions_source,
+    )
