@@ -16,7 +16,7 @@ What it does
     documents at once:
 
     * **decoding**: msgspec decodes each line straight into the records (the fast types of
-      ``sgie.scoring.validate``, ``_FastDocument`` / ``_FastPrediction``);
+      ``sgie.scoring.validate``, ``_Document`` / ``_Prediction``);
     * **checks** (those of ``sgie.scoring.validate.check`` for entity-only records): every
       span satisfies the offset rule (``sgie.scoring.bulk.spans_hold``: numpy over the batch),
       entity ids are unique within each document, and no key is repeated: the batch has as
@@ -45,8 +45,25 @@ from sgie.scoring.bulk import Flat, Texts, score_flat, spans_hold, unique_per_do
 from sgie.scoring.entities import EntityCounts
 from sgie.scoring.layers import LAYER_NAMES
 from sgie.scoring.result import DocumentCounts, LayerStatus, Result
-from sgie.scoring.validate import _FAST_DOCUMENT, _FAST_PREDICTION, _FastDocument, _FastPrediction
 
+
+class _Document(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """A documents-format line with entities and no other layer (the types of the records are
+    those of ``sgie.records``, as in the validator's fast path)."""
+
+    id: str
+    text: str
+    entities: tuple[Entity, ...]
+
+
+class _Prediction(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """A prediction line with entities (all with offsets) and no other layer."""
+
+    id: str
+    entities: tuple[Entity, ...]
+
+
+_DOCUMENT, _PREDICTION = msgspec.json.Decoder(_Document), msgspec.json.Decoder(_Prediction)
 #: Bytes of each file read per batch.
 BATCH_BYTES = 1 << 18
 _ENTITY_KEYS = len(Entity.__struct_fields__)
@@ -71,14 +88,6 @@ def _batches(fh: BinaryIO, decoder: msgspec.json.Decoder) -> Iterator[tuple[list
             raise _NotInOrder
         last = ids[-1]
         yield records, lines
-
-
-def _entities(records: list[_FastDocument] | list[_FastPrediction]) -> list[tuple[Entity, ...]]:
-    """Each record's entities (``_NotInOrder`` if a record lacks them or has another layer)."""
-    unset = msgspec.UNSET
-    if any(r.proposals is not unset or r.attributions is not unset or r.entities is unset for r in records):
-        raise _NotInOrder
-    return [r.entities for r in records]  # type: ignore[misc]  # set, checked above
 
 
 def _checked(raw: bytes, keys: int, strings: list[str], texts: Texts, flat: Flat) -> None:
@@ -117,15 +126,15 @@ def evaluate_in_order(gold_path: Path | str, predictions_path: Path | str, *, go
 
 def _evaluate(g: BinaryIO, p: BinaryIO, gold_source: str, predictions_source: str,
               per_document: Sink | None, keep: bool) -> Result:  # fmt: skip
-    predictions = _batches(p, _FAST_PREDICTION)
-    waiting: list[_FastPrediction] = []  # decoded predictions not yet paired, and their lines
+    predictions = _batches(p, _PREDICTION)
+    waiting: list[_Prediction] = []  # decoded predictions not yet paired, and their lines
     waiting_lines: list[bytes] = []
     total = EntityCounts()
     kept: dict[str, DocumentCounts] = {}
     missing: list[str] = []
     n_gold = n_pred = 0
-    for golds, lines in _batches(g, _FAST_DOCUMENT):
-        gold_entities = _entities(golds)
+    for golds, lines in _batches(g, _DOCUMENT):
+        gold_entities = [r.entities for r in golds]
         texts = [r.text for r in golds]
         gold_ids = [r.id for r in golds]
         chars = Texts(texts)
@@ -148,7 +157,7 @@ def _evaluate(g: BinaryIO, p: BinaryIO, gold_source: str, predictions_source: st
         except KeyError:  # a prediction for a document that is not in the gold (or out of order)
             raise _NotInOrder from None
         pred_entities: list[tuple[Entity, ...]] = [()] * len(golds)
-        for i, r in zip(where, _entities(mine), strict=True):
+        for i, r in zip(where, [r.entities for r in mine], strict=True):
             pred_entities[i] = r
         pred_flat = _flat(pred_entities)
         _checked(raw, 2 * len(mine), [r.id for r in mine], chars, pred_flat)
@@ -166,7 +175,7 @@ def _evaluate(g: BinaryIO, p: BinaryIO, gold_source: str, predictions_source: st
                     per_document(doc_id, c)
     if n_gold == 0 or n_pred == 0 or waiting or next(predictions, None) is not None:
         raise _NotInOrder  # an empty file, or predictions after the last gold id
-    # entities in every record of both files, no other layer (``_entities``)
+    # entities in every record of both files, no other layer (``_Document``, ``_Prediction``)
     layers: dict[str, LayerStatus] = {
         k: LayerStatus(attempted=k == "entities", annotated=k == "entities") for k in LAYER_NAMES
     }
