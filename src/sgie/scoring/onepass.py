@@ -15,14 +15,17 @@ What it does
     Per batch (a few MiB of each file), everything after decoding is done for all its
     documents at once:
 
-    * **decoding**: msgspec decodes each line straight into the records (the fast types of
-      ``sgie.scoring.validate``, ``_Document`` / ``_Prediction``);
+    * **decoding**: msgspec decodes each line straight into the records (``_Document`` /
+      ``_Prediction``: the validator's fast types with ``entities`` required and no other
+      layer);
     * **checks** (those of ``sgie.scoring.validate.check`` for entity-only records): every
       span satisfies the offset rule (``sgie.scoring.bulk.spans_hold``: numpy over the batch),
-      entity ids are unique within each document, and no key is repeated: the batch has as
-      many ``:`` bytes as its records' keys plus the ``:`` inside their strings (what
-      ``validate._keys_repeat`` compares line by line), and no ``\\u003`` escape;
-    * **scoring**: ``sgie.scoring.bulk.score_entity_batch``, the running total kept as one
+      entity ids are unique within each document (``sgie.scoring.bulk.unique_per_document``),
+      and no key is repeated: the batch has as many ``:`` bytes as its records' keys plus the
+      ``:`` inside their strings (what ``validate._keys_repeat`` compares line by line) and,
+      if its strings hold any, no ``\\u003`` escape (an escaped colon could hide a repeated
+      key);
+    * **scoring**: ``sgie.scoring.bulk.score_flat``, the running total kept as one
       ``EntityCounts``.
 
     Per-document counts are only built when asked for (``per_document`` / ``keep``).
@@ -95,9 +98,10 @@ def _checked(raw: bytes, keys: int, strings: list[str], texts: Texts, flat: Flat
     fails): ``flat`` its entities, ``texts`` those of the batch's documents; ``keys``: the
     records' keys other than the entities'; ``strings``: their strings."""
     ids, spans = [e.id for e in flat.items], [e.text for e in flat.items]
-    colons = keys + _ENTITY_KEYS * len(ids) + "".join(strings).count(":")
-    colons += "".join(ids).count(":") + "".join(spans).count(":")
-    if b"\\u003" in raw or raw.count(b":") != colons:
+    colons, keys = raw.count(b":"), keys + _ENTITY_KEYS * len(ids)
+    # one ':' per key, unless strings hold some (then count those too)
+    if colons != keys and (b"\\u003" in raw or colons != keys + sum(
+            "".join(x).count(":") for x in (strings, ids, spans))):  # fmt: skip
         raise _NotInOrder
     if not unique_per_document(flat.doc, ids):
         raise _NotInOrder
