@@ -12,7 +12,7 @@ What it does
     general, indexed loop over the files, which accepts the same files and reports any problem
     with its one-line error, in its order. Nothing is output here.
 
-    Per batch (a few MiB of each file), everything after decoding is done for all its
+    Per batch (``BATCH_BYTES`` of each file), everything after decoding is done for all its
     documents at once:
 
     * **decoding**: msgspec decodes each line straight into the records (``_Document`` /
