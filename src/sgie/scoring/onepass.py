@@ -78,34 +78,45 @@ class _NotInOrder(Exception):
     """The files are not of the shape this pass handles (the general loop takes them)."""
 
 
-def _batches(fh: BinaryIO, decoder: msgspec.json.Decoder) -> Iterator[tuple[list, list[bytes]]]:  # type: ignore[type-arg]
-    """Decoded records and raw lines of each batch of lines, ids strictly increasing."""
+def _batches(fh: BinaryIO, decoder: msgspec.json.Decoder, keys: int) -> Iterator[list]:  # type: ignore[type-arg]
+    """The decoded records of each batch of lines, ids strictly increasing, no key repeated
+    (``keys``: the keys of a record besides its entities' keys)."""
     last = ""
-    while lines := fh.readlines(BATCH_BYTES):
+    while chunk := fh.read(BATCH_BYTES):
+        chunk += fh.readline()
         try:
-            records = [decoder.decode(line) for line in lines]
+            records = decoder.decode_lines(chunk)
         except _ERRORS:
             raise _NotInOrder from None
+        # one record per line: decode_lines would pass over a blank line
+        if len(records) != chunk.count(b"\n") + (not chunk.endswith(b"\n")) or not records:
+            raise _NotInOrder
         ids = [r.id for r in records]
         if not (last < ids[0] and all(map(lt, ids, ids[1:]))):
             raise _NotInOrder
         last = ids[-1]
-        yield records, lines
+        _no_repeated_key(chunk, records, keys)
+        yield records
 
 
-def _checked(raw: bytes, keys: int, strings: list[str], texts: Texts, flat: Flat) -> None:
-    """The checks of the module docstring for one side of a batch (``_NotInOrder`` if any
-    fails): ``flat`` its entities, ``texts`` those of the batch's documents; ``keys``: the
-    records' keys other than the entities'; ``strings``: their strings."""
-    ids, spans = [e.id for e in flat.items], [e.text for e in flat.items]
-    colons, keys = raw.count(b":"), keys + _ENTITY_KEYS * len(ids)
-    # one ':' per key, unless strings hold some (then count those too)
-    if colons != keys and (b"\\u003" in raw or colons != keys + sum(
-            "".join(x).count(":") for x in (strings, ids, spans))):  # fmt: skip
+def _no_repeated_key(raw: bytes, records: list[_Document] | list[_Prediction], keys: int) -> None:
+    """``raw`` (the lines of ``records``) has one ``:`` per key, plus those inside strings, and
+    if its strings hold any, no ``\\u003`` escape (an escaped colon could hide a repeated key)."""
+    colons, keys = raw.count(b":"), keys * len(records) + _ENTITY_KEYS * sum(len(r.entities) for r in records)
+    if colons == keys:
+        return
+    strings = [r.id for r in records] + [getattr(r, "text", "") for r in records]
+    strings += [x for r in records for e in r.entities for x in (e.id, e.text)]
+    if b"\\u003" in raw or colons != keys + "".join(strings).count(":"):
         raise _NotInOrder
-    if not unique_per_document(flat.doc, ids):
+
+
+def _checked(texts: Texts, flat: Flat) -> None:
+    """The checks of the module docstring for the entities of one side of a batch
+    (``_NotInOrder`` if any fails): ``texts`` are those of the batch's documents."""
+    if not unique_per_document(flat.doc, [e.id for e in flat.items]):
         raise _NotInOrder
-    if not spans_hold(texts, flat, spans):
+    if not spans_hold(texts, flat, [e.text for e in flat.items]):
         raise _NotInOrder
 
 
@@ -130,31 +141,28 @@ def evaluate_in_order(gold_path: Path | str, predictions_path: Path | str, *, go
 
 def _evaluate(g: BinaryIO, p: BinaryIO, gold_source: str, predictions_source: str,
               per_document: Sink | None, keep: bool) -> Result:  # fmt: skip
-    predictions = _batches(p, _PREDICTION)
-    waiting: list[_Prediction] = []  # decoded predictions not yet paired, and their lines
-    waiting_lines: list[bytes] = []
+    predictions = _batches(p, _PREDICTION, 2)
+    waiting: list[_Prediction] = []  # decoded predictions not yet paired
     total = EntityCounts()
     kept: dict[str, DocumentCounts] = {}
     missing: list[str] = []
     n_gold = n_pred = 0
-    for golds, lines in _batches(g, _DOCUMENT):
+    for golds in _batches(g, _DOCUMENT, 3):
         gold_entities = [r.entities for r in golds]
         texts = [r.text for r in golds]
         gold_ids = [r.id for r in golds]
         chars = Texts(texts)
         gold_flat = _flat(gold_entities)
-        _checked(b"".join(lines), 3 * len(golds), [*gold_ids, *texts], chars, gold_flat)
-        # the predictions up to this batch's last id (a batch of predictions is checked whole)
+        _checked(chars, gold_flat)
+        # the predictions up to this batch's last id
         last = gold_ids[-1]
         while not waiting or waiting[-1].id <= last:
             batch = next(predictions, None)
             if batch is None:
                 break
-            waiting += batch[0]
-            waiting_lines += batch[1]
+            waiting += batch
         cut = next((i for i, r in enumerate(waiting) if r.id > last), len(waiting))
-        mine, waiting, raw = waiting[:cut], waiting[cut:], b"".join(waiting_lines[:cut])
-        del waiting_lines[:cut]
+        mine, waiting = waiting[:cut], waiting[cut:]
         position = {doc_id: i for i, doc_id in enumerate(gold_ids)}
         try:
             where = [position[r.id] for r in mine]
@@ -164,7 +172,7 @@ def _evaluate(g: BinaryIO, p: BinaryIO, gold_source: str, predictions_source: st
         for i, r in zip(where, [r.entities for r in mine], strict=True):
             pred_entities[i] = r
         pred_flat = _flat(pred_entities)
-        _checked(raw, 2 * len(mine), [r.id for r in mine], chars, pred_flat)
+        _checked(chars, pred_flat)
         predicted = set(where)
         missing += [doc_id for i, doc_id in enumerate(gold_ids) if i not in predicted]
         n_gold, n_pred = n_gold + len(golds), n_pred + len(mine)
