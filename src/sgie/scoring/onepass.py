@@ -102,7 +102,8 @@ def _batches(fh: BinaryIO, decoder: msgspec.json.Decoder, keys: int) -> Iterator
 def _no_repeated_key(raw: bytes, records: list[_Document] | list[_Prediction], keys: int) -> None:
     """``raw`` (the lines of ``records``) has one ``:`` per key, plus those inside strings, and
     if its strings hold any, no ``\\u003`` escape (an escaped colon could hide a repeated key)."""
-    colons, keys = raw.count(b":"), keys * len(records) + _ENTITY_KEYS * sum(len(r.entities) for r in records)
+    entities = sum(map(len, [r.entities for r in records]))
+    colons, keys = raw.count(b":"), keys * len(records) + _ENTITY_KEYS * entities
     if colons == keys:
         return
     strings = [r.id for r in records] + [getattr(r, "text", "") for r in records]
