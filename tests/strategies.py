@@ -293,7 +293,7 @@ def system_corpora(
 
 
 # --------------------------------------------------------------------------------------------
-# Raw JSON lines, valid and broken, for the fast decoder (sgie.scoring.decode)
+# Raw JSON lines, valid and broken, for the validator (sgie.scoring.validate)
 # --------------------------------------------------------------------------------------------
 def _paths(value: object, path: tuple = ()) -> list[tuple]:
     """Paths (keys and indices) of every value inside a JSON value."""

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from sgie.annotations.gold import load_gold
 from sgie.annotations.store import load_store
 from sgie.baselines.submissions import (
     ALL_IDS,
@@ -20,7 +21,6 @@ from sgie.baselines.submissions import (
 from sgie.cli import main
 from sgie.leaderboard.submissions import load_submissions, read_system
 from sgie.records import LAYER_NAMES
-from sgie.scoring.gold import load_gold
 
 
 @pytest.fixture(scope="module")

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from sgie.leaderboard.build import analyse, check_outputs, render_outputs
+from sgie.annotations.gold import load_gold
+from sgie.leaderboard.build import analyse
+from sgie.leaderboard.outputs import check_outputs, render_outputs
 from sgie.leaderboard.submissions import load_submissions
-from sgie.scoring import load_gold
 
 
 def test_committed_leaderboard_equals_a_regeneration(root, corpus):

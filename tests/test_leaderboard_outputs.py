@@ -13,7 +13,8 @@ from leaderboard_support import SAMPLE_GOLD, sample_submissions
 
 from sgie.cli import main
 from sgie.leaderboard.bootstrap import Settings
-from sgie.leaderboard.build import analyse, check_outputs, render_outputs, write_outputs
+from sgie.leaderboard.build import analyse
+from sgie.leaderboard.outputs import check_outputs, render_outputs, write_outputs
 from sgie.leaderboard.plot import data_hash, png_data_hash
 from sgie.leaderboard.submissions import load_submissions
 from sgie.scoring import read_gold
@@ -47,7 +48,7 @@ def test_writes_every_output_and_prints_the_overall_table(board):
     assert (out / "leaderboard.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert printed.splitlines()[0].split()[:4] == ["rank", "system", "overall", "F1"]
     assert "ceiling  annotator-x" in printed
-    assert "wrote 7 files" in err
+    assert "wrote 9 files" in err
 
 
 def _table(md: str, heading: str) -> dict[str, list[str]]:

@@ -153,6 +153,15 @@ def test_decode_id_checks_the_top_level_only() -> None:
     assert decode_id(b'{"id": "d\xff"}', gold=False) is None
 
 
+def test_a_huge_integer_is_quoted_short() -> None:
+    """An offset of hundreds of digits is named by its size, not printed."""
+    line = (b'{"id": "d", "entities": [{"id": "e", "start": 0, "end": 1' + b"0" * 300
+            + b', "text": "US", "label": "GPE"}]}')  # fmt: skip
+    message = "'entities[0].end' must be <= len(text)=2 (got an integer of 997 bits)"
+    with pytest.raises(InputError, match=re.escape(message)):
+        decode_prediction(line, {"d": "US"})
+
+
 def test_a_huge_bad_value_is_quoted_short() -> None:
     """A message quotes at most about 80 characters of a bad value."""
     line = json.dumps({"id": "d", "entities": [{"id": "e", "start": 0, "end": 2, "text": "US",

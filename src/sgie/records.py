@@ -2,7 +2,7 @@
 
 What it does
     Immutable records for one document's annotations -- ``Entity``, ``Proposal`` (with
-    ``Argument``), ``Attribution`` -- gathered in ``DocAnnotations``, plus ``parse_doc`` /
+    ``Argument``), ``Attribution`` -- gathered in ``DocAnnotations``, and
     ``DocAnnotations.to_json`` for the JSON shape shared by the dataset's ``documents`` config,
     prediction files and gold files:
 
@@ -39,13 +39,13 @@ What it does not do
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Literal, Self
+from typing import Literal, TypeVar
 
 import msgspec
 
 from sgie import schema
 from sgie.errors import InputError
-from sgie.spans import Span
+from sgie.spans import HasSpan, Span
 
 # JSON values as produced by json.loads.
 JSON = None | bool | int | float | str | list["JSON"] | dict[str, "JSON"]
@@ -83,25 +83,28 @@ class _Record(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     """Immutable record: a frozen ``msgspec.Struct`` whose fields are its JSON keys, in order."""
 
 
-class _Spanned(_Record):
+def span_json(span: Span) -> JSONObject:
+    """``span.to_json()`` typed as a JSON object."""
+    return {"start": span.start, "end": span.end, "text": span.text}
+
+
+S = TypeVar("S", bound="_Spanned")
+
+
+class _Spanned(_Record, frozen=True):
     """A record with one span, held flat as ``start``, ``end``, ``text`` (fields that each
     subclass declares, so that they keep their place in the JSON shape)."""
 
-    if TYPE_CHECKING:
-        start: int
-        end: int
-        text: str
-
     @property
-    def span(self) -> Span:
+    def span(self: HasSpan) -> Span:
         return Span(self.start, self.end, self.text)
 
-    def with_span(self, span: Span) -> Self:
+    def with_span(self: S, span: Span) -> S:
         """The same record on another span."""
         return msgspec.structs.replace(self, start=span.start, end=span.end, text=span.text)
 
 
-class Entity(_Spanned, gc=False):
+class Entity(_Spanned, frozen=True, gc=False):
     """An entity mention: the span ``[start, end)`` with its ``text``, and its label."""
 
     id: str
@@ -111,7 +114,7 @@ class Entity(_Spanned, gc=False):
     label: EntityLabel
 
     @classmethod
-    def at(cls, id: str, span: Span, label: str) -> Entity:
+    def at(cls, id: str, span: Span, label: EntityLabel) -> Entity:
         return cls(id, span.start, span.end, span.text, label)
 
     def to_json(self) -> JSONObject:
@@ -119,7 +122,7 @@ class Entity(_Spanned, gc=False):
                 "label": self.label}  # fmt: skip
 
 
-class Argument(_Spanned, gc=False):
+class Argument(_Spanned, frozen=True, gc=False):
     """A proposal argument: its role and span; ``entity_id`` if the span is an entity's."""
 
     role: Role
@@ -129,7 +132,7 @@ class Argument(_Spanned, gc=False):
     entity_id: str | None
 
     @classmethod
-    def at(cls, role: str, span: Span, entity_id: str | None) -> Argument:
+    def at(cls, role: Role, span: Span, entity_id: str | None) -> Argument:
         return cls(role, span.start, span.end, span.text, entity_id)
 
     def to_json(self) -> JSONObject:
@@ -137,7 +140,7 @@ class Argument(_Spanned, gc=False):
                 "entity_id": self.entity_id}  # fmt: skip
 
 
-class Proposal(_Spanned):
+class Proposal(_Spanned, frozen=True):
     """A proposal span with its type, status, polarity and arguments."""
 
     id: str
@@ -150,14 +153,14 @@ class Proposal(_Spanned):
     arguments: tuple[Argument, ...]
 
     @classmethod
-    def at(cls, id: str, span: Span, type: str, status: str, polarity: str,
-           arguments: tuple[Argument, ...]) -> Proposal:  # fmt: skip
+    def at(cls, id: str, span: Span, type: ProposalType, status: ProposalStatus,
+           polarity: ProposalPolarity, arguments: tuple[Argument, ...]) -> Proposal:  # fmt: skip
         return cls(id, span.start, span.end, span.text, type, status, polarity, arguments)
 
     def to_json(self) -> JSONObject:
         return {
             "id": self.id,
-            **self.span.to_json(),
+            **span_json(self.span),
             "type": self.type,
             "status": self.status,
             "polarity": self.polarity,
@@ -165,7 +168,7 @@ class Proposal(_Spanned):
         }
 
 
-class Attribution(_Record):
+class Attribution(_Record, frozen=True):
     """An attribution: cue, source and content spans, quote and source type, parent."""
 
     id: str
@@ -179,9 +182,9 @@ class Attribution(_Record):
     def to_json(self) -> JSONObject:
         return {
             "id": self.id,
-            "cue": [s.to_json() for s in self.cue],
-            "source": [s.to_json() for s in self.source],
-            "content": [s.to_json() for s in self.content],
+            "cue": [span_json(s) for s in self.cue],
+            "source": [span_json(s) for s in self.source],
+            "content": [span_json(s) for s in self.content],
             "quote_type": self.quote_type,
             "source_type": self.source_type,
             "parent_id": self.parent_id,

@@ -10,7 +10,7 @@ What it does
     ``holds(doc_text, start, end, text)`` is the rule itself as a predicate (``all_hold`` for
     many spans at once); the annotation
     records (``sgie.records``), which carry their span's fields flat in their JSON shape, and
-    the fast reader of JSON Lines files (``sgie.scoring.decode``) check their spans with it.
+    the validator of records (``sgie.scoring.validate``) check their spans with it.
 
     ``Span`` is a frozen ``msgspec.Struct`` (immutable, ordered, hashable, like a frozen
     dataclass; decoded straight from JSON, with ``__post_init__`` checks run on decoding too).
@@ -38,7 +38,9 @@ def holds(doc_text: str, start: int, end: int, text: str) -> bool:
     return 0 <= start < end <= len(doc_text) and doc_text[start:end] == text
 
 
-class _HasSpan(Protocol):
+class HasSpan(Protocol):
+    """Anything with a span's three fields (a ``Span``, or a record holding them flat)."""
+
     @property
     def start(self) -> int: ...
     @property
@@ -47,7 +49,7 @@ class _HasSpan(Protocol):
     def text(self) -> str: ...
 
 
-def all_hold(doc_text: str, items: Iterable[_HasSpan]) -> bool:
+def all_hold(doc_text: str, items: Iterable[HasSpan]) -> bool:
     """``holds`` for every item with ``start``, ``end``, ``text`` (a ``Span`` or a record), in
     one loop (the same rule, written out for speed: millions of spans in a large file)."""
     n = len(doc_text)
@@ -56,6 +58,17 @@ def all_hold(doc_text: str, items: Iterable[_HasSpan]) -> bool:
         if not 0 <= start < end <= n or doc_text[start:end] != x.text:
             return False
     return True
+
+
+def quote(value: object, limit: int = 80) -> str:
+    """A value for an error message, at most about ``limit`` characters (a bad value may be a
+    200 MB string or an integer of thousands of digits)."""
+    if type(value) is int and value.bit_length() > 128:
+        return f"an integer of {value.bit_length()} bits"
+    if isinstance(value, str) and len(value) > limit:
+        return repr(value[:limit]) + f"... ({len(value)} characters)"
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "..."
 
 
 class Span(msgspec.Struct, frozen=True, order=True, forbid_unknown_fields=True, gc=False):
@@ -69,24 +82,24 @@ class Span(msgspec.Struct, frozen=True, order=True, forbid_unknown_fields=True, 
         for name in ("start", "end"):
             value = getattr(self, name)
             if type(value) is not int:
-                raise InputError(f"'{name}' must be an integer (got {value!r})")
+                raise InputError(f"'{name}' must be an integer (got {quote(value)})")
         if type(self.text) is not str:
-            raise InputError(f"'text' must be a string (got {self.text!r})")
+            raise InputError(f"'text' must be a string (got {quote(self.text)})")
         if self.start < 0:
-            raise InputError(f"'start' must be >= 0 (got {self.start})")
+            raise InputError(f"'start' must be >= 0 (got {quote(self.start)})")
         if self.end <= self.start:
-            raise InputError(f"'end' must be > start={self.start} (got {self.end})")
+            raise InputError(f"'end' must be > start={quote(self.start)} (got {quote(self.end)})")
         if len(self.text) != self.end - self.start:
             raise InputError(
-                f"'text' must have end-start={self.end - self.start} characters "
-                f"(got {len(self.text)}: {self.text!r})"
+                f"'text' must have end-start={quote(self.end - self.start)} characters "
+                f"(got {len(self.text)}: {quote(self.text)})"
             )
 
     @classmethod
     def of(cls, doc_text: str, start: int, end: int) -> Span:
         """The span ``[start, end)`` of ``doc_text``, its text sliced from the document."""
         if type(end) is int and end > len(doc_text):
-            raise InputError(f"'end' must be <= len(text)={len(doc_text)} (got {end})")
+            raise InputError(f"'end' must be <= len(text)={len(doc_text)} (got {quote(end)})")
         if type(start) is not int or type(end) is not int:
             return cls(start, end, "")  # raises the type error
         return cls(start, end, doc_text[max(start, 0) : end] if start >= 0 else "")
@@ -96,15 +109,15 @@ class Span(msgspec.Struct, frozen=True, order=True, forbid_unknown_fields=True, 
         prefix = f"{field}." if field else ""
         if self.end > len(doc_text):
             raise InputError(
-                f"'{prefix}end' must be <= len(text)={len(doc_text)} (got {self.end})"
+                f"'{prefix}end' must be <= len(text)={len(doc_text)} (got {quote(self.end)})"
             )
         if holds(doc_text, self.start, self.end, self.text):
             return self
         found = doc_text[self.start : self.end]
         if found != self.text:
             raise InputError(
-                f"'{prefix}text' must equal text[{self.start}:{self.end}]={found!r} "
-                f"(got {self.text!r})"
+                f"'{prefix}text' must equal text[{self.start}:{self.end}]={quote(found)} "
+                f"(got {quote(self.text)})"
             )
         return self
 
@@ -115,14 +128,14 @@ class Span(msgspec.Struct, frozen=True, order=True, forbid_unknown_fields=True, 
         named under ``field`` (e.g. ``'entities[2].end'``)."""
         prefix = f"{field}." if field else ""
         if end > len(doc_text):
-            return InputError(f"'{prefix}end' must be <= len(text)={len(doc_text)} (got {end})")
+            return InputError(f"'{prefix}end' must be <= len(text)={len(doc_text)} (got {quote(end)})")
         try:
             Span(start, end, text).check(doc_text, field)
         except InputError as err:
             if field and not err.message.startswith(f"'{prefix}"):
                 return InputError(f"'{prefix}" + err.message[1:])
             return err
-        raise ValueError(f"the span {start}..{end} {text!r} holds")
+        raise ValueError(f"the span {start}..{end} {quote(text)} holds")
 
     def overlaps(self, other: Span) -> bool:
         """True if the two ranges share at least one code point."""

@@ -25,12 +25,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from sgie.annotations.gold import load_gold
 from sgie.annotations.store import load_store
 from sgie.baselines.submissions import SPACY_ID, SPLIT_FILES, SUBMISSIONS
 from sgie.corpus.manifest import default_corpus_dir, load_corpus
 from sgie.errors import InputError
 from sgie.records import JSONObject
-from sgie.scoring.gold import load_gold
+from sgie.scoring.layers import ATTRIBUTIONS, ENTITIES, PROPOSALS
 from sgie.scoring.official import evaluate
 from sgie.scoring.predictions import read_predictions
 
@@ -44,14 +45,14 @@ END = "<!-- END generated -->"
 
 #: column label -> (layer, path in the result object)
 METRICS: dict[str, tuple[str, str]] = {
-    "entities strict F1": ("entities", "entities.strict.f1"),
+    "entities strict F1": ("entities", ENTITIES.path),
     "entities type F1": ("entities", "entities.type.f1"),
-    "proposals span overlap F1": ("proposals", "proposals.spans.overlap.f1"),
+    "proposals span overlap F1": ("proposals", PROPOSALS.path),
     "proposals span exact F1": ("proposals", "proposals.spans.exact.f1"),
     "proposal type F1": ("proposals", "proposals.attributes.type.f1.f1"),
     "proposal status F1": ("proposals", "proposals.attributes.status.f1.f1"),
     "arguments overlap F1": ("proposals", "proposals.arguments.overlap.micro.f1"),
-    "attributions whole overlap F1": ("attributions", "attributions.whole.overlap.f1"),
+    "attributions whole overlap F1": ("attributions", ATTRIBUTIONS.path),
     "attributions whole exact F1": ("attributions", "attributions.whole.exact.f1"),
     "content token F1": ("attributions", "attributions.roles.content.token.f1"),
 }

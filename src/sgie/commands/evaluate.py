@@ -13,11 +13,11 @@ import sys
 import tempfile
 from pathlib import Path
 
+from sgie.annotations.gold import load_gold
 from sgie.atomic import write_text_atomic
 from sgie.corpus.manifest import SPLITS
 from sgie.errors import InputError
 from sgie.scoring.extractors import load_extractor, run_extractor
-from sgie.scoring.gold import load_gold
 from sgie.scoring.official import evaluate_sources
 from sgie.scoring.report import PerDocumentWriter, format_table, write_result_json
 from sgie.scoring.sources import (

@@ -13,13 +13,15 @@ import sys
 import time
 from pathlib import Path
 
+from sgie.annotations.gold import load_gold
 from sgie.corpus.manifest import default_corpus_dir, load_corpus
 from sgie.leaderboard.bootstrap import RESAMPLES, SEED, Settings
-from sgie.leaderboard.build import analyse, check_outputs, render_outputs, write_outputs
+from sgie.leaderboard.build import analyse
 from sgie.leaderboard.clusters import UNITS
+from sgie.leaderboard.outputs import check_outputs, render_outputs, write_outputs
 from sgie.leaderboard.render import format_overall
 from sgie.leaderboard.submissions import OTHER_SPLITS, load_submissions
-from sgie.scoring.gold import load_gold, read_gold
+from sgie.scoring.gold import read_gold
 
 
 def default_eval_dir() -> Path:
@@ -32,12 +34,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="score all submissions and write the leaderboard (tables, results, plot)",
         description="Score every eval/submissions/<system>/ on the test split, compute 95% "
         "cluster-bootstrap intervals and paired significance tests, and write eval/LEADERBOARD.md, "
-        "eval/results/<system>.json and eval/leaderboard.png. Prints the overall table.",
+        "eval/results/<system>.json, eval/leaderboard.png and the JSON Schemas "
+        "eval/predictions.schema.json and eval/system.schema.json. Prints the overall table.",
     )
     p.add_argument("--submissions", type=Path, default=None, metavar="DIR",
                    help="submissions folder (default: eval/submissions)")
     p.add_argument("--output", type=Path, default=None, metavar="DIR",
-                   help="where LEADERBOARD.md, results/ and leaderboard.png go (default: eval)")
+                   help="where LEADERBOARD.md, results/, leaderboard.png and the schemas go "
+                   "(default: eval)")
     p.add_argument("--gold", type=Path, default=None, metavar="G.jsonl",
                    help="score against this documents-format file instead of the committed "
                    "test-split gold")

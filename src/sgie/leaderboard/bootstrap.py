@@ -47,6 +47,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from sgie.leaderboard.headline import LAYERS, OVERALL, f1
+from sgie.scoring.layers import OVERALL as OVERALL_METRIC
 
 RESAMPLES = 10_000
 SEED = 2012
@@ -137,7 +138,7 @@ def system_intervals(
         v = vectors.get(layer)
         out[layer] = None if v is None else interval(f1(draws.weights @ v), _point(v), settings)
     layers = [out[k] for k in LAYERS]
-    if all(i is not None for i in layers):
+    if OVERALL_METRIC.attempted(lambda k: out[k] is not None):
         points = [i.point for i in layers]  # type: ignore[union-attr]
         samples = sum(i.samples for i in layers) / 3  # type: ignore[union-attr]
         point = None if None in points else sum(points) / 3  # type: ignore[operator]

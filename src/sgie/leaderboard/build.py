@@ -6,15 +6,11 @@ What it does
     (``sgie.leaderboard.clusters``), draws the shared resamples once and computes every
     system's headline intervals and every pair's paired tests (``sgie.leaderboard.bootstrap``),
     then ranks the ranked systems per metric and marks statistically tied neighbours
-    (``sgie.leaderboard.ranking``). ``render_outputs`` turns the ``Leaderboard`` into the
-    generated files (relative path -> bytes): ``LEADERBOARD.md``, ``results/<system>.json``,
-    ``leaderboard.png``. ``write_outputs`` publishes them only after all are computed (each
-    written atomically; result files of removed submissions are deleted); ``check_outputs``
-    lists what a regeneration would change (text files byte for byte; the PNG by the hash of
-    the plotted data it embeds, since PNG bytes depend on the matplotlib/FreeType build).
+    (``sgie.leaderboard.ranking``), and returns a ``Leaderboard`` (``sgie.leaderboard.model``).
 
 What it does not do
-    No argument parsing or printing (``sgie.commands.leaderboard``).
+    No files (``sgie.leaderboard.outputs``), no argument parsing or printing
+    (``sgie.commands.leaderboard``).
 """
 
 from __future__ import annotations
@@ -22,39 +18,17 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
-from sgie.atomic import write_bytes_atomic
 from sgie.leaderboard.bootstrap import Comparison, Interval, Settings, compare, draw, system_intervals
-from sgie.leaderboard.clusters import Clusters, System, build_clusters
+from sgie.leaderboard.clusters import System, build_clusters
 from sgie.leaderboard.headline import LAYERS, METRICS, official_f1, vector
+from sgie.leaderboard.model import Dataset, Entry, Leaderboard
 from sgie.leaderboard.ranking import rank, ties
 from sgie.leaderboard.submissions import Submission
 from sgie.scoring.gold import GoldSet
 from sgie.scoring.official import evaluate
-from sgie.scoring.result import Result
-
-LEADERBOARD_FILE = "LEADERBOARD.md"
-PLOT_FILE = "leaderboard.png"
-RESULTS_DIR = "results"
-
-
-@dataclass(frozen=True)
-class Dataset:
-    """What was scored against: dataset version, split, documents and a hash of their gold."""
-
-    version: str
-    split: str
-    documents: tuple[str, ...]
-    gold_sha256: str
-    gold_source: str
-
-    def to_json(self) -> dict:
-        return {"version": self.version, "split": self.split, "documents": list(self.documents),
-                "gold_sha256": self.gold_sha256, "gold": self.gold_source}  # fmt: skip
 
 
 def dataset_version() -> str:
@@ -78,47 +52,6 @@ def gold_sha256(gold: GoldSet) -> str:
 
 def describe_dataset(gold: GoldSet, split: str = "test") -> Dataset:
     return Dataset(dataset_version(), split, tuple(sorted(gold.docs)), gold_sha256(gold), gold.source)
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One system on the leaderboard."""
-
-    submission: Submission
-    result: Result
-    intervals: Mapping[str, Interval | None]  # metric -> interval (None: not attempted/scored)
-    ranks: Mapping[str, int | None]
-    ties: Mapping[str, Sequence[tuple[str, float]]]
-
-    @property
-    def id(self) -> str:
-        return self.submission.id
-
-
-@dataclass(frozen=True)
-class Leaderboard:
-    entries: tuple[Entry, ...]  # by system id
-    comparisons: Mapping[tuple[str, str], Mapping[str, Comparison | None]]  # every ordered pair
-    settings: Settings
-    clusters: Clusters
-    dataset: Dataset
-
-    def entry(self, system_id: str) -> Entry:
-        return next(e for e in self.entries if e.id == system_id)
-
-    def order(self, metric: str) -> list[Entry]:
-        """Display order: unranked rows (the ceiling) first, then by rank, then the rest."""
-        unranked = [e for e in self.entries if not e.submission.info.ranked]
-        unranked.sort(key=lambda e: (-(_point(e, metric) if _point(e, metric) is not None else -1), e.id))
-        ranked = sorted((e for e in self.entries if e.ranks.get(metric) is not None),
-                        key=lambda e: (e.ranks[metric], e.id))  # fmt: skip
-        rest = [e for e in self.entries if e.submission.info.ranked and e.ranks.get(metric) is None]
-        return unranked + ranked + rest
-
-
-def _point(entry: Entry, metric: str) -> float | None:
-    i = entry.intervals.get(metric)
-    return None if i is None else i.point
 
 
 def analyse(
@@ -185,61 +118,3 @@ def analyse(
             tied[s.id][m] = marks.get(s.id, [])
     entries = tuple(Entry(s, results[s.id], intervals[s.id], ranks[s.id], tied[s.id]) for s in subs)
     return Leaderboard(entries, comparisons, settings, clusters, dataset)
-
-
-def render_outputs(lb: Leaderboard) -> dict[str, bytes]:
-    """Every generated file, relative path -> content."""
-    from sgie.leaderboard.plot import render_png
-    from sgie.leaderboard.render import render_markdown
-    from sgie.leaderboard.results import dumps_results
-
-    out = {LEADERBOARD_FILE: render_markdown(lb).encode("utf-8")}
-    for e in lb.entries:
-        out[f"{RESULTS_DIR}/{e.id}.json"] = dumps_results(lb, e).encode("utf-8")
-    out[PLOT_FILE] = render_png(lb)
-    return out
-
-
-def _stale(out_dir: Path, outputs: Mapping[str, bytes]) -> list[Path]:
-    folder = out_dir / RESULTS_DIR
-    if not folder.is_dir():
-        return []
-    return [p for p in sorted(folder.glob("*.json")) if f"{RESULTS_DIR}/{p.name}" not in outputs]
-
-
-def write_outputs(out_dir: Path, outputs: Mapping[str, bytes]) -> list[Path]:
-    """Write every output (atomically each) and delete stale result files; the paths written.
-    Files already holding the content are left alone, and so is a plot of the same data (its
-    bytes may differ under another matplotlib/FreeType build; see ``check_outputs``)."""
-    from sgie.leaderboard.plot import png_data_hash
-
-    written = []
-    for rel, data in outputs.items():
-        path = out_dir / rel
-        old = path.read_bytes() if path.is_file() else None
-        same = old == data or (rel == PLOT_FILE and old is not None
-                               and png_data_hash(old) == png_data_hash(data))  # fmt: skip
-        if not same:
-            write_bytes_atomic(path, data)
-        written.append(path)
-    for p in _stale(out_dir, outputs):
-        p.unlink()
-    return written
-
-
-def check_outputs(out_dir: Path, outputs: Mapping[str, bytes]) -> list[str]:
-    """What regenerating would change in ``out_dir`` (empty: the committed files are current)."""
-    from sgie.leaderboard.plot import png_data_hash
-
-    problems = []
-    for rel, data in outputs.items():
-        path = out_dir / rel
-        if not path.is_file():
-            problems.append(f"{path}: missing")
-        elif rel == PLOT_FILE:
-            if png_data_hash(path.read_bytes()) != png_data_hash(data):
-                problems.append(f"{path}: plots different data")
-        elif path.read_bytes() != data:
-            problems.append(f"{path}: differs from a regeneration")
-    problems += [f"{p}: stale (no such submission)" for p in _stale(out_dir, outputs)]
-    return problems

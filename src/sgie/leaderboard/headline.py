@@ -30,7 +30,7 @@ from sgie.scoring.layers import LAYER_NAMES, METRIC_NAMES, headline_of, layer, t
 from sgie.scoring.layers import OVERALL as OVERALL_METRIC
 from sgie.scoring.result import DocumentCounts
 
-LAYERS = LAYER_NAMES
+LAYERS: tuple[str, ...] = LAYER_NAMES
 OVERALL: str = OVERALL_METRIC.name
 METRICS: tuple[str, ...] = METRIC_NAMES
 HEADLINE: dict[str, str] = {m: headline_of(m) for m in METRICS}
@@ -50,7 +50,7 @@ def vector(counts: DocumentCounts, name: str) -> tuple[int, int, int]:
     c = counts.layer(name)
     if c is None:
         raise ValueError(f"layer {name!r} is not scored")
-    return layer(name).vector(c)  # type: ignore[arg-type]
+    return layer(name).vector(c)
 
 
 def official_f1(counts: DocumentCounts, name: str) -> float | None:
@@ -58,7 +58,7 @@ def official_f1(counts: DocumentCounts, name: str) -> float | None:
     c = counts.layer(name)
     if c is None:
         raise ValueError(f"layer {name!r} is not scored")
-    return layer(name).headline_f1(c)  # type: ignore[arg-type]
+    return layer(name).headline_f1(c)
 
 
 def f1(v: np.ndarray) -> np.ndarray:

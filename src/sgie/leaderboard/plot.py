@@ -22,8 +22,8 @@ import io
 import json
 import struct
 
-from sgie.leaderboard.build import Leaderboard
 from sgie.leaderboard.headline import HEADLINE, LAYERS, OVERALL, attempted
+from sgie.leaderboard.model import Leaderboard
 
 DATA_KEY = "sgie-data-sha256"
 PLOT_VERSION = 2  # part of the hash: bump when the drawing changes

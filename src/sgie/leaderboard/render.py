@@ -15,10 +15,11 @@ What it does not do
 
 from __future__ import annotations
 
-from sgie.leaderboard.build import PLOT_FILE, RESULTS_DIR, Entry, Leaderboard
 from sgie.leaderboard.headline import HEADLINE, LAYERS, OVERALL, TITLES, attempted
+from sgie.leaderboard.model import PLOT_FILE, RESULTS_DIR, Entry, Leaderboard
 from sgie.scoring.layers import LAYERS as LAYER_DECLARATIONS
 from sgie.scoring.layers import OVERALL as OVERALL_METRIC
+from sgie.scoring.layers import layer as declared
 
 NOT_ATTEMPTED = "—"
 UNDEFINED = "n/a"
@@ -60,17 +61,12 @@ def _system_cell(e: Entry) -> str:
 
 
 def _prf_cells(e: Entry, layer: str) -> list[str]:
-    counts = getattr(e.result.total, layer)
+    counts = e.result.total.layer(layer)
     if not e.submission.attempts(layer):
         return [NOT_ATTEMPTED, NOT_ATTEMPTED]
     if counts is None:
         return [UNDEFINED, UNDEFINED]
-    if layer == "entities":
-        c = counts["strict"].micro
-    elif layer == "proposals":
-        c = counts.spans["overlap"]
-    else:
-        c = counts.whole["overlap"]
+    c = declared(layer).headline_block(counts)
     return [pct(c.precision), pct(c.recall)]
 
 

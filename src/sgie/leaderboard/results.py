@@ -35,8 +35,8 @@ import json
 import sgie
 from sgie import schema
 from sgie.leaderboard import bootstrap
-from sgie.leaderboard.build import Entry, Leaderboard
 from sgie.leaderboard.headline import HEADLINE, METRICS, OVERALL, RESULT_PATH, attempted
+from sgie.leaderboard.model import Entry, Leaderboard
 from sgie.records import JSONObject
 from sgie.scoring.layers import layer
 
@@ -66,7 +66,7 @@ def _score(entry: Entry, metric: str) -> JSONObject:
         out["scored"] = status.scored
         counts = entry.result.total.layer(metric)
         if counts is not None:
-            c = layer(metric).headline_counts(counts)  # type: ignore[arg-type]
+            c = layer(metric).headline_block(counts)
             out["precision"], out["recall"] = c.precision, c.recall
     out["f1"] = None if i is None else i.point
     out["ci_low"] = None if i is None else _r(i.low)

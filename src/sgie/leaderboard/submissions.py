@@ -4,8 +4,8 @@ What it does
     A submission is a folder named by the system id (``[a-z0-9][a-z0-9._-]*``) holding:
 
     * ``system.json`` -- who the system is, validated against ``system_schema()`` (published as
-      ``eval/system.schema.json``; regenerate with
-      ``python -m sgie.leaderboard.submissions eval/system.schema.json``; a test compares them).
+      ``eval/system.schema.json``, written and checked by ``sgie leaderboard``; a test
+      compares them).
       Fields, all required, no others: ``name``, ``description``, ``type`` (one of
       ``SYSTEM_TYPES``), ``url`` (``http(s)://...`` or ``null``), ``date`` (``YYYY-MM-DD``, a
       real date), ``layers`` (the layers it attempts, at least one, no repeats), ``ranked``

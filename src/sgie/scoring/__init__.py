@@ -6,17 +6,18 @@ What it does
     the header of ``sgie.scoring.official`` (the entry module, in the manner of TyDi QA's
     ``tydi_eval.py``). Modules, in data-flow order:
 
-    ``jsonl`` (strict JSON Lines) -> ``wire`` (the record format as types; its JSON Schema)
+    ``jsonl`` (strict JSON Lines) -> ``wire`` (the record format as types; its JSON Schema),
+    ``messages`` (msgspec errors as one-line messages)
     -> ``grounding`` (text-only spans) -> ``validate`` (the one validator) -> ``predictions``
     / ``gold`` (files into record sets) -> ``sources`` (files or memory, one document at a
-    time) -> ``matching`` (span-match strategies, optimal one-to-one
-    assignment; shared with ``sgie agreement``) -> ``semeval`` (entity schemes) ->
-    ``entities`` / ``proposals`` / ``attributions`` (per-document count and outcome functions)
-    -> ``counts`` (count types that add up; derived metrics), ``outcomes`` (per-item outcome
-    records) -> ``layers`` (the three layers declared once: scorer, headline, result path,
-    title) -> ``result`` (``LayerStatus``, ``DocumentCounts``, ``Result``) -> ``official``
-    (the entry module: the one evaluation loop, ``evaluate``) -> ``report`` (JSON bytes,
-    table); ``extractors`` runs any extractor.
+    time); ``matching`` (span-match strategies, optimal one-to-one assignment; shared with
+    ``sgie agreement``) -> ``semeval`` (entity schemes) -> ``entities`` / ``proposals`` /
+    ``attributions`` (per-document counts and per-item outcomes), built on ``counts`` (count
+    types that add up; derived metrics) and ``outcomes`` (per-item outcome records) ->
+    ``layers`` (the three layers declared once: scorer, headline, result path, title) ->
+    ``result`` (``LayerStatus``, ``DocumentCounts``, ``Result``) -> ``official`` (the entry
+    module: the one evaluation loop, ``evaluate``) -> ``report`` (JSON bytes, table);
+    ``extractors`` runs any extractor.
 
 What it does not do
     No command-line parsing (``sgie.commands.evaluate``), no bootstrap or significance tests
@@ -24,23 +25,30 @@ What it does not do
 """
 
 from sgie.scoring.counts import PRF, Accuracy, SemEvalCounts
-from sgie.scoring.gold import GoldSet, load_gold, read_gold
+from sgie.scoring.gold import GoldSet, read_gold
+from sgie.scoring.layers import LAYERS, OVERALL, Layer
 from sgie.scoring.official import evaluate, evaluate_sources, score_document
+from sgie.scoring.outcomes import DocumentOutcomes, ItemOutcome, ItemRef
 from sgie.scoring.predictions import PredictionSet, read_predictions
 from sgie.scoring.result import DocumentCounts, LayerStatus, Result, total
 
 __all__ = [
+    "LAYERS",
+    "OVERALL",
     "PRF",
     "Accuracy",
     "DocumentCounts",
+    "DocumentOutcomes",
     "GoldSet",
+    "ItemOutcome",
+    "ItemRef",
+    "Layer",
     "LayerStatus",
     "PredictionSet",
     "Result",
     "SemEvalCounts",
     "evaluate",
     "evaluate_sources",
-    "load_gold",
     "read_gold",
     "read_predictions",
     "score_document",

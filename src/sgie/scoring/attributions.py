@@ -57,7 +57,7 @@ from sgie.scoring.matching import (
     align_tuples,
     ranges,
 )
-from sgie.scoring.outcomes import ItemOutcome
+from sgie.scoring.outcomes import ItemOutcome, ItemRef, Mismatch
 
 TOKEN_PATTERN = re.compile(r"\w+|[^\w\s]")
 ROLES: tuple[str, ...] = ("cue", "source", "content")
@@ -175,6 +175,11 @@ def _nesting(
     return PRF(tp, n_pred - tp, len(gold_links) - tp)
 
 
+def _filled(role: str, items: Sequence[Attribution]) -> list[tuple[Attribution, Region]]:
+    """The attributions with a non-empty region in ``role``, with that region."""
+    return [(a, r) for a in items if (r := getattr(a, role))]
+
+
 def _role(
     role: str,
     gold: Sequence[Attribution],
@@ -182,9 +187,9 @@ def _role(
     ungrounded: Sequence[Attribution],
     tokens: Sequence[tuple[int, int]],
 ) -> RoleScores:
-    g = [r for a in gold if (r := getattr(a, role))]
-    p = [r for a in pred if (r := getattr(a, role))]
-    lost = [r for a in ungrounded if (r := getattr(a, role))]
+    g = [r for _, r in _filled(role, gold)]
+    p = [r for _, r in _filled(role, pred)]
+    lost = [r for _, r in _filled(role, ungrounded)]
     exact = align(g, p, EXACT).prf + PRF(fp=len(lost))
     g_tok = [region_tokens(tokens, r) for r in g]
     p_tok = [region_tokens(tokens, r) for r in p]
@@ -215,11 +220,11 @@ def score_attributions(
     n_lost = len(ungrounded)
     lost_links = sum(1 for a in ungrounded if a.parent_id is not None)
     whole, nesting = {}, {}
-    for m in SPAN_MATCHES:
-        alignment = align_attributions(gold, pred, m)
-        whole[m.name] = alignment.prf + PRF(fp=n_lost)
-        nesting[m.name] = _nesting(gold, pred, alignment) + PRF(fp=lost_links)
-    matched = align_attributions(gold, pred, OVERLAP)
+    alignments = {m.name: align_attributions(gold, pred, m) for m in SPAN_MATCHES}
+    for name, alignment in alignments.items():
+        whole[name] = alignment.prf + PRF(fp=n_lost)
+        nesting[name] = _nesting(gold, pred, alignment) + PRF(fp=lost_links)
+    matched = alignments[OVERLAP.name]
     attributes = {
         attr: Accuracy(sum(getattr(gold[g], attr) == getattr(pred[p], attr)
                            for g, p in matched.pairs), len(matched.pairs))  # fmt: skip
@@ -236,11 +241,74 @@ def empty_attribution_counts() -> AttributionCounts:
     return score_attributions((), (), "")
 
 
+_MISMATCH: dict[str, Mismatch] = {"cue": "cue", "source": "source", "content": "content",
+                                  "quote_type": "quote_type", "source_type": "source_type"}  # fmt: skip
+
+
+def _ref(a: Attribution, spans: Region | None = None, label: str | None = None) -> ItemRef:
+    return ItemRef(a.id, a.quote_type if label is None else label,
+                   (*a.cue, *a.source, *a.content) if spans is None else spans)  # fmt: skip
+
+
+def _whole_differences(
+    g: Attribution, p: Attribution, gold: Sequence[Attribution], pred: Sequence[Attribution],
+    alignment: Alignment,
+) -> tuple[Mismatch, ...]:
+    """What differs in a paired attribution: each role whose ranges differ, the attributes, and
+    the parent (not paired with the gold parent by the same alignment)."""
+    out: list[Mismatch] = []
+    for role, a, b in zip(ROLES, _regions(g), _regions(p), strict=True):
+        if ranges(a) != ranges(b):
+            out.append(_MISMATCH[role])
+    out += [_MISMATCH[attr] for attr in ATTRIBUTES if getattr(g, attr) != getattr(p, attr)]
+    g_index = {a.id: i for i, a in enumerate(gold)}
+    p_index = {a.id: i for i, a in enumerate(pred)}
+    g_parent = g_index.get(g.parent_id) if g.parent_id is not None else None
+    p_parent = p_index.get(p.parent_id) if p.parent_id is not None else None
+    if (g_parent is None) != (p_parent is None) or (
+        g_parent is not None and alignment.pred_of.get(g_parent) != p_parent
+    ):
+        out.append("parent")
+    return tuple(out)
+
+
 def attribution_outcomes(
     gold: Sequence[Attribution],
     pred: Sequence[Attribution],
     text: str,
     ungrounded: Sequence[Attribution] = (),
 ) -> tuple[ItemOutcome, ...]:
-    """Every gold and predicted attribution's outcome under each scheme."""
-    raise NotImplementedError("filled in the READY commit")
+    """Every gold and predicted attribution's outcome under each scheme
+    (``sgie.scoring.outcomes``), from the alignments the counts are made of:
+    ``whole.exact`` and ``whole.overlap`` (what differs: the roles whose ranges differ,
+    quote_type, source_type, parent) and ``roles.<role>.exact`` for each role."""
+    gold = canonical(gold)
+    pred = canonical(pred)
+    out: list[ItemOutcome] = []
+    for m in SPAN_MATCHES:
+        scheme = f"whole.{m.name}"
+        alignment = align_attributions(gold, pred, m)
+        pred_of = alignment.pred_of
+        for i, g in enumerate(gold):
+            j = pred_of.get(i)
+            out.append(ItemOutcome(scheme, "missed", _ref(g), None) if j is None else
+                       ItemOutcome(scheme, "correct", _ref(g), _ref(pred[j]),
+                                   _whole_differences(g, pred[j], gold, pred, alignment)))  # fmt: skip
+        out += [ItemOutcome(scheme, "spurious", None, _ref(pred[j])) for j in alignment.unmatched_pred]
+        out += [ItemOutcome(scheme, "spurious", None, _ref(a, ()), ("ungrounded",))
+                for a in ungrounded]  # fmt: skip
+    for role in ROLES:
+        scheme = f"roles.{role}.exact"
+        g_items, p_items = _filled(role, gold), _filled(role, pred)
+        alignment = align([r for _, r in g_items], [r for _, r in p_items], EXACT)
+        pred_of = alignment.pred_of
+        for i, (g, r) in enumerate(g_items):
+            j = pred_of.get(i)
+            gold_ref = _ref(g, r, role)
+            out.append(ItemOutcome(scheme, "missed", gold_ref, None) if j is None else
+                       ItemOutcome(scheme, "correct", gold_ref, _ref(*p_items[j], role)))  # fmt: skip
+        out += [ItemOutcome(scheme, "spurious", None, _ref(*p_items[j], role))
+                for j in alignment.unmatched_pred]  # fmt: skip
+        out += [ItemOutcome(scheme, "spurious", None, _ref(a, (), role), ("ungrounded",))
+                for a, _ in _filled(role, ungrounded)]  # fmt: skip
+    return tuple(out)

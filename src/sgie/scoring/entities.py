@@ -60,8 +60,8 @@ from sgie.scoring.counts import (
     semeval_json,
 )
 from sgie.scoring.matching import overlapping_pairs
-from sgie.scoring.outcomes import ItemOutcome
-from sgie.scoring.semeval import SCHEMES, Scheme, entity_candidates, match_entities
+from sgie.scoring.outcomes import ItemOutcome, ItemRef, Mismatch, OutcomeKind
+from sgie.scoring.semeval import SCHEMES, Outcome, Scheme, entity_candidates, match_entities
 
 _ZERO = SemEvalCounts()
 _LABELS = schema.ENTITY_LABELS
@@ -89,7 +89,9 @@ def _scheme_json(micro: JSONObject, per_type: dict[str, JSON]) -> JSONObject:
     macro = macro_f1(map(_f1, per_type.values()))
     micro["macro_f1"] = macro
     if macro is None:
-        reason: dict[str, JSON] = dict(micro["reason"])  # type: ignore[arg-type]
+        given = micro["reason"]
+        assert isinstance(given, dict)
+        reason: dict[str, JSON] = dict(given)
         reason["macro_f1"] = NO_TYPES
         micro["reason"] = reason
     micro["per_type"] = per_type
@@ -364,8 +366,8 @@ def _uncontested(
     if tally is None:
         return None
     same_labels, other_labels, bounds_only, neither = tally
-    n_gold = Counter([e.label for e in gold])
-    n_pred = Counter([e.label for e in pred])
+    n_gold: Counter[str] = Counter([e.label for e in gold])
+    n_pred: Counter[str] = Counter([e.label for e in pred])
     if ungrounded:  # spurious, as unmatched predictions
         n_pred.update([e.label for e in ungrounded])
     same, other = Counter(same_labels), Counter(other_labels)
@@ -427,8 +429,39 @@ def empty_entity_counts() -> EntityCounts:
     return _EMPTY
 
 
+_KINDS: dict[Outcome, OutcomeKind] = {Outcome.CORRECT: "correct", Outcome.INCORRECT: "incorrect",
+                                      Outcome.PARTIAL: "partial"}  # fmt: skip
+
+
+def _ref(e: Entity) -> ItemRef:
+    return ItemRef(e.id, e.label, (e.span,))
+
+
 def entity_outcomes(
     gold: Sequence[Entity], pred: Sequence[Entity], ungrounded: Sequence[Entity] = ()
 ) -> tuple[ItemOutcome, ...]:
-    """Every gold and predicted entity's outcome under each scheme (``sgie.scoring.outcomes``)."""
-    raise NotImplementedError("filled in the READY commit")
+    """Every gold and predicted entity's outcome under each scheme (``sgie.scoring.outcomes``),
+    from the optimal matching of each scheme (``match_entities``; micro): the counts of
+    ``score_entities`` are their tally."""
+    candidates = entity_candidates(gold, pred)
+    out: list[ItemOutcome] = []
+    for scheme in SCHEMES:
+        alignment, _ = match_entities(gold, pred, scheme, candidates)
+        pred_of = alignment.pred_of
+        for i, g in enumerate(gold):
+            j = pred_of.get(i)
+            if j is None:
+                out.append(ItemOutcome(scheme.name, "missed", _ref(g), None))
+                continue
+            p = pred[j]
+            errors: list[Mismatch] = []
+            if (g.start, g.end) != (p.start, p.end):
+                errors.append("boundary")
+            if g.label != p.label:
+                errors.append("type")
+            kind = _KINDS[scheme.outcome(g, p)]
+            out.append(ItemOutcome(scheme.name, kind, _ref(g), _ref(p), tuple(errors)))
+        out += [ItemOutcome(scheme.name, "spurious", None, _ref(pred[j])) for j in alignment.unmatched_pred]
+        out += [ItemOutcome(scheme.name, "spurious", None, ItemRef(e.id, e.label, ()), ("ungrounded",))
+                for e in ungrounded]  # fmt: skip
+    return tuple(out)

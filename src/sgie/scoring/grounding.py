@@ -186,6 +186,8 @@ class Ungrounded:
     arguments: tuple[Argument, ...] = ()  # of proposals that were themselves grounded
     attributions: tuple[Attribution, ...] = ()
     spans: tuple[UngroundedText, ...] = ()
+    #: for each of ``arguments``: its proposal's id and its index among that proposal's arguments
+    argument_of: tuple[tuple[str, int], ...] = ()
 
     def items(self, layer: str) -> int:
         """Number of ungrounded items of a layer: entities, proposals (with arguments),
@@ -262,12 +264,14 @@ def split(doc: DocAnnotations, text: str, ungrounded: dict[str, str]) -> tuple[D
     kept_proposals: list[Proposal] = []
     lost_proposals: list[Proposal] = []
     lost_arguments: list[Argument] = []
+    argument_of: list[tuple[str, int]] = []
     for p in doc.proposals or ():
         if off(p.span):
             lost_proposals.append(p)
             continue
         args, lost = _split(p.arguments, lambda a: off(a.span))
         lost_arguments += lost
+        argument_of += [(p.id, j) for j, a in enumerate(p.arguments) if off(a.span)]
         kept_proposals.append(replace(p, arguments=tuple(args or ())) if lost else p)
     attributions, lost_attributions = _split(
         doc.attributions, lambda a: any(off(s) for s in (*a.cue, *a.source, *a.content))
@@ -279,9 +283,8 @@ def split(doc: DocAnnotations, text: str, ungrounded: dict[str, str]) -> tuple[D
         attributions,
     )
     spans = tuple(UngroundedText(doc.doc_id, f"{p}.text", s) for p, s in ungrounded.items())
-    lost = Ungrounded(tuple(lost_entities), tuple(lost_proposals), tuple(lost_arguments),
-                      tuple(lost_attributions), spans)  # fmt: skip
-    return grounded, lost
+    return grounded, Ungrounded(tuple(lost_entities), tuple(lost_proposals), tuple(lost_arguments),
+                                tuple(lost_attributions), spans, tuple(argument_of))  # fmt: skip
 
 
 def _split(

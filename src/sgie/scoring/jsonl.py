@@ -14,7 +14,7 @@ What it does
 
 What it does not do
     No interpretation of the values (``sgie.scoring.predictions``, ``sgie.scoring.gold``,
-    ``sgie.scoring.decode``).
+    ``sgie.scoring.validate``).
 
 Inputs / outputs
     ``read_jsonl(path)`` -> list of ``(line number, value)``; ``loads_line(text)`` -> value;

@@ -47,6 +47,7 @@ from sgie.scoring.outcomes import ItemOutcome
 from sgie.scoring.proposals import ProposalCounts, proposal_outcomes, score_proposals
 
 C = TypeVar("C", EntityCounts, ProposalCounts, AttributionCounts)
+LayerCounts = EntityCounts | ProposalCounts | AttributionCounts
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ class Layer(Generic[C]):
     outcomes: Callable[[DocAnnotations, DocAnnotations, str, Ungrounded], tuple[ItemOutcome, ...]]
     #: the counts object whose F1 is the headline
     headline_counts: Callable[[C], PRF | SemEvalCounts]
+    counts_type: type[C]  # what ``score`` returns
 
     @property
     def path(self) -> str:
@@ -75,14 +77,21 @@ class Layer(Generic[C]):
         """The path of the headline block inside the layer's section (``("strict",)``)."""
         return self.result_path[1:-1]
 
-    def headline_f1(self, counts: C) -> float | None:
-        """The scorer's value of the headline metric."""
-        return self.headline_counts(counts).f1
+    def headline_block(self, counts: LayerCounts) -> PRF | SemEvalCounts:
+        """``headline_counts`` of counts of this layer (``TypeError`` for another layer's)."""
+        if not isinstance(counts, self.counts_type):
+            raise TypeError(f"{self.name} counts must be {self.counts_type.__name__} "
+                            f"(got {type(counts).__name__})")  # fmt: skip
+        return self.headline_counts(counts)
 
-    def vector(self, counts: C) -> tuple[int, int, int]:
+    def headline_f1(self, counts: LayerCounts) -> float | None:
+        """The scorer's value of the headline metric."""
+        return self.headline_block(counts).f1
+
+    def vector(self, counts: LayerCounts) -> tuple[int, int, int]:
         """``(2 * credit, predicted, gold)`` of the headline (credit = correct + partial/2 for
         entities, true positives otherwise); adds up over documents."""
-        c = self.headline_counts(counts)
+        c = self.headline_block(counts)
         if isinstance(c, SemEvalCounts):
             return 2 * c.correct + c.partial, c.actual, c.possible
         return 2 * c.tp, c.predicted, c.gold
@@ -113,6 +122,7 @@ ENTITIES: Layer[EntityCounts] = Layer(
     score=lambda g, p, text, u: score_entities(_entities(g), _entities(p), u.entities),
     outcomes=lambda g, p, text, u: entity_outcomes(_entities(g), _entities(p), u.entities),
     headline_counts=lambda c: c["strict"].micro,
+    counts_type=EntityCounts,
 )
 PROPOSALS: Layer[ProposalCounts] = Layer(
     name="proposals",
@@ -123,8 +133,9 @@ PROPOSALS: Layer[ProposalCounts] = Layer(
     score=lambda g, p, text, u: score_proposals(_proposals(g), _proposals(p), u.proposals,
                                                 _lost_arguments(u)),  # fmt: skip
     outcomes=lambda g, p, text, u: proposal_outcomes(_proposals(g), _proposals(p), u.proposals,
-                                                     _lost_arguments(u)),  # fmt: skip
+                                                     _lost_arguments(u), u.argument_of),  # fmt: skip
     headline_counts=lambda c: c.spans["overlap"],
+    counts_type=ProposalCounts,
 )
 ATTRIBUTIONS: Layer[AttributionCounts] = Layer(
     name="attributions",
@@ -137,6 +148,7 @@ ATTRIBUTIONS: Layer[AttributionCounts] = Layer(
     outcomes=lambda g, p, text, u: attribution_outcomes(_attributions(g), _attributions(p), text,
                                                         u.attributions),  # fmt: skip
     headline_counts=lambda c: c.whole["overlap"],
+    counts_type=AttributionCounts,
 )
 
 AnyLayer = Layer[EntityCounts] | Layer[ProposalCounts] | Layer[AttributionCounts]

@@ -275,7 +275,7 @@ def solve(weights: Sequence[Sequence[int]]) -> list[Pair]:
             pairs = sorted((g, p) for p, g in _hungarian([list(c) for c in zip(*weights, strict=True)]))
     else:
         import numpy as np
-        from scipy.optimize import linear_sum_assignment
+        from scipy.optimize import linear_sum_assignment  # type: ignore[import-untyped]  # no stubs
 
         r, c = linear_sum_assignment(np.array(weights, dtype=np.float64), maximize=True)
         pairs = [(int(g), int(p)) for g, p in zip(r, c, strict=True)]

@@ -154,7 +154,7 @@ from collections.abc import Callable, Mapping
 from sgie.errors import InputError
 from sgie.records import LAYER_NAMES, DocAnnotations
 from sgie.scoring.grounding import NOTHING_UNGROUNDED, Ungrounded, UngroundedText
-from sgie.scoring.layers import LAYERS
+from sgie.scoring.layers import ATTRIBUTIONS, ENTITIES, LAYERS, PROPOSALS
 from sgie.scoring.outcomes import DocumentOutcomes
 from sgie.scoring.predictions import LayerPresence
 from sgie.scoring.result import DocumentCounts, LayerStatus, Result
@@ -195,7 +195,7 @@ def score_document(
     ungrounded: Ungrounded = NOTHING_UNGROUNDED,
 ) -> DocumentCounts:
     """Counts of one document (pure; layers not scored are ``None``)."""
-    e, p, a = LAYERS
+    e, p, a = ENTITIES, PROPOSALS, ATTRIBUTIONS
     return DocumentCounts(
         e.score(gold, pred, text, ungrounded) if layers[e.name].scored else None,
         p.score(gold, pred, text, ungrounded) if layers[p.name].scored else None,
@@ -212,19 +212,17 @@ def document_outcomes(
 ) -> DocumentOutcomes:
     """Per-item outcomes of one document (``sgie.scoring.outcomes``; layers not scored are
     ``None``)."""
-    e, p, a = LAYERS
-    return DocumentOutcomes(
-        gold.doc_id,
-        e.outcomes(gold, pred, text, ungrounded) if layers[e.name].scored else None,
-        p.outcomes(gold, pred, text, ungrounded) if layers[p.name].scored else None,
-        a.outcomes(gold, pred, text, ungrounded) if layers[a.name].scored else None,
-    )
+    return DocumentOutcomes(gold.doc_id, *(
+        layer.outcomes(gold, pred, text, ungrounded) if layers[layer.name].scored else None
+        for layer in LAYERS
+    ))  # fmt: skip
 
 
 def nothing_predicted(doc_id: str, layers: Mapping[str, LayerStatus]) -> DocAnnotations:
     """The prediction of a document without a record: empty in the attempted layers."""
-    e, p, a = (() if layers[k].attempted else None for k in LAYER_NAMES)
-    return DocAnnotations(doc_id, e, p, a)  # type: ignore[arg-type]  # () or None per layer
+    return DocAnnotations(doc_id, () if layers["entities"].attempted else None,
+                          () if layers["proposals"].attempted else None,
+                          () if layers["attributions"].attempted else None)  # fmt: skip
 
 
 def evaluate_sources(
@@ -271,16 +269,17 @@ def evaluate_sources(
     explained: dict[str, DocumentOutcomes] = {}
     missing: list[str] = []
     ungrounded: list[UngroundedText] = []
-    items = dict.fromkeys(LAYER_NAMES, 0)
+    items: dict[str, int] = dict.fromkeys(LAYER_NAMES, 0)
     for doc_id in ids:
         gold_doc, text, where = gold.get(doc_id)
         gold_presence.see(gold_doc, where)
         if doc_id in predictions:
             pred, lost, where = predictions.get(doc_id, text)
             prediction_presence.see(pred, where)
-            ungrounded.extend(lost.spans)
-            for k in LAYER_NAMES:
-                items[k] += lost.items(k)
+            if lost is not NOTHING_UNGROUNDED:
+                ungrounded.extend(lost.spans)
+                for k in LAYER_NAMES:
+                    items[k] += lost.items(k)
         else:
             missing.append(doc_id)
             pred, lost = nothing_predicted(doc_id, layers), NOTHING_UNGROUNDED

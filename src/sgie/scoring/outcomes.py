@@ -6,7 +6,9 @@ What it does
     (``sgie.scoring.official``); then ``result.outcomes[doc_id]`` is a ``DocumentOutcomes``.
 
     * ``ItemRef`` -- one gold or predicted item: its ``id`` (an argument: its proposal's id and
-      ``argument``, its index among the proposal's arguments as given), ``label`` (entity
+      ``argument``, its index among the proposal's arguments as given; where some arguments
+      of a predicted proposal could not be placed, the others are numbered among themselves),
+      ``label`` (entity
       label, proposal type, argument role, attribution quote type) and ``spans`` (an
       attribution: cue, source and content spans in that order; ``()`` for an ungrounded
       prediction, whose offsets are placeholders).
@@ -45,7 +47,7 @@ from typing import Literal
 
 import msgspec
 
-from sgie.records import JSON, JSONObject
+from sgie.records import JSON, JSONObject, span_json
 from sgie.spans import Span
 
 OutcomeKind = Literal["correct", "incorrect", "partial", "missed", "spurious"]
@@ -75,7 +77,7 @@ class ItemRef(msgspec.Struct, frozen=True, gc=False):
 
     def to_json(self) -> JSONObject:
         out: JSONObject = {"id": self.id, "label": self.label,
-                           "spans": [s.to_json() for s in self.spans]}  # type: ignore[misc]
+                           "spans": [span_json(s) for s in self.spans]}  # fmt: skip
         if self.argument is not None:
             out["argument"] = self.argument
         return out

@@ -66,8 +66,13 @@ class LayerPresence:
     def __init__(self, what: str):
         self.what = what
         self.first: dict[tuple[str, bool], Located] = {}
+        self.pattern: tuple[bool, ...] | None = None  # the first record's layers
 
     def see(self, doc: DocAnnotations, where: Located) -> None:
+        pattern = (doc.entities is not None, doc.proposals is not None, doc.attributions is not None)
+        if pattern == self.pattern:
+            return
+        self.pattern = self.pattern or pattern
         for layer in LAYER_NAMES:
             present = getattr(doc, layer) is not None
             self.first.setdefault((layer, present), where)
@@ -78,13 +83,6 @@ class LayerPresence:
                     f"'{layer}' must be present in every {self.what} record or in none (present "
                     f"in {has.describe()}, absent in {lacks.describe()})"
                 ))  # fmt: skip
-
-
-def check_layers(docs: Iterable[tuple[DocAnnotations, Located]], what: str) -> None:
-    """Raise unless each layer is present in every record or in none."""
-    presence = LayerPresence(what)
-    for doc, where in docs:
-        presence.see(doc, where)
 
 
 class _Collector:

@@ -28,14 +28,14 @@ What it does not do
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from sgie import schema
 from sgie.records import Argument, JSONObject, Proposal
 from sgie.scoring.counts import PRF, Accuracy, add_maps, frozen_map
 from sgie.scoring.matching import EXACT, OVERLAP, SPAN_MATCHES, Alignment, SpanMatch, align
-from sgie.scoring.outcomes import ItemOutcome
+from sgie.scoring.outcomes import ItemOutcome, ItemRef, Mismatch
 
 ATTRIBUTES: tuple[str, ...] = ("type", "status", "polarity")
 
@@ -124,25 +124,59 @@ def align_proposals(
     )  # fmt: skip
 
 
-def _arguments(
-    gold: Sequence[Proposal], pred: Sequence[Proposal], proposal_alignment: Alignment,
-    match: SpanMatch,
-) -> dict[str, PRF]:
-    g_args = [(i, a) for i, p in enumerate(gold) for a in sorted(p.arguments, key=_argument_key)]
-    p_args = [(i, a) for i, p in enumerate(pred) for a in sorted(p.arguments, key=_argument_key)]
-    paired = proposal_alignment.pred_of
-    alignment = align(
-        [(a.span,) for _, a in g_args], [(a.span,) for _, a in p_args], match,
-        compatible=lambda g, p: g_args[g][1].role == p_args[p][1].role
-        and paired.get(g_args[g][0]) == p_args[p][0],
-    )  # fmt: skip
+#: An argument in an argument alignment: its proposal's index (in the sorted proposals), its
+#: index among that proposal's arguments as given, and the argument.
+_Arg = tuple[int, int, Argument]
+
+
+@dataclass(frozen=True)
+class _Alignments:
+    """Every alignment of one document's proposals (sorted by ``proposal_key``), shared by the
+    counts and the per-item outcomes."""
+
+    gold: list[Proposal]
+    pred: list[Proposal]
+    spans: dict[str, Alignment]  # per span match; "overlap" is the matched proposals
+    gold_args: list[_Arg]
+    pred_args: list[_Arg]
+    arguments: dict[str, Alignment]  # per span match
+
+
+def _args(proposals: Sequence[Proposal]) -> list[_Arg]:
+    return [(i, j, a) for i, p in enumerate(proposals)
+            for j, a in sorted(enumerate(p.arguments), key=lambda t: _argument_key(t[1]))]  # fmt: skip
+
+
+def _align(gold: Sequence[Proposal], pred: Sequence[Proposal]) -> _Alignments:
+    gold = sorted(gold, key=proposal_key)
+    pred = sorted(pred, key=proposal_key)
+    spans = {m.name: align_proposals(gold, pred, m) for m in SPAN_MATCHES}
+    paired = spans[OVERLAP.name].pred_of
+    g_args, p_args = _args(gold), _args(pred)
+    arguments = {
+        m.name: align(
+            [(a.span,) for _, _, a in g_args], [(a.span,) for _, _, a in p_args], m,
+            compatible=lambda g, p: g_args[g][2].role == p_args[p][2].role
+            and paired.get(g_args[g][0]) == p_args[p][0],
+        )
+        for m in (EXACT, OVERLAP)
+    }  # fmt: skip
+    return _Alignments(gold, pred, spans, g_args, p_args, arguments)
+
+
+def _role_counts(x: _Alignments, alignment: Alignment, lost_roles: Sequence[str]) -> RoleCounts:
     out = {}
     for role in schema.ROLE_NAMES:
-        tp = sum(1 for g, _ in alignment.pairs if g_args[g][1].role == role)
-        n_gold = sum(1 for _, a in g_args if a.role == role)
-        n_pred = sum(1 for _, a in p_args if a.role == role)
+        tp = sum(1 for g, _ in alignment.pairs if x.gold_args[g][2].role == role)
+        n_gold = sum(1 for _, _, a in x.gold_args if a.role == role)
+        n_pred = sum(1 for _, _, a in x.pred_args if a.role == role) + lost_roles.count(role)
         out[role] = PRF(tp, n_pred - tp, n_gold - tp)
-    return out
+    return RoleCounts(frozen_map(out.items()))
+
+
+def _same(x: _Alignments, attr: str) -> Callable[[int, int], bool]:
+    """Whether gold proposal ``g`` and predicted ``p`` have the same ``attr``."""
+    return lambda g, p: bool(getattr(x.gold[g], attr) == getattr(x.pred[p], attr))
 
 
 def score_proposals(
@@ -156,33 +190,21 @@ def score_proposals(
     Ungrounded items' spans are placeholders and are not looked at; each item is a false
     positive (see the module docstring).
     """
-    gold = sorted(gold, key=proposal_key)
-    pred = sorted(pred, key=proposal_key)
+    x = _align(gold, pred)
     n_lost = len(ungrounded_proposals)
     lost_roles = [a.role for p in ungrounded_proposals for a in p.arguments]
     lost_roles += [a.role for a in ungrounded_arguments]
-
-    spans = {m.name: align_proposals(gold, pred, m).prf + PRF(fp=n_lost) for m in SPAN_MATCHES}
-
-    matched = align_proposals(gold, pred, OVERLAP)
+    spans = {name: a.prf + PRF(fp=n_lost) for name, a in x.spans.items()}
+    matched = x.spans[OVERLAP.name]
     attributes = {}
     for attr in ATTRIBUTES:
-        agree = sum(getattr(gold[g], attr) == getattr(pred[p], attr) for g, p in matched.pairs)
-        typed = align(
-            [(p.span,) for p in gold], [(p.span,) for p in pred], OVERLAP,
-            compatible=lambda g, p, a=attr: getattr(gold[g], a) == getattr(pred[p], a),
-        )  # fmt: skip
+        agree = sum(getattr(x.gold[g], attr) == getattr(x.pred[p], attr) for g, p in matched.pairs)
+        typed = align([(p.span,) for p in x.gold], [(p.span,) for p in x.pred], OVERLAP,
+                      compatible=_same(x, attr))  # fmt: skip
         attributes[attr] = AttributeCounts(
             Accuracy(agree, len(matched.pairs)), typed.prf + PRF(fp=n_lost)
         )
-
-    arguments = {}
-    for m in (EXACT, OVERLAP):
-        per_role = _arguments(gold, pred, matched, m)
-        for role in lost_roles:
-            per_role[role] = per_role[role] + PRF(fp=1)
-        arguments[m.name] = RoleCounts(frozen_map(per_role.items()))
-
+    arguments = {name: _role_counts(x, a, lost_roles) for name, a in x.arguments.items()}
     return ProposalCounts(
         frozen_map(spans.items()), frozen_map(attributes.items()), frozen_map(arguments.items())
     )
@@ -193,11 +215,75 @@ def empty_proposal_counts() -> ProposalCounts:
     return score_proposals((), ())
 
 
+def _proposal_ref(p: Proposal, grounded: bool = True) -> ItemRef:
+    return ItemRef(p.id, p.type, (p.span,) if grounded else ())
+
+
+def _argument_ref(proposal: Proposal, index: int, a: Argument) -> ItemRef:
+    return ItemRef(proposal.id, a.role, (a.span,), argument=index)
+
+
+def _differences(g: Proposal, p: Proposal) -> tuple[Mismatch, ...]:
+    out: list[Mismatch] = []
+    if g.span != p.span:
+        out.append("boundary")
+    if g.type != p.type:
+        out.append("type")
+    if g.status != p.status:
+        out.append("status")
+    if g.polarity != p.polarity:
+        out.append("polarity")
+    if sorted(map(_argument_key, g.arguments)) != sorted(map(_argument_key, p.arguments)):
+        out.append("arguments")
+    return tuple(out)
+
+
 def proposal_outcomes(
     gold: Sequence[Proposal],
     pred: Sequence[Proposal],
     ungrounded_proposals: Sequence[Proposal] = (),
     ungrounded_arguments: Sequence[Argument] = (),
+    argument_of: Sequence[tuple[str, int]] = (),
 ) -> tuple[ItemOutcome, ...]:
-    """Every gold and predicted proposal's and argument's outcome under each scheme."""
-    raise NotImplementedError("filled in the READY commit")
+    """Every gold and predicted proposal's and argument's outcome under each scheme
+    (``sgie.scoring.outcomes``), from the alignments the counts are made of: ``spans.exact``
+    and ``spans.overlap`` (what differs: boundary, type, status, polarity, arguments),
+    ``arguments.exact`` and ``arguments.overlap`` (boundary)."""
+    x = _align(gold, pred)
+    out: list[ItemOutcome] = []
+    for name, alignment in x.spans.items():
+        scheme = f"spans.{name}"
+        pred_of = alignment.pred_of
+        for i, g in enumerate(x.gold):
+            j = pred_of.get(i)
+            out.append(ItemOutcome(scheme, "missed", _proposal_ref(g), None) if j is None else
+                       ItemOutcome(scheme, "correct", _proposal_ref(g), _proposal_ref(x.pred[j]),
+                                   _differences(g, x.pred[j])))  # fmt: skip
+        out += [ItemOutcome(scheme, "spurious", None, _proposal_ref(x.pred[j]))
+                for j in alignment.unmatched_pred]  # fmt: skip
+        out += [ItemOutcome(scheme, "spurious", None, _proposal_ref(p, False), ("ungrounded",))
+                for p in ungrounded_proposals]  # fmt: skip
+    for name, alignment in x.arguments.items():
+        scheme = f"arguments.{name}"
+        pred_of = alignment.pred_of
+        for i, (gp, gj, ga) in enumerate(x.gold_args):
+            gold_ref = _argument_ref(x.gold[gp], gj, ga)
+            k = pred_of.get(i)
+            if k is None:
+                out.append(ItemOutcome(scheme, "missed", gold_ref, None))
+                continue
+            pp, pj, pa = x.pred_args[k]
+            errors: tuple[Mismatch, ...] = ("boundary",) if ga.span != pa.span else ()
+            pred_ref = _argument_ref(x.pred[pp], pj, pa)
+            out.append(ItemOutcome(scheme, "correct", gold_ref, pred_ref, errors))
+        for k in alignment.unmatched_pred:
+            pp, pj, pa = x.pred_args[k]
+            out.append(ItemOutcome(scheme, "spurious", None, _argument_ref(x.pred[pp], pj, pa)))
+        out += [ItemOutcome(scheme, "spurious", None, ItemRef(p.id, a.role, (), argument=j),
+                            ("ungrounded",))
+                for p in ungrounded_proposals for j, a in enumerate(p.arguments)]  # fmt: skip
+        owners = list(argument_of) + [("", -1)] * (len(ungrounded_arguments) - len(argument_of))
+        out += [ItemOutcome(scheme, "spurious", None,
+                            ItemRef(pid, a.role, (), argument=j if j >= 0 else None), ("ungrounded",))
+                for a, (pid, j) in zip(ungrounded_arguments, owners, strict=True)]  # fmt: skip
+    return tuple(out)

@@ -26,8 +26,11 @@ from typing import BinaryIO
 import msgspec
 
 from sgie.records import JSON
+from sgie.scoring.attributions import AttributionCounts
 from sgie.scoring.counts import PRF, Accuracy, SemEvalCounts
-from sgie.scoring.layers import BY_NAME
+from sgie.scoring.entities import EntityCounts
+from sgie.scoring.layers import BY_NAME, LAYERS
+from sgie.scoring.proposals import ProposalCounts
 from sgie.scoring.result import DocumentCounts, Result
 
 
@@ -100,6 +103,37 @@ def _star(layer: str, row: tuple[str, ...], name: str) -> str:
 HEADER = f"  {'':<32} {'P':>6} {'R':>6} {'F1':>6}"
 
 
+def _entity_rows(t: EntityCounts) -> list[str]:
+    lines = [_semeval_row(_star("entities", (scheme,), scheme), c.micro) for scheme, c in t.schemes.items()]
+    strict = t["strict"]
+    lines.append(f"  {'macro-F1 (strict)':<32} {'':>6} {'':>6} {_pct(strict.macro_f1):>6}")
+    lines.append("  per type (strict):")
+    lines += [_semeval_row(f"  {label}", c) for label, c in strict.per_type.items() if c.possible or c.actual]
+    return lines
+
+
+def _proposal_rows(p: ProposalCounts) -> list[str]:
+    lines = [_prf_row(_star("proposals", ("spans", m), f"span {m}"), c) for m, c in p.spans.items()]
+    for attr, a in p.attributes.items():
+        lines.append(_prf_row(f"{attr} (overlap + same value)", a.f1))
+        lines.append(_acc_row(f"{attr} on matched", a.accuracy))
+    for m, roles in p.arguments.items():
+        lines.append(_prf_row(f"arguments {m} (micro)", roles.micro))
+        lines += [_prf_row(f"  {role}", c) for role, c in roles.per_role.items()]
+    return lines
+
+
+def _attribution_rows(a: AttributionCounts) -> list[str]:
+    lines = [_prf_row(_star("attributions", ("whole", m), f"whole attribution {m}"), a.whole[m])
+             for m in ("overlap", "exact")]  # fmt: skip
+    for role, r in a.roles.items():
+        lines.append(_prf_row(f"{role} exact", r.exact))
+        lines.append(_prf_row(f"{role} token overlap", r.token))
+    lines += [_acc_row(f"{attr} on matched", acc) for attr, acc in a.attributes.items()]
+    lines += [_prf_row(f"nesting links {m}", c) for m, c in a.nesting.items()]
+    return lines
+
+
 def format_table(result: Result) -> str:
     """The human-readable report."""
     lines = [
@@ -114,47 +148,20 @@ def format_table(result: Result) -> str:
         lines.append(f"  {s.doc_id} {s.field}: {s.text!r}")
     if len(result.ungrounded) > 10:
         lines.append(f"  ... and {len(result.ungrounded) - 10} more (see --json)")
-    t = result.total
-    for name in ("entities", "proposals", "attributions"):
-        status = result.layers[name]
+    for layer in LAYERS:
+        status = result.layers[layer.name]
         lines.append("")
-        if not status.scored:
-            lines.append(f"{name.capitalize()}: {status.reason}")
+        counts = result.total.layer(layer.name)
+        if not status.scored or counts is None:
+            lines.append(f"{layer.title}: {status.reason}")
             continue
-        lines.append(f"{name.capitalize()}")
-        lines.append(HEADER)
-        if name == "entities" and t.entities is not None:
-            for scheme, c in t.entities.schemes.items():
-                lines.append(_semeval_row(_star("entities", (scheme,), scheme), c.micro))
-            strict = t.entities["strict"]
-            lines.append(f"  {'macro-F1 (strict)':<32} {'':>6} {'':>6} {_pct(strict.macro_f1):>6}")
-            lines.append("  per type (strict):")
-            for label, c in strict.per_type.items():
-                if c.possible or c.actual:
-                    lines.append(_semeval_row(f"  {label}", c))
-        elif name == "proposals" and t.proposals is not None:
-            p = t.proposals
-            for m, c in p.spans.items():
-                lines.append(_prf_row(_star("proposals", ("spans", m), f"span {m}"), c))
-            for attr, a in p.attributes.items():
-                lines.append(_prf_row(f"{attr} (overlap + same value)", a.f1))
-                lines.append(_acc_row(f"{attr} on matched", a.accuracy))
-            for m, roles in p.arguments.items():
-                lines.append(_prf_row(f"arguments {m} (micro)", roles.micro))
-                for role, c in roles.per_role.items():
-                    lines.append(_prf_row(f"  {role}", c))
-        elif name == "attributions" and t.attributions is not None:
-            a = t.attributions
-            for m in ("overlap", "exact"):
-                lines.append(_prf_row(_star("attributions", ("whole", m), f"whole attribution {m}"),
-                                      a.whole[m]))  # fmt: skip
-            for role, r in a.roles.items():
-                lines.append(_prf_row(f"{role} exact", r.exact))
-                lines.append(_prf_row(f"{role} token overlap", r.token))
-            for attr, acc in a.attributes.items():
-                lines.append(_acc_row(f"{attr} on matched", acc))
-            for m, c in a.nesting.items():
-                lines.append(_prf_row(f"nesting links {m}", c))
+        lines += [layer.title, HEADER]
+        if isinstance(counts, EntityCounts):
+            lines += _entity_rows(counts)
+        elif isinstance(counts, ProposalCounts):
+            lines += _proposal_rows(counts)
+        else:
+            lines += _attribution_rows(counts)
     lines.append("")
     lines.append("P/R/F1 in %; n/a = undefined (see --json for the reason); "
                  "* = leaderboard headline")  # fmt: skip

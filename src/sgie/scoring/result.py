@@ -28,11 +28,9 @@ from sgie.records import JSON, JSONObject
 from sgie.scoring.attributions import AttributionCounts
 from sgie.scoring.entities import EntityCounts
 from sgie.scoring.grounding import UngroundedText
-from sgie.scoring.layers import LAYER_NAMES, LAYERS
+from sgie.scoring.layers import LAYER_NAMES, LAYERS, LayerCounts
 from sgie.scoring.outcomes import DocumentOutcomes
 from sgie.scoring.proposals import ProposalCounts
-
-LayerCounts = EntityCounts | ProposalCounts | AttributionCounts
 
 #: Keys of derived values in a metric block (dropped from ``per_document`` entries).
 DERIVED = frozenset({"precision", "recall", "f1", "accuracy", "macro_f1", "reason", "possible",
@@ -75,9 +73,13 @@ def _sum(a: LayerCounts | None, b: LayerCounts | None) -> LayerCounts | None:
         if a is not b:
             raise ValueError("cannot add counts of a scored layer to an unscored one")
         return None
-    if type(a) is not type(b):
-        raise TypeError(f"cannot add {type(a).__name__} to {type(b).__name__}")
-    return a + b  # type: ignore[operator]  # same type, checked above
+    if isinstance(a, EntityCounts) and isinstance(b, EntityCounts):
+        return a + b
+    if isinstance(a, ProposalCounts) and isinstance(b, ProposalCounts):
+        return a + b
+    if isinstance(a, AttributionCounts) and isinstance(b, AttributionCounts):
+        return a + b
+    raise TypeError(f"cannot add {type(a).__name__} to {type(b).__name__}")
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ What it does
     1. **Types** (``sgie.scoring.wire``): msgspec decodes the line into typed records; a line
        msgspec rejects is parsed by ``sgie.scoring.jsonl.parse_line`` (malformed JSON,
        ``NaN``, repeated keys, non-UTF-8 bytes) and converted again, and msgspec's error
-       becomes the attrs-style message (``_explain``: ``'entities[0].label' must be one of
+       becomes the attrs-style message (``sgie.scoring.messages``: ``'entities[0].label' must be one of
        [...] (got 'COUNTRY')``, ``'entities[0].start' must be an integer (got string '0')``).
        Records with offsets everywhere decode straight into the frozen records of
        ``sgie.records`` (the fast path); others into the wire types, whose text-only spans
@@ -43,9 +43,7 @@ What it does not do
 
 from __future__ import annotations
 
-import re
-import typing
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TypeVar
 
 import msgspec
@@ -70,7 +68,9 @@ from sgie.scoring.grounding import (
     split,
 )
 from sgie.scoring.jsonl import parse_line
-from sgie.spans import Span
+from sgie.scoring.messages import explain
+from sgie.spans import Span, all_hold
+from sgie.spans import quote as show
 
 W = TypeVar("W", wire.Prediction, wire.Document)
 
@@ -112,7 +112,8 @@ _FAST_PREDICTION = msgspec.json.Decoder(_FastPrediction)
 _FAST_DOCUMENT = msgspec.json.Decoder(_FastDocument)
 _WIRE_PREDICTION = msgspec.json.Decoder(wire.Prediction)
 _WIRE_DOCUMENT = msgspec.json.Decoder(wire.Document)
-_HEADS = {True: msgspec.json.Decoder(_DocumentHead), False: msgspec.json.Decoder(_PredictionHead)}
+_DOCUMENT_HEAD = msgspec.json.Decoder(_DocumentHead)
+_PREDICTION_HEAD = msgspec.json.Decoder(_PredictionHead)
 _ERRORS = (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError)
 _ENCODE = msgspec.json.Encoder().encode
 
@@ -129,16 +130,15 @@ def decode_id(raw: bytes, gold: bool) -> str | None:
     ``text`` strings; predictions: an ``id`` string; either: layers, not looked into, and no
     other field), else ``None``."""
     try:
-        return _HEADS[gold].decode(raw).id
+        return (_DOCUMENT_HEAD.decode(raw) if gold else _PREDICTION_HEAD.decode(raw)).id
     except _ERRORS:
         return None
 
 
-def _typed(raw: bytes, kind: type[W]) -> W:
+def _typed(raw: bytes, decoder: msgspec.json.Decoder[W], kind: type[W]) -> W:
     """``raw`` as a wire record, or the one-line ``InputError`` of what is wrong with it."""
-    decoder = _WIRE_PREDICTION if kind is wire.Prediction else _WIRE_DOCUMENT
     try:
-        record: W = decoder.decode(raw)
+        record = decoder.decode(raw)
     except _ERRORS:
         pass
     else:
@@ -156,103 +156,7 @@ def convert(value: JSON, kind: type[W]) -> W:
     try:
         return msgspec.convert(value, kind, strict=True)
     except msgspec.ValidationError as err:
-        raise _explain(str(err), value, kind) from None
-
-
-# --------------------------------------------------------------------------------------------
-# msgspec's errors as attrs-style messages
-# --------------------------------------------------------------------------------------------
-_AT = re.compile(r"^(?P<message>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.S)
-_TOKEN = re.compile(r"\.([^.\[\]]+)|\[(\d+)\]")
-_NAMES = {"int": "integer", "str": "string", "bool": "boolean", "float": "number",
-          "object": "object", "array": "array", "null": "null"}  # fmt: skip
-_ARTICLES = {"integer": "an integer", "string": "a string", "array": "an array",
-             "object": "an object", "boolean": "a boolean", "number": "a number"}  # fmt: skip
-
-
-def show(value: JSON, limit: int = 80) -> str:
-    """``repr(value)``, cut to about ``limit`` characters (a bad value may be huge)."""
-    if isinstance(value, str) and len(value) > limit:
-        return repr(value[:limit]) + f"... ({len(value)} characters)"
-    text = repr(value)
-    return text if len(text) <= limit else text[:limit] + "..."
-
-
-def _tokens(path: str) -> list[str | int]:
-    return [key if key else int(index) for key, index in _TOKEN.findall(path)]
-
-
-def _value_at(value: JSON, tokens: list[str | int]) -> JSON:
-    for t in tokens:
-        if isinstance(t, int) and isinstance(value, list) and t < len(value):
-            value = value[t]
-        elif isinstance(t, str) and isinstance(value, dict) and t in value:
-            value = value[t]
-        else:
-            return None
-    return value
-
-
-def _unwrap(tp: object) -> object:
-    """The type inside ``Annotated``, ``X | UnsetType``, ``X | None`` and ``tuple[X, ...]``."""
-    while True:
-        origin = typing.get_origin(tp)
-        if origin is typing.Annotated:
-            tp = typing.get_args(tp)[0]
-        elif origin is tuple:
-            tp = typing.get_args(tp)[0]
-        elif origin in (typing.Union, type(int | str)):
-            rest = [a for a in typing.get_args(tp) if a not in (msgspec.UnsetType, type(None))]
-            if len(rest) != 1:
-                return tp
-            tp = rest[0]
-        else:
-            return tp
-
-
-def _type_at(kind: type, tokens: list[str | int]) -> object:
-    tp: object = kind
-    for t in tokens:
-        tp = _unwrap(tp)
-        if isinstance(t, str) and isinstance(tp, type) and issubclass(tp, msgspec.Struct):
-            tp = typing.get_type_hints(tp, include_extras=True)[t]
-    return _unwrap(tp)
-
-
-def _name(value: JSON) -> str:
-    return {bool: "boolean", int: "integer", float: "number", str: "string", list: "array",
-            dict: "object", type(None): "null"}[type(value)]  # fmt: skip
-
-
-def _explain(message: str, value: JSON, kind: type) -> InputError:
-    m = _AT.match(message)
-    assert m is not None
-    what, path = m["message"], (m["path"] or "").lstrip(".")
-    tokens = _tokens("." + path if path and not path.startswith("[") else path)
-    where = f"'{path}'" if path else "'record'"
-    got = _value_at(value, tokens)
-    if field := re.fullmatch(r"Object contains unknown field `(.*)`", what):
-        struct = _type_at(kind, tokens)
-        fields = sorted(getattr(struct, "__struct_fields__", ()))
-        place = f"'{path}'" if path else "record"
-        return InputError(f"{place} has unknown field {field[1]!r} (expected only {fields})")
-    if field := re.fullmatch(r"Object missing required field `(.*)`", what):
-        return InputError(f"'{path + '.' if path else ''}{field[1]}' is required (got nothing)")
-    if re.fullmatch(r"Invalid enum value .*", what):
-        allowed = list(typing.get_args(_type_at(kind, tokens)))
-        return InputError(f"{where} must be one of {allowed} (got {show(got)})")
-    if expected := re.fullmatch(r"Expected `(\w+)( \| null)?`, got `(\w+)`", what):
-        name = _ARTICLES.get(_NAMES.get(expected[1], expected[1]), expected[1])
-        name += " or null" if expected[2] else ""
-        shown = _name(got) if isinstance(got, (list, dict)) else f"{_name(got)} {show(got)}"
-        return InputError(f"{where} must be {name} (got {shown})")
-    if bound := re.fullmatch(r"Expected `int` >= (\d+)", what):
-        return InputError(f"{where} must be >= {bound[1]} (got {show(got)})")
-    if re.fullmatch(r"Expected `str` of length >= 1", what):
-        return InputError(f"{where} must be a non-empty string (got {show(got)})")
-    if re.fullmatch(r"Expected `array` of length >= 1", what):
-        return InputError(f"{where} must have at least one span (got [])")
-    return InputError(f"{where} is not valid ({what})")
+        raise explain(str(err), value, kind) from None
 
 
 # --------------------------------------------------------------------------------------------
@@ -268,10 +172,25 @@ def _offsets(record: wire.Record, gold: bool) -> None:
                 raise InputError(f"'{path}.{name}' is required (got nothing)")
 
 
-def _check_spans(items: Iterable[tuple[str, Span | Entity | Argument | Proposal]], text: str,
-                 placeholders: Mapping[str, str]) -> None:  # fmt: skip
+def _flat(doc: DocAnnotations) -> Iterator[Span | Entity | Argument | Proposal]:
+    """Every span of the records, without paths (the common case: all hold)."""
+    yield from doc.entities or ()
+    for p in doc.proposals or ():
+        yield p
+        yield from p.arguments
+    for t in doc.attributions or ():
+        yield from t.cue
+        yield from t.source
+        yield from t.content
+
+
+def _check_spans(doc: DocAnnotations, text: str, placeholders: Mapping[str, str]) -> None:
+    """The offset rule for every span (``sgie.spans.all_hold``); on a failure, the first span
+    that breaks it (placeholders excepted) is named."""
+    if not placeholders and all_hold(text, _flat(doc)):
+        return
     n = len(text)
-    for path, x in items:
+    for path, x in _spans(doc):
         start, end = x.start, x.end
         if not 0 <= start < end <= n or text[start:end] != x.text:
             if path in placeholders:
@@ -294,8 +213,7 @@ def _spans(doc: DocAnnotations) -> Iterable[tuple[str, Span | Entity | Argument 
 
 
 def _unique(layer: str, ids: list[str]) -> None:
-    if len(set(ids)) == len(ids):
-        return
+    """Name the first repeated id of a layer."""
     seen: set[str] = set()
     for i, ident in enumerate(ids):
         if ident in seen:
@@ -307,11 +225,20 @@ def check(doc: DocAnnotations, text: str, placeholders: Mapping[str, str] | None
     """The checks types cannot make (module docstring), on records of a document with ``text``.
     ``placeholders`` are the paths of ungrounded text-only spans (``sgie.scoring.grounding``),
     whose offsets are not checked."""
-    _check_spans(_spans(doc), text, placeholders or {})
+    _check_spans(doc, text, placeholders or {})
     entities, proposals, attributions = doc.entities or (), doc.proposals or (), doc.attributions or ()
-    _unique("entities", [e.id for e in entities])
-    _unique("proposals", [p.id for p in proposals])
-    _unique("attributions", [a.id for a in attributions])
+    for layer, items in (("entities", entities), ("proposals", proposals), ("attributions", attributions)):
+        if len(items) > 1 and len({x.id for x in items}) != len(items):
+            _unique(layer, [x.id for x in items])
+    if proposals:
+        _check_arguments(entities, proposals, placeholders or {})
+    if attributions:
+        _check_nesting(attributions)
+
+
+def _check_arguments(entities: tuple[Entity, ...], proposals: tuple[Proposal, ...],
+                     placeholders: Mapping[str, str]) -> None:  # fmt: skip
+    """An argument's ``entity_id`` names an entity of the document whose span it has."""
     by_id = {e.id: (i, e) for i, e in enumerate(entities)}
     for i, p in enumerate(proposals):
         for j, a in enumerate(p.arguments):
@@ -323,20 +250,26 @@ def check(doc: DocAnnotations, text: str, placeholders: Mapping[str, str] | None
                                  f"{show(a.entity_id)})")  # fmt: skip
             k, e = by_id[a.entity_id]
             if (e.start, e.end) != (a.start, a.end) and not (
-                placeholders and f"entities[{k}]" in placeholders and path in placeholders
+                f"entities[{k}]" in placeholders and path in placeholders
             ):
                 raise InputError(f"'{path}' must have the span of entity {show(a.entity_id)} "
                                  f"{e.start}..{e.end} (got {a.start}..{a.end})")  # fmt: skip
-    parents = {a.id: a.parent_id for a in attributions}
-    for i, a in enumerate(attributions):
-        if not a.cue:
+
+
+def _check_nesting(attributions: tuple[Attribution, ...]) -> None:
+    """At least one cue and one content span; ``parent_id`` names another attribution; no
+    attribution nested in itself through its parents."""
+    parents = {t.id: t.parent_id for t in attributions}
+    for i, t in enumerate(attributions):
+        if not t.cue:
             raise InputError(f"'attributions[{i}].cue' must have at least one span (got [])")
-        if not a.content:
+        if not t.content:
             raise InputError(f"'attributions[{i}].content' must have at least one span (got [])")
-        if a.parent_id is not None and (a.parent_id not in parents or a.parent_id == a.id):
+        if t.parent_id is not None and (t.parent_id not in parents or t.parent_id == t.id):
             raise InputError(f"'attributions[{i}].parent_id' must name another attribution of the "
-                             f"document (got {show(a.parent_id)})")  # fmt: skip
-    _no_cycles(parents, [a.id for a in attributions])
+                             f"document (got {show(t.parent_id)})")  # fmt: skip
+    if any(t.parent_id is not None for t in attributions):
+        _no_cycles(parents, [t.id for t in attributions])
 
 
 def _no_cycles(parents: Mapping[str, str | None], order: list[str]) -> None:
@@ -393,7 +326,7 @@ def decode_document(raw: bytes) -> tuple[DocAnnotations, str]:
             doc = _records(line)
             check(doc, line.text)
             return doc, line.text
-    record = _typed(raw, wire.Document)
+    record = _typed(raw, _WIRE_DOCUMENT, wire.Document)
     return _from_wire(record, record.text)[0], record.text
 
 
@@ -410,7 +343,7 @@ def decode_prediction(raw: bytes, texts: Mapping[str, str]) -> tuple[DocAnnotati
             doc = _records(line)
             check(doc, text)
             return doc, NOTHING_UNGROUNDED
-    record = _typed(raw, wire.Prediction)
+    record = _typed(raw, _WIRE_PREDICTION, wire.Prediction)
     return _from_wire(record, _known(record.id, texts))
 
 
@@ -422,7 +355,11 @@ def parse_prediction(value: JSON, texts: Mapping[str, str]) -> tuple[DocAnnotati
 
 def parse_document(value: JSON, texts: Mapping[str, str] | None = None) -> tuple[DocAnnotations, str]:
     """``decode_document`` of a parsed JSON value; with ``texts``, the id must be one of them
-    and the record's text equal to it (an annotation pass file)."""
+    and the record's ``text``, which may then be left out, equal to it (an annotation pass
+    file)."""
+    doc_id = value.get("id") if isinstance(value, dict) else None
+    if texts is not None and isinstance(value, dict) and "text" not in value and isinstance(doc_id, str):
+        value = {**value, "text": _known(doc_id, texts)}
     record = convert(value, wire.Document)
     if texts is not None and _known(record.id, texts) != record.text:
         raise InputError(f"'text' must be the text of document {show(record.id)} (got another text)")

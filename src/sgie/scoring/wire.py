@@ -56,7 +56,7 @@ class _Wire(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=Tru
     """A record as written: fields are the JSON keys, in order."""
 
 
-class Span(_Wire, kw_only=True):
+class Span(_Wire, frozen=True, kw_only=True):
     """A span: offsets and text, or text alone."""
 
     start: Offset | UnsetType = UNSET
@@ -64,7 +64,7 @@ class Span(_Wire, kw_only=True):
     text: Text
 
 
-class Entity(_Wire, kw_only=True):
+class Entity(_Wire, frozen=True, kw_only=True):
     """An entity mention."""
 
     id: str
@@ -74,7 +74,7 @@ class Entity(_Wire, kw_only=True):
     label: EntityLabel
 
 
-class Argument(_Wire, kw_only=True):
+class Argument(_Wire, frozen=True, kw_only=True):
     """A proposal argument; with entity_id it must have that entity's span."""
 
     role: Role
@@ -84,7 +84,7 @@ class Argument(_Wire, kw_only=True):
     entity_id: str | None
 
 
-class Proposal(_Wire, kw_only=True):
+class Proposal(_Wire, frozen=True, kw_only=True):
     """A proposal with its attributes and arguments."""
 
     id: str
@@ -97,7 +97,7 @@ class Proposal(_Wire, kw_only=True):
     arguments: tuple[Argument, ...]
 
 
-class Attribution(_Wire, kw_only=True):
+class Attribution(_Wire, frozen=True, kw_only=True):
     """An attribution: cue, source (empty if none) and content spans; parent_id names the
     attribution it is nested in."""
 
@@ -110,7 +110,7 @@ class Attribution(_Wire, kw_only=True):
     parent_id: str | None
 
 
-class Prediction(_Wire, kw_only=True):
+class Prediction(_Wire, frozen=True, kw_only=True):
     """One line of a predictions file."""
 
     id: str
@@ -119,7 +119,7 @@ class Prediction(_Wire, kw_only=True):
     attributions: tuple[Attribution, ...] | UnsetType = UNSET
 
 
-class Document(_Wire, kw_only=True):
+class Document(_Wire, frozen=True, kw_only=True):
     """One line of a documents-format (gold) file."""
 
     id: str
