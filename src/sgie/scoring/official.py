@@ -23,7 +23,7 @@ Command line::
   sgie evaluate --predictions P.jsonl --gold G.jsonl   # against any documents-format file
   sgie evaluate --extractor package.module:callable [--split test | --gold G.jsonl] \
                 [--output predictions.test.jsonl]
-  ... [--strict] [--json]
+  ... [--strict] [--json [--per-document]]
   sgie build                                            # also writes eval/predictions.schema.json
 
 ``--extractor`` imports ``callable(doc_id: str, text: str) -> dict`` (a prediction record, see
@@ -46,9 +46,13 @@ predictions source (``sgie.scoring.sources``: files, or records in memory) and r
 and scores one document at a time, in sorted id order. It alone decides which layers are
 scored (``layer_status``) and counts the documents. Every record, from a file or from memory,
 is checked by the one validator (``sgie.scoring.validate``), so the Python API rejects exactly
-what the command rejects. The command reads files as a stream (each file is indexed by id,
-then each record read again at its offset) and spools the per-document counts to a temporary
-file, so memory does not grow with the number of documents.
+what the command rejects. The command reads files as a stream, so memory does not grow with
+the number of documents: two files whose ids are in increasing order and that hold entities
+only are read once, side by side, and checked and scored a batch of lines at a time
+(``sgie.scoring.onepass``, with ``sgie.scoring.bulk``: the same result); any other files are
+indexed by id, then each record is read again at its offset. ``--json`` leaves the
+per-document counts out unless ``--per-document`` is given (they are then spooled to a
+temporary file, one document at a time).
 
 Prediction format
 -----------------
@@ -130,7 +134,8 @@ came from), ``documents`` (numbers of gold, predicted and missing documents),
 ``missing_documents`` (ids), ``ungrounded`` (ungrounded items per layer, and every ungrounded
 span with document, field and string), ``entities``, ``proposals``, ``attributions`` (each with
 ``attempted``, ``annotated``, ``scored``, ``reason`` and, if scored, the metric blocks), and
-``per_document`` (the raw counts of each document, without derived metrics). Metric blocks:
+``per_document`` (the raw counts of each document, without derived metrics; from the command
+only with ``--per-document``). Metric blocks:
 
 * ``entities.<scheme>`` for scheme in strict, exact, partial, type: ``correct``,
   ``incorrect``, ``partial``, ``missed``, ``spurious``, ``possible``, ``actual``,
