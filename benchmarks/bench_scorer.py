@@ -1,34 +1,51 @@
-"""Scorer benchmark: the whole ``sgie evaluate --json`` process against nervaluate's.
+"""Scorer benchmark: the whole ``sgie evaluate --json`` process against nervaluate's, per shape.
 
-For each size (number of gold entity spans; default 10^4, 10^5, 10^6) it
+For each *shape* (gold entities per document: 2, 20, 100, 1,000; ``synthetic.SHAPES``) and
+each size (number of gold entity spans; default 10^5 and 10^6) it
 
 1. generates synthetic gold and predictions (``benchmarks/synthetic.py``; cached under
-   ``benchmarks/out/n<size>/``, which is gitignored);
-2. runs ``sgie evaluate --gold G --predictions P --json`` and ``python
-   benchmarks/nervaluate_peer.py G P`` as separate processes (stdout to a file), timing each
-   from start to exit and reading its peak resident memory (``ru_maxrss`` of that child, via
-   ``os.wait4``);
-3. checks that the counts (correct, incorrect, partial, missed, spurious) of the four schemes,
-   micro and per type, are identical (``strict``/``exact``/``partial``/``type`` against
-   nervaluate's ``strict``/``exact``/``partial``/``ent_type``);
+   ``benchmarks/out/s<shape>/n<size>/``, which is gitignored);
+2. runs, as separate processes, each timed from start to exit with its CPU time (user + system,
+   of that child: ``os.wait4``), wall time and peak resident memory (``ru_maxrss``):
+
+   * the **floor** (``benchmarks/floor.py``: read both files, decode every line with msgspec);
+   * **sgie**: ``python -m sgie.cli evaluate --gold G --predictions P --json`` of this checkout
+     (its output is read through a pipe; the result object is kept, a ``per_document`` section
+     is counted and dropped);
+   * **nervaluate** (``benchmarks/nervaluate_peer.py``);
+   * **seqeval** strict counts (``benchmarks/seqeval_peer.py``; timed too, but it counts one
+     scheme only, so it is not a yardstick);
+
+3. checks that the counts are identical: correct, incorrect, partial, missed, spurious of the
+   four schemes, micro and per type, against nervaluate (``strict``/``exact``/``partial``/
+   ``type`` against ``strict``/``exact``/``partial``/``ent_type``), and strict correct,
+   possible and actual, micro and per type, against seqeval;
 4. also times ``sgie --version`` (interpreter start-up and imports: a fixed cost of every
    ``sgie`` process).
 
-It prints one Markdown table row per size and writes everything, with the machine, date and
-commit, to ``benchmarks/results.json`` (committed: the numbers in ``benchmarks/RESULTS.md`` and
-the README are references into it, kept in sync by ``sgie prose``). A benchmark, not a test: it
+The yardsticks are CPU times (the machine is shared, so wall time is noisy; both are
+recorded): ``speedup`` = nervaluate CPU / sgie CPU, ``over_floor`` = sgie CPU / floor CPU. Each
+figure is the median of ``--repeat`` runs. It prints one Markdown row per run and writes
+everything, with the machine, date and commit, to ``--record`` (default
+``benchmarks/results.json``: the numbers in ``benchmarks/RESULTS.md`` and the README are
+references into it, kept in sync by ``sgie prose``). ``--reuse-peers FILE`` takes the peers'
+figures from an earlier record instead of running them again, for the same data (checked by
+the sha256 of both files); the row then says so (``peers_from``). A benchmark, not a test: it
 is not collected by pytest.
 
-Usage: ``python benchmarks/bench_scorer.py [--sizes 10000 100000 1000000] [--repeat 1]``
+Usage: ``python benchmarks/bench_scorer.py [--shapes 2 20 100 1000] [--sizes 100000 1000000]
+[--repeat 1] [--record benchmarks/results.json] [--reuse-peers benchmarks/baseline.json]``
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import json
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import time
@@ -36,40 +53,83 @@ from importlib.metadata import version
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+SRC = HERE.parent / "src"
 sys.path.insert(0, str(HERE))
-from synthetic import PER_DOC, generate  # noqa: E402
+from synthetic import SHAPES, generate  # noqa: E402
 
 SCHEMES = {"strict": "strict", "exact": "exact", "partial": "partial", "type": "ent_type"}
-PACKAGES = ("sgie", "nervaluate", "msgspec", "numpy", "scipy")
+PACKAGES = ("sgie", "nervaluate", "seqeval", "msgspec", "numpy", "scipy")
 FIELDS = ("correct", "incorrect", "partial", "missed", "spurious")
+ENV = {**os.environ, "PYTHONPATH": str(SRC)}
 
 
-def run(cmd: list[str], stdout: Path) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB) of one process."""
-    with open(stdout, "wb") as out:
+class Run:
+    """One finished process: CPU (user + system) and wall seconds, peak RSS in MiB, and the
+    bytes it wrote to stdout (``kept``: the part kept; ``size``: all of it)."""
+
+    def __init__(self, cmd: list[str], keep_until: bytes | None = None):
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.PIPE)
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV)
+        assert proc.stdout is not None and proc.stderr is not None
+        kept = bytearray()
+        self.size, keeping = 0, True
+        while chunk := proc.stdout.read(1 << 20):
+            self.size += len(chunk)
+            if keeping:
+                kept += chunk
+                keeping = keep_until is None or keep_until not in kept[-len(chunk) - len(keep_until) :]
+        err = proc.stderr.read()
         _, status, usage = os.wait4(proc.pid, 0)
-        seconds = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        raise RuntimeError(f"{cmd} failed ({proc.returncode}): {proc.stderr.read().decode()[-2000:]}")
-    return seconds, usage.ru_maxrss / 1024  # Linux: KiB
+        self.wall = time.perf_counter() - start
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise RuntimeError(f"{cmd} failed: {err.decode()[-2000:]}")
+        self.cpu = usage.ru_utime + usage.ru_stime
+        self.peak = usage.ru_maxrss / 1024  # Linux: KiB
+        self.kept = bytes(kept)
 
 
-def same_counts(sgie_json: Path, nerv_json: Path) -> list[str]:
-    ours = json.loads(sgie_json.read_text())["entities"]
-    theirs = json.loads(nerv_json.read_text())
+def measure(cmd: list[str], repeat: int, keep_until: bytes | None = None) -> dict:
+    runs = [Run(cmd, keep_until) for _ in range(repeat)]
+    return {"cpu": round(statistics.median(r.cpu for r in runs), 2),
+            "wall": round(statistics.median(r.wall for r in runs), 2),
+            "peak_mib": round(statistics.median(r.peak for r in runs)),
+            "output_mib": round(runs[-1].size / 2**20, 1), "_out": runs[-1].kept}  # fmt: skip
+
+
+def result_object(out: bytes) -> dict:
+    """The result object printed by ``sgie evaluate --json``, without a ``per_document``
+    section (which is the last key when there is one, and may be gigabytes)."""
+    cut = out.find(b'"per_document"')
+    if cut < 0:
+        return json.loads(out)
+    return json.loads(out[:cut].rstrip().rstrip(b",") + b"}")
+
+
+def nervaluate_problems(ours: dict, theirs: dict) -> list[str]:
     problems = []
     for scheme, name in SCHEMES.items():
         mine = {f: ours[scheme][f] for f in FIELDS}
         if mine != theirs["overall"][name]:
-            problems.append(f"{scheme}: {mine} != {theirs['overall'][name]}")
+            problems.append(f"nervaluate {scheme}: {mine} != {theirs['overall'][name]}")
         for label, c in ours[scheme]["per_type"].items():
             mine = {f: c[f] for f in FIELDS}
             other = theirs["per_type"].get(label, {}).get(name, dict.fromkeys(FIELDS, 0))
             if mine != other:
-                problems.append(f"{scheme} {label}: {mine} != {other}")
+                problems.append(f"nervaluate {scheme} {label}: {mine} != {other}")
+    return problems
+
+
+def seqeval_problems(ours: dict, theirs: dict) -> list[str]:
+    def strict(c: dict) -> dict:
+        return {"correct": c["correct"], "possible": c["possible"], "actual": c["actual"]}
+
+    problems = []
+    zero = {"correct": 0, "possible": 0, "actual": 0}
+    if strict(ours["strict"]) != theirs["overall"]:
+        problems.append(f"seqeval: {strict(ours['strict'])} != {theirs['overall']}")
+    for label, c in ours["strict"]["per_type"].items():
+        if strict(c) != theirs["per_type"].get(label, zero):
+            problems.append(f"seqeval {label}: {strict(c)} != {theirs['per_type'].get(label, zero)}")
     return problems
 
 
@@ -89,48 +149,87 @@ def machine() -> dict:
             "versions": {p: version(p) for p in PACKAGES}}  # fmt: skip
 
 
+def digest(*paths: Path) -> str:
+    h = hashlib.sha256()
+    for path in paths:
+        with open(path, "rb") as fh:
+            while chunk := fh.read(1 << 24):
+                h.update(chunk)
+    return h.hexdigest()[:16]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
-    parser.add_argument("--repeat", type=int, default=1, help="runs per size (the fastest is kept)")
+    parser.add_argument("--shapes", type=int, nargs="+", default=list(SHAPES),
+                        help="gold entities per document")  # fmt: skip
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each process (the median is kept)")
     parser.add_argument("--out", type=Path, default=HERE / "out", help="data and raw outputs")
     parser.add_argument("--record", type=Path, default=HERE / "results.json",
                         help="where the results are written")  # fmt: skip
+    parser.add_argument("--reuse-peers", type=Path, default=None, metavar="RECORD",
+                        help="take nervaluate's and seqeval's figures from this earlier record")  # fmt: skip
     args = parser.parse_args()
-    sgie = str(Path(sys.executable).with_name("sgie"))
+    earlier = {}
+    if args.reuse_peers is not None:
+        old = json.loads(args.reuse_peers.read_text())
+        earlier = {r["data"]: (r, old["date"]) for r in old["rows"]}
+    sgie = [sys.executable, "-m", "sgie.cli"]
     args.out.mkdir(parents=True, exist_ok=True)
-    startup = min(run([sgie, "--version"], args.out / "version.txt")[0] for _ in range(3))
+    startup = measure([*sgie, "--version"], 5)
     rows = []
-    print(f"sgie start-up (sgie --version): {startup:.2f} s")
-    print("| gold spans | documents | file MiB | sgie s | sgie peak MiB | nervaluate s | nervaluate peak MiB "
-          "| speed-up | counts identical |")
-    print("|---|---|---|---|---|---|---|---|---|")
-    for n in args.sizes:
-        folder = args.out / f"n{n}"
-        gold, pred = folder / "gold.jsonl", folder / "predictions.jsonl"
-        if not (gold.is_file() and pred.is_file()):
-            generate(n, folder)
-        size = (gold.stat().st_size + pred.stat().st_size) / 2**20
-        s_runs = [run([sgie, "evaluate", "--gold", str(gold), "--predictions", str(pred), "--json"],
-                      folder / "sgie.json") for _ in range(args.repeat)]  # fmt: skip
-        n_runs = [run([sys.executable, str(HERE / "nervaluate_peer.py"), str(gold), str(pred)],
-                      folder / "nervaluate.json") for _ in range(args.repeat)]  # fmt: skip
-        (s_time, s_mem), (n_time, n_mem) = min(s_runs), min(n_runs)
-        problems = same_counts(folder / "sgie.json", folder / "nervaluate.json")
-        docs = -(-n // PER_DOC)
-        row = {"gold_spans": n, "documents": docs, "input_mib": round(size, 1),
-               "sgie_seconds": round(s_time, 2), "sgie_peak_mib": round(s_mem),
-               "nervaluate_seconds": round(n_time, 2), "nervaluate_peak_mib": round(n_mem),
-               "speedup": round(n_time / s_time, 2), "counts_identical": not problems,
-               "problems": problems[:5]}  # fmt: skip
-        rows.append(row)
-        print(f"| {n:,} | {docs:,} | {size:.1f} | {s_time:.2f} | {s_mem:.0f} | {n_time:.2f} | {n_mem:.0f} "
-              f"| {n_time / s_time:.2f}x | {'yes' if not problems else 'NO'} |", flush=True)
+    print(f"sgie start-up (sgie --version): {startup['cpu']:.2f} s CPU, {startup['wall']:.2f} s wall")
+    print("| spans/doc | gold spans | docs | MiB | floor CPU s | sgie CPU s | sgie wall s | sgie MiB | "
+          "nervaluate CPU s | nervaluate MiB | speed-up | x floor | counts identical |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for shape in args.shapes:
+        for n in args.sizes:
+            folder = args.out / f"s{shape}" / f"n{n}"
+            gold, pred = folder / "gold.jsonl", folder / "predictions.jsonl"
+            if not (gold.is_file() and pred.is_file()):
+                generate(n, folder, per_doc=shape)
+            data = digest(gold, pred)
+            size = (gold.stat().st_size + pred.stat().st_size) / 2**20
+            floor = measure([sys.executable, str(HERE / "floor.py"), str(gold), str(pred)], args.repeat)
+            ours = measure([*sgie, "evaluate", "--gold", str(gold), "--predictions", str(pred), "--json"],
+                           args.repeat, keep_until=b'"per_document"')  # fmt: skip
+            result = result_object(ours.pop("_out"))
+            if data in earlier:
+                old_row, peers_from = earlier[data]
+                nerv, seq = old_row["nervaluate"], old_row["seqeval"]
+                nerv_counts = json.loads((folder / "nervaluate.json").read_text())
+                seq_counts = json.loads((folder / "seqeval.json").read_text())
+            else:
+                peers_from = None
+                nerv = measure([sys.executable, str(HERE / "nervaluate_peer.py"), str(gold), str(pred)],
+                               args.repeat)  # fmt: skip
+                seq = measure([sys.executable, str(HERE / "seqeval_peer.py"), str(gold), str(pred)], 1)
+                nerv_counts, seq_counts = json.loads(nerv.pop("_out")), json.loads(seq.pop("_out"))
+                (folder / "nervaluate.json").write_text(json.dumps(nerv_counts))
+                (folder / "seqeval.json").write_text(json.dumps(seq_counts))
+            floor.pop("_out")
+            problems = nervaluate_problems(result["entities"], nerv_counts)
+            problems += seqeval_problems(result["entities"], seq_counts)
+            docs = -(-n // shape)
+            row = {"per_doc": shape, "gold_spans": n, "documents": docs, "input_mib": round(size, 1),
+                   "data": data, "floor": floor, "sgie": ours, "nervaluate": nerv, "seqeval": seq,
+                   "peers_from": peers_from, "speedup": round(nerv["cpu"] / ours["cpu"], 1),
+                   "over_floor": round(ours["cpu"] / floor["cpu"], 2),
+                   "counts_identical": not problems, "problems": problems[:5]}  # fmt: skip
+            rows.append(row)
+            print(f"| {shape:,} | {n:,} | {docs:,} | {size:.0f} | {floor['cpu']:.2f} | {ours['cpu']:.2f} "
+                  f"| {ours['wall']:.2f} | {ours['peak_mib']} | {nerv['cpu']:.2f} | {nerv['peak_mib']} "
+                  f"| {row['speedup']:.1f}x | {row['over_floor']:.2f}x | {'yes' if not problems else 'NO'} |",
+                  flush=True)  # fmt: skip
     commit = subprocess.run(["git", "-C", str(HERE), "rev-parse", "--short", "HEAD"],
                             capture_output=True, text=True).stdout.strip() or None  # fmt: skip
+    startup.pop("_out")
     result = {"date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "commit": commit,
-              "machine": machine(), "startup_seconds": round(startup, 2), "per_doc": PER_DOC,
-              "repeat": args.repeat, "rows": rows}  # fmt: skip
+              "machine": machine(), "load_average": [round(x, 2) for x in os.getloadavg()],
+              "startup": startup, "repeat": args.repeat,
+              "shapes": {str(r["per_doc"]): i for i, r in enumerate(rows)
+                         if r["gold_spans"] == max(args.sizes)},
+              "rows": rows}  # fmt: skip
     args.record.write_text(json.dumps(result, indent=2) + "\n")
 
 

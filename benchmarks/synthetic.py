@@ -2,15 +2,18 @@
 
 Writes, for a target number of gold entity spans, a gold file in the dataset's documents
 format (with ``text``) and a predictions file (documents format without ``text``). Every
-document looks like a news article of the test set: about ``PER_DOC`` gold entities (the two
-test documents have 58 and 149) in roughly 6,000 characters. Predictions are derived from the
+document has ``per_doc`` gold entities, about 55 characters of text per entity: the *shapes*
+of the benchmark (``SHAPES``) are 2 per document (a sentence, the usual NER shape), 20 (a
+paragraph), 100 (a news article: the two test documents have 58 and 149 entities in 2,980 and
+6,698 characters) and 1,000 (a long report). Predictions are derived from the
 gold so that every scheme has work: most entities are kept, some get another type, some other
 boundaries (overlapping only their own gold entity), some are dropped, and spurious ones are
 added in the gaps. No overlaps compete and no entity is longer than 100 characters, the
 conditions under which nervaluate's greedy matching and sgie's optimal matching must give the
 same counts (``sgie.scoring.semeval``), so the benchmark can check that they do.
 
-Deterministic for a seed. Usage: ``python benchmarks/synthetic.py N OUT_DIR``.
+Document ids (``d0000000``...) are in sorted order in both files. Deterministic for a seed.
+Usage: ``python benchmarks/synthetic.py N PER_DOC OUT_DIR``.
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ FILLER = ("the", "said", "on", "Tuesday", "would", "a", "of", "to", "in", "and",
 NAMES = ("Kyiv", "Paris", "NATO", "Macron", "European", "Union", "Zelensky", "Washington", "Ankara",
          "Coalition", "of", "the", "Willing", "Black", "Sea", "Article", "42.7", "AFP", "Rutte")  # fmt: skip
 PER_DOC = 100
+#: Gold entities per document of each benchmark shape.
+SHAPES = (2, 20, 100, 1000)
 
 
 def _document(rng: random.Random, doc_id: str, n: int) -> tuple[dict, dict]:
@@ -99,4 +104,4 @@ def generate(n_spans: int, out_dir: Path, seed: int = 8, per_doc: int = PER_DOC)
 
 
 if __name__ == "__main__":
-    generate(int(sys.argv[1]), Path(sys.argv[2]))
+    generate(int(sys.argv[1]), Path(sys.argv[3]), per_doc=int(sys.argv[2]))

@@ -348,3 +348,23 @@ def broken_lines(draw: st.DrawFn, record: dict) -> str:
     elif kind == "space":
         line = line.replace('": ', '" : ', 1)
     return line
+
+
+@st.composite
+def slotted_entities(draw: st.DrawFn, text: str, max_slots: int = 6) -> tuple[tuple[Entity, ...], tuple[Entity, ...]]:  # noqa: E501
+    """Gold and predicted entities of ``text`` in disjoint slots, mostly one of each side per
+    slot (the usual uncontested shape), sometimes a second prediction in a slot (competing
+    overlaps) or a gold entity touching its neighbour's slot end to start."""
+    cuts = sorted(set(draw(st.lists(st.integers(0, len(text)), min_size=2, max_size=2 * max_slots))))
+    gold: list[Entity] = []
+    pred: list[Entity] = []
+    for start, end in zip(cuts, cuts[1:]):
+        for side, prefix in ((gold, "g"), (pred, "p"), (pred, "q")):
+            if (prefix == "q" and draw(st.integers(0, 9))) or (prefix != "q" and not draw(st.integers(0, 4))):
+                continue
+            s = draw(st.integers(start, end - 1))
+            e = draw(st.integers(s + 1, end))
+            side.append(Entity.at(f"{prefix}{len(side)}", Span.of(text, s, e),
+                                  draw(st.sampled_from(schema.ENTITY_LABELS))))  # fmt: skip
+    pred = draw(st.permutations(pred))
+    return tuple(gold), tuple(pred)

@@ -32,7 +32,7 @@ def run_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict:
 
 def test_sample_scores_and_result_shape(capsys):
     """The committed sample scores; the JSON has the documented keys and nested metrics."""
-    result = run_json(capsys, "--gold", str(GOLD), "--predictions", str(PREDICTIONS))
+    result = run_json(capsys, "--gold", str(GOLD), "--predictions", str(PREDICTIONS), "--per-document")
     assert set(result) == TOP_LEVEL
     assert result["documents"] == {"gold": 2, "predicted": 2, "missing": 0}
     strict = result["entities"]["strict"]
@@ -75,8 +75,20 @@ def test_library_evaluate_matches_the_command(capsys):
     preds = read_predictions(PREDICTIONS, gold.texts)
     result = evaluate(gold.docs, preds.docs, gold.texts, ungrounded=preds.ungrounded,
                       gold_source=str(GOLD), predictions_source=str(PREDICTIONS))  # fmt: skip
-    cli = run_json(capsys, "--gold", str(GOLD), "--predictions", str(PREDICTIONS))
+    cli = run_json(capsys, "--gold", str(GOLD), "--predictions", str(PREDICTIONS), "--per-document")
     assert json.loads(json.dumps(result.to_json())) == cli
+
+
+def test_per_document_counts_are_opt_in(capsys):
+    """`--json` leaves per_document out unless `--per-document` is given; the rest is the same;
+    `--per-document` without `--json` is an error."""
+    plain = run_json(capsys, "--gold", str(GOLD), "--predictions", str(PREDICTIONS))
+    full = run_json(capsys, "--gold", str(GOLD), "--predictions", str(PREDICTIONS), "--per-document")
+    assert "per_document" not in plain
+    assert set(full.pop("per_document")) == {"000", "004"}
+    assert plain == full
+    assert main(["evaluate", "--gold", str(GOLD), "--predictions", str(PREDICTIONS), "--per-document"]) == 2
+    assert "'--per-document' is only used with --json" in capsys.readouterr().err
 
 
 def test_per_document_counts_sum_to_the_total():

@@ -105,11 +105,12 @@ def test_results_json_holds_scores_versions_and_pairwise_p_values(board):
 
 
 def test_evaluation_block_is_the_evaluate_commands_result(board, capsys):
-    """The results file's 'evaluation' equals `sgie evaluate --json` on the same files."""
+    """The results file's 'evaluation' equals `sgie evaluate --json --per-document` on the same
+    files."""
     subs, out, *_ = board
     r = json.loads((out / "results" / "sample.json").read_text())
     assert main(["evaluate", "--gold", str(SAMPLE_GOLD), "--predictions",
-                 str(subs / "sample" / "predictions.jsonl"), "--json"]) == 0  # fmt: skip
+                 str(subs / "sample" / "predictions.jsonl"), "--json", "--per-document"]) == 0  # fmt: skip
     direct = json.loads(capsys.readouterr().out)
     for key in ("gold", "predictions"):
         direct.pop(key), r["evaluation"].pop(key)

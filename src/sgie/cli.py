@@ -2,14 +2,17 @@
 
 What it does
     Builds an ``argparse`` parser whose subcommands are contributed by the modules of
-    ``sgie.commands`` (each has ``register(subparsers)`` and one function per subcommand that
-    calls library code). Bad input (``sgie.errors.InputError``) is printed as one line on
-    stderr with exit status 2 and no traceback; a failing service or file system
-    (``sgie.errors.ServiceError``) likewise with exit status 1. A command that needs an optional
-    part of the package declares its pip extra (``set_defaults(extra=...)``); if a module it
-    imports is not installed, or it raises ``sgie.errors.MissingExtra``, one line names the
-    extra to install and the exit status is 1. Other failures propagate. ``sgie --version``
-    prints the package, dataset and schema versions.
+    ``sgie.commands``: module ``sgie.commands.NAME`` registers the subcommand ``NAME``
+    (``register(subparsers)``, one function per subcommand that calls library code). Only the
+    module of the subcommand being run is imported (``sgie evaluate`` never imports the
+    leaderboard, the studio client or the dataset builder); ``sgie``, ``sgie --help`` and an
+    unknown subcommand import them all, to list them. Bad input (``sgie.errors.InputError``)
+    is printed as one line on stderr with exit status 2 and no traceback; a failing service or
+    file system (``sgie.errors.ServiceError``) likewise with exit status 1. A command that needs
+    an optional part of the package declares its pip extra (``set_defaults(extra=...)``); if a
+    module it imports is not installed, or it raises ``sgie.errors.MissingExtra``, one line
+    names the extra to install and the exit status is 1. Other failures propagate.
+    ``sgie --version`` prints the package, dataset and schema versions.
 
 What it does not do
     No logic of its own beyond dispatch.
@@ -43,8 +46,17 @@ class _Version(argparse.Action):
         print(f"sgie {sgie.__version__} (dataset {DATASET_VERSION}, schema {SCHEMA_VERSION})")
         parser.exit()
 
+_HELP = ("-h", "--help")
 
-def build_parser() -> argparse.ArgumentParser:
+
+def command_names() -> list[str]:
+    """The subcommands, one per module of ``sgie.commands`` (found without importing them)."""
+    return sorted(m.name for m in pkgutil.iter_modules(sgie.commands.__path__))
+
+
+def build_parser(only: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser with every subcommand, or with those named in ``only`` (their modules alone
+    are imported)."""
     parser = argparse.ArgumentParser(
         prog="sgie",
         description="SGIE: Security Guarantees Information Extraction - corpus, annotations, "
@@ -53,14 +65,23 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action=_Version,
                         help="print the package, dataset and schema versions and exit")  # fmt: skip
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for info in sorted(pkgutil.iter_modules(sgie.commands.__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"sgie.commands.{info.name}")
-        module.register(subparsers)
+    for name in command_names() if only is None else only:
+        importlib.import_module(f"sgie.commands.{name}").register(subparsers)
     return parser
 
 
+def _needed(argv: Sequence[str]) -> list[str] | None:
+    """The subcommands a command line needs (``None``: all of them, to list them)."""
+    command = next((a for a in argv if not a.startswith("-")), None)
+    if command is not None:
+        return [command] if command in command_names() else None
+    return None if not argv or any(a in _HELP for a in argv) else []
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    if argv is None:
+        argv = sys.argv[1:]
+    parser = build_parser(_needed(argv))
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()

@@ -87,6 +87,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    "every document with gold and predicted annotations coloured by outcome")  # fmt: skip
     p.add_argument("--outcomes", action="store_true",
                    help="with --json: include every item's outcome per document, layer and scheme")
+    p.add_argument("--per-document", action="store_true",
+                   help="with --json: include every document's counts (per_document; about 8 KB "
+                   "of JSON per document, and files are then scored one document at a time)")  # fmt: skip
     p.set_defaults(func=cmd_evaluate)
 
 
@@ -154,34 +157,39 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         raise InputError(f"predictions must be for documents of the scored set with --strict (got "
                          f"{len(setaside.skipped)} of other splits: {list(setaside.skipped)[:10]})",
                          file=predictions.source)  # fmt: skip
-    missing = sorted(d for d in gold.ids() if d not in predictions)
-    if missing and args.strict:
-        raise InputError(
-            f"predictions must cover every gold document with --strict (missing: {quote(missing)})",
-            file=predictions.source,
-        )
+    if args.per_document and not args.json:
+        raise InputError("'--per-document' is only used with --json (got --per-document alone)")
     # per-document counts go to a temporary file, so that memory holds one document at a time
     # and nothing is printed unless every document was read and scored
     with tempfile.TemporaryFile() as spool:
-        writer = PerDocumentWriter(spool) if args.json else None
+        writer = PerDocumentWriter(spool) if args.per_document else None
         result = evaluate_sources(gold, predictions, keep_per_document=False,
                                   per_document=writer.add if writer else None,
                                   outcomes=args.errors or args.outcomes or args.html is not None)  # fmt: skip
         placements = placement_lines(result.placed, result.ungrounded)
+        html = None
         if args.html is not None:
             pages = [DocumentPage(d, gold.text(d), o, [p for p in placements if p.doc_id == d])
                      for d, o in sorted(result.outcomes.items())]  # fmt: skip
             table = format_table(result, "under each document's text-only spans")
             page = Page(f"SGIE evaluation: {result.predictions_source} against {result.gold_source}",
                         headlines(result), "\n".join([table, *setaside.lines()]), pages)  # fmt: skip
-            write_text_atomic(args.html, render_html(page))
+            html = render_html(page)
         gold.close()
         predictions.close()
+        if result.missing_documents and args.strict:
+            raise InputError(
+                f"predictions must cover every gold document with --strict (missing: "
+                f"{quote(list(result.missing_documents))})",
+                file=predictions.source,
+            )  # fmt: skip
+        if html is not None:  # written only once nothing more can be refused
+            write_text_atomic(args.html, html)
         if args.json:
             extra: JSONObject = {"inputs": setaside.to_json()} if setaside.used else {}
             if args.outcomes:
                 extra["outcomes"] = {d: o.to_json() for d, o in sorted(result.outcomes.items())}
-            write_result_json(sys.stdout.buffer, result, spool, extra)
+            write_result_json(sys.stdout.buffer, result, spool if writer else None, extra)
             sys.stdout.buffer.flush()
         else:
             print(format_table(result, "under the text-only spans below" if args.errors else None))

@@ -24,11 +24,16 @@ What it does
     by ``sgie.scoring.semeval.match_entities``, micro and per type. All give the same counts
     (tested in ``tests/test_scoring_sparse_matching.py``).
 
-    ``EntityCounts`` holds its counts as one flat tuple of ints (scheme x group x the five
-    ``SemEvalCounts`` fields), so that summing documents is one element-wise addition; the
-    ``SchemeCounts`` / ``SemEvalCounts`` objects (``counts.schemes``, ``counts["strict"]``) are
-    views built on demand. ``counts_json()`` is the raw-counts block (the result's
-    ``per_document`` entry) without computing any metric.
+    ``EntityCounts`` keeps a running total in two parts that add up element by element: the
+    *tally* of the documents counted without a matching (``TALLY`` ints: per type, the gold
+    and predicted entities and the same-type pairs with the same and with other boundaries;
+    then the other-type pairs with the same and with other boundaries), from which every count
+    follows linearly (``expand``), and the flat counts of the documents scored by matching
+    (scheme x group x the five ``SemEvalCounts`` fields). ``values`` is their sum, expanded
+    once when asked for; the ``SchemeCounts`` / ``SemEvalCounts`` objects (``counts.schemes``,
+    ``counts["strict"]``) are views built on demand. ``counts_json()`` is the raw-counts block
+    (the result's ``per_document`` entry) without computing any metric. The tally is also
+    what ``sgie.scoring.bulk`` computes for many documents at once.
 
 What it does not do
     No matching logic of its own beyond the uncontested case (``sgie.scoring.semeval``), no
@@ -74,17 +79,14 @@ def _fives(values: Sequence[int]) -> Iterator[tuple[int, ...]]:
     return zip(*[it] * _FIELDS, strict=False)
 
 
-def _f1_of(block: JSON) -> float | None:
-    """The ``f1`` of a metric block."""
-    assert isinstance(block, dict)
-    f1 = block["f1"]
-    assert f1 is None or isinstance(f1, float)
-    return f1
+def _f1(block: JSON) -> float | None:
+    value = block.get("f1") if isinstance(block, dict) else None
+    return value if isinstance(value, float) else None
 
 
 def _scheme_json(micro: JSONObject, per_type: dict[str, JSON]) -> JSONObject:
     """A scheme's JSON block from its micro block and its per-type blocks (both fresh)."""
-    macro = macro_f1(_f1_of(c) for c in per_type.values())
+    macro = macro_f1(map(_f1, per_type.values()))
     micro["macro_f1"] = macro
     if macro is None:
         given = micro["reason"]
@@ -114,17 +116,52 @@ class SchemeCounts:
         return _scheme_json(self.micro.to_json(), {label: c.to_json() for label, c in self.per_type.items()})
 
 
-@dataclass(frozen=True)
-class EntityCounts:
-    """Counts of every scheme, stored flat: ``values[s * _STRIDE + g * 5 + k]`` is field ``k``
-    (``SEMEVAL_FIELDS`` order) of group ``g`` (0 = micro, then ``schema.ENTITY_LABELS``) under
-    scheme ``s`` (``SCHEMES`` order). ``schemes`` / ``[name]`` give ``SchemeCounts`` views."""
+#: The layout of a tally (``EntityCounts.tally``): gold entities per type, predicted entities
+#: (ungrounded included) per type, same-type overlapping pairs with the same boundaries per
+#: type, same-type pairs with other boundaries per type, then the other-type pairs with the same
+#: boundaries and with other boundaries.
+T_GOLD, T_PRED, T_SAME, T_OTHER = (k * len(_LABELS) for k in range(4))
+T_BOUNDS_ONLY, T_NEITHER = 4 * len(_LABELS), 4 * len(_LABELS) + 1
+TALLY = 4 * len(_LABELS) + 2
+_NO_TALLY = (0,) * TALLY
 
-    values: tuple[int, ...]
+
+def _sum(a: tuple[int, ...] | None, b: tuple[int, ...] | None) -> tuple[int, ...] | None:
+    if a is None or b is None:
+        return b if a is None else a
+    return tuple(map(add, a, b))
+
+
+@dataclass(frozen=True, eq=False)
+class EntityCounts:
+    """Counts of every scheme: ``solved`` (flat, ``None`` for zeros) plus what the ``tally``
+    expands to (see the module docstring). ``values[s * _STRIDE + g * 5 + k]`` is field ``k``
+    (``SEMEVAL_FIELDS`` order) of group ``g`` (0 = micro, then ``schema.ENTITY_LABELS``) under
+    scheme ``s`` (``SCHEMES`` order). ``schemes`` / ``[name]`` give ``SchemeCounts`` views.
+    Two counts are equal when their ``values`` are."""
+
+    solved: tuple[int, ...] | None = None
+    tally: tuple[int, ...] = _NO_TALLY
 
     def __post_init__(self) -> None:
-        if len(self.values) != _SIZE:
-            raise ValueError(f"EntityCounts needs {_SIZE} counts (got {len(self.values)})")
+        if self.solved is not None and len(self.solved) != _SIZE:
+            raise ValueError(f"EntityCounts needs {_SIZE} counts (got {len(self.solved)})")
+        if len(self.tally) != TALLY:
+            raise ValueError(f"an EntityCounts tally needs {TALLY} counts (got {len(self.tally)})")
+
+    @property
+    def values(self) -> tuple[int, ...]:
+        """Every count, flat (the layout above)."""
+        expanded = expand(self.tally)
+        return expanded if self.solved is None else tuple(map(add, expanded, self.solved))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, EntityCounts):
+            return NotImplemented
+        return self.values == other.values
+
+    def __hash__(self) -> int:
+        return hash(self.values)
 
     @classmethod
     def from_schemes(cls, schemes: Mapping[str, SchemeCounts]) -> EntityCounts:
@@ -141,7 +178,7 @@ class EntityCounts:
         return cls(tuple(values))
 
     def __add__(self, other: EntityCounts) -> EntityCounts:
-        return EntityCounts(tuple(map(add, self.values, other.values)))
+        return EntityCounts(_sum(self.solved, other.solved), tuple(map(add, self.tally, other.tally)))
 
     def __getitem__(self, scheme: str) -> SchemeCounts:
         base = _INDEX[scheme] * _STRIDE
@@ -180,13 +217,15 @@ class EntityCounts:
         return out
 
 
+_Groups = dict[str, tuple[list[Entity], list[Entity], list[tuple[int, int]]]]
+
+
 def _by_label(
     gold: Sequence[Entity], pred: Sequence[Entity], candidates: Sequence[tuple[int, int]]
-) -> dict[str, tuple[list[Entity], list[Entity], list[tuple[int, int]]]]:
+) -> _Groups:
     """Per label: its gold and predicted entities (in their order: what
     ``[e for e in items if e.label == label]`` gives) and the overlapping pairs among them."""
-    out: dict[str, tuple[list[Entity], list[Entity], list[tuple[int, int]]]] = {
-        label: ([], [], []) for label in _LABELS}
+    out: _Groups = {label: ([], [], []) for label in _LABELS}
     local: dict[int, int] = {}
     local_pred: dict[int, int] = {}
     for i, e in enumerate(gold):
@@ -209,7 +248,7 @@ def _scheme_counts(
     pred: Sequence[Entity],
     ungrounded: Sequence[Entity],
     candidates: Sequence[tuple[int, int]],
-    by_label: dict[str, tuple[list[Entity], list[Entity], list[tuple[int, int]]]],
+    by_label: _Groups,
     lost_by_label: dict[str, int],
 ) -> SchemeCounts:
     _, micro = match_entities(gold, pred, scheme, candidates)
@@ -244,11 +283,11 @@ _START = itemgetter(0)
 #: type): the labels of same-type pairs with the same boundaries, the labels of same-type pairs
 #: with other boundaries, the number of other-type pairs with the same boundaries, and with
 #: other boundaries.
-_Tally = tuple[list[str], list[str], int, int]
+_Pairs = tuple[list[str], list[str], int, int]
 
 
-def _sweep(items: list[_Item]) -> _Tally | None:
-    """The ``_Tally`` of gold and predicted ``items`` in one pass over them sorted by start, when
+def _sweep(items: list[_Item]) -> _Pairs | None:
+    """The ``_Pairs`` of gold and predicted ``items`` in one pass over them sorted by start, when
     each overlaps at most one other item, of the other side (no overlaps compete and none within
     a side: the common case); else ``None``.
 
@@ -285,8 +324,8 @@ def _sweep(items: list[_Item]) -> _Tally | None:
     return same, other, bounds_only, neither
 
 
-def _uncontested_tally(gold: list[_Item], pred: list[_Item]) -> _Tally | None:
-    """The ``_Tally`` of the overlapping pairs if no overlaps compete (no entity overlaps two of
+def _uncontested_pairs(gold: list[_Item], pred: list[_Item]) -> _Pairs | None:
+    """The ``_Pairs`` of the overlapping pairs if no overlaps compete (no entity overlaps two of
     the other side), else ``None``."""
     tally = _sweep(gold + pred)
     if tally is not None:
@@ -320,46 +359,54 @@ _SPURIOUS = SEMEVAL_FIELDS.index("spurious")
 def _uncontested(
     gold: Sequence[Entity], pred: Sequence[Entity], ungrounded: Sequence[Entity]
 ) -> EntityCounts | None:
-    """The counts when no overlaps compete, in one pass; ``None`` otherwise.
+    """The counts when no overlaps compete, as a tally (``expand``), in one pass; ``None``
+    otherwise."""
+    tally = _uncontested_pairs([(e.start, e.end, 0, e.label) for e in gold],
+                               [(e.start, e.end, 1, e.label) for e in pred])  # fmt: skip
+    if tally is None:
+        return None
+    same_labels, other_labels, bounds_only, neither = tally
+    n_gold: Counter[str] = Counter([e.label for e in gold])
+    n_pred: Counter[str] = Counter([e.label for e in pred])
+    if ungrounded:  # spurious, as unmatched predictions
+        n_pred.update([e.label for e in ungrounded])
+    same, other = Counter(same_labels), Counter(other_labels)
+    return EntityCounts(tally=(*[n_gold.get(x, 0) for x in _LABELS], *[n_pred.get(x, 0) for x in _LABELS],
+                               *[same.get(x, 0) for x in _LABELS], *[other.get(x, 0) for x in _LABELS],
+                               bounds_only, neither))  # fmt: skip
+
+
+def expand(tally: Sequence[int]) -> tuple[int, ...]:
+    """Every count (``EntityCounts.values``) of documents counted without a matching, from
+    their ``tally``.
 
     Every overlapping pair has a positive weight, so when no two pairs share an entity the
     optimal matching of every scheme is all of them, micro and, restricted to same-type pairs,
     per type: exactly what ``match_entities`` finds, without solving an assignment.
     """
-    tally = _uncontested_tally([(e.start, e.end, 0, e.label) for e in gold],
-                               [(e.start, e.end, 1, e.label) for e in pred])  # fmt: skip
-    if tally is None:
-        return None
-    same_labels, other_labels, bounds_only, neither = tally
-    n_pairs = len(same_labels) + len(other_labels) + bounds_only + neither
-    kinds = {(True, True): len(same_labels), (False, True): len(other_labels), (True, False): bounds_only,
-             (False, False): neither}  # fmt: skip
-    n_gold: Counter[str] = Counter([e.label for e in gold])
-    n_pred: Counter[str] = Counter([e.label for e in pred])
-    if ungrounded:  # spurious, as unmatched predictions
-        n_pred.update([e.label for e in ungrounded])
-    by_label = Counter(same_labels)
-    same = [by_label.get(label, 0) for label in _LABELS]
-    by_label = Counter(other_labels)
-    other = [by_label.get(label, 0) for label in _LABELS]
+    n = len(_LABELS)
+    n_gold, n_pred = tally[T_GOLD : T_GOLD + n], tally[T_PRED : T_PRED + n]
+    same, other = list(tally[T_SAME : T_SAME + n]), list(tally[T_OTHER : T_OTHER + n])
+    kinds = {(True, True): sum(same), (False, True): sum(other), (True, False): tally[T_BOUNDS_ONLY],
+             (False, False): tally[T_NEITHER]}  # fmt: skip
+    n_pairs = sum(kinds.values())
     matched = list(map(add, same, other))
     # per type, only same-type pairs match; missed and spurious do not depend on the scheme
     values = [0] * _SIZE
-    missed = [len(gold) - n_pairs, *map(sub, [n_gold.get(label, 0) for label in _LABELS], matched)]
-    spurious = [len(pred) + len(ungrounded) - n_pairs,
-                *map(sub, [n_pred.get(label, 0) for label in _LABELS], matched)]  # fmt: skip
+    missed = [sum(n_gold) - n_pairs, *map(sub, n_gold, matched)]
+    spurious = [sum(n_pred) - n_pairs, *map(sub, n_pred, matched)]
     values[_MISSED::_FIELDS] = missed * len(SCHEMES)
     values[_SPURIOUS::_FIELDS] = spurious * len(SCHEMES)
     for base, slots in zip(range(0, _SIZE, _STRIDE), _SLOTS, strict=True):
-        for kind, n in kinds.items():
-            values[base + slots[kind]] += n
+        for kind, count in kinds.items():
+            values[base + slots[kind]] += count
         exact, inexact = base + _FIELDS + slots[(True, True)], base + _FIELDS + slots[(False, True)]
         if exact == inexact:
             values[exact : base + _STRIDE : _FIELDS] = matched
         else:
             values[exact : base + _STRIDE : _FIELDS] = same
             values[inexact : base + _STRIDE : _FIELDS] = other
-    return EntityCounts(tuple(values))
+    return tuple(values)
 
 
 def score_entities(
@@ -374,7 +421,7 @@ def score_entities(
     return fast if fast is not None else _general(gold, pred, ungrounded)
 
 
-_EMPTY = EntityCounts((0,) * _SIZE)
+_EMPTY = EntityCounts()
 
 
 def empty_entity_counts() -> EntityCounts:

@@ -16,8 +16,9 @@ What it does
     Matching is **one-to-one**: a gold item is matched by at most one prediction and a
     prediction matches at most one gold item, so a duplicated prediction can never be counted
     twice against the same gold item. Where candidate pairs compete (overlaps), the pairing is
-    an *optimal assignment* (Hungarian algorithm, ``scipy.optimize.linear_sum_assignment``),
-    never a greedy first-come choice, so it does not depend on list order. ``align`` maximises,
+    an *optimal assignment* (Hungarian algorithm: ``solve``, in pure Python for the usual small
+    problems, ``scipy.optimize.linear_sum_assignment`` for large ones), never a greedy
+    first-come choice, so it does not depend on list order. ``align`` maximises,
     in this order of priority (lexicographically, with integer weights):
 
     1. the number of matched pairs;
@@ -43,13 +44,10 @@ Inputs / outputs
 
 from __future__ import annotations
 
+import math
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    import numpy as np
 
 from sgie.scoring.counts import PRF
 from sgie.spans import Span
@@ -209,28 +207,79 @@ def _sparse_assign(n_gold: int, n_pred: int, weight: Callable[[int, int], int],
         cols = sorted({p for _, p in component})
         row_of = {g: i for i, g in enumerate(rows)}
         col_of = {p: j for j, p in enumerate(cols)}
-        matrix = _zeros(len(rows), len(cols))
+        matrix = [[0] * len(cols) for _ in rows]
         for g, p in component:
-            matrix[row_of[g], col_of[p]] = edges[(g, p)]
-        r, c = _solve(matrix)
-        pairs.extend((rows[i], cols[j]) for i, j in zip(r, c, strict=True) if matrix[i, j] > 0)
+            matrix[row_of[g]][col_of[p]] = edges[(g, p)]
+        pairs.extend((rows[i], cols[j]) for i, j in solve(matrix))
     return Alignment(tuple(sorted(pairs)), n_gold, n_pred)
 
 
-def _zeros(rows: int, cols: int) -> np.ndarray:
-    import numpy as np
-
-    return np.zeros((rows, cols), dtype=np.float64)
+#: The largest problem (rows x columns) ``solve`` solves in pure Python; larger ones go to scipy.
+SMALL = 100
 
 
-def _solve(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The maximum-weight assignment of a dense matrix. numpy and scipy are imported by these
-    two helpers, when a problem needs them: importing them costs about 0.5 s of every
-    command's start-up, and most documents need no solver."""
-    from scipy.optimize import linear_sum_assignment  # no stubs (pyproject: ignore_missing_imports)
+def _hungarian(weights: Sequence[Sequence[int]]) -> list[Pair]:
+    """A maximum-weight assignment of a rows x columns integer matrix with rows <= columns
+    (every row assigned), by the Hungarian algorithm with potentials (shortest augmenting
+    paths, ``O(rows^2 * columns)``; Kuhn 1955, Jonker and Volgenant 1987), minimising
+    ``top - weight`` in exact integer arithmetic."""
+    n, m = len(weights), len(weights[0])
+    top = max(max(row) for row in weights)
+    # rows and columns are 1-based; column 0 is a sentinel holding the row being added
+    u, v, owner, way = [0] * (n + 1), [0] * (m + 1), [0] * (m + 1), [0] * (m + 1)
+    for row in range(1, n + 1):
+        owner[0], col0 = row, 0
+        slack = [math.inf] * (m + 1)
+        used = [False] * (m + 1)
+        while owner[col0]:
+            used[col0] = True
+            r, delta, col1 = owner[col0], math.inf, 0
+            costs = weights[r - 1]
+            for col in range(1, m + 1):
+                if not used[col]:
+                    reduced = top - costs[col - 1] - u[r] - v[col]
+                    if reduced < slack[col]:
+                        slack[col], way[col] = reduced, col0
+                    if slack[col] < delta:
+                        delta, col1 = slack[col], col
+            step = int(delta)  # finite: rows <= columns leaves a free column
+            for col in range(m + 1):
+                if used[col]:
+                    u[owner[col]] += step
+                    v[col] -= step
+                else:
+                    slack[col] -= step
+            col0 = col1
+        while col0:  # augment along the path
+            col1 = way[col0]
+            owner[col0] = owner[col1]
+            col0 = col1
+    return sorted((owner[col] - 1, col - 1) for col in range(1, m + 1) if owner[col])
 
-    rows, cols = linear_sum_assignment(matrix, maximize=True)
-    return rows, cols
+
+def solve(weights: Sequence[Sequence[int]]) -> list[Pair]:
+    """A maximum-weight assignment of an integer matrix (``weights[row][column]``, integers
+    below 2**53): the ``(row, column)`` pairs, each row and column at most once, pairs of
+    weight <= 0 left out. Problems of up to ``SMALL`` cells (the usual ones: a few competing
+    overlaps) are solved in pure Python (``_hungarian``); larger ones by
+    ``scipy.optimize.linear_sum_assignment``, imported only then (numpy and scipy cost about
+    0.5 s of start-up). Both give an optimal total (``tests/test_scoring_assignment.py``)."""
+    rows = len(weights)
+    cols = len(weights[0]) if rows else 0
+    if rows == 0 or cols == 0:
+        return []
+    if rows * cols <= SMALL:
+        if rows <= cols:
+            pairs = _hungarian(weights)
+        else:
+            pairs = sorted((g, p) for p, g in _hungarian([list(c) for c in zip(*weights, strict=True)]))
+    else:
+        import numpy as np
+        from scipy.optimize import linear_sum_assignment  # no stubs
+
+        r, c = linear_sum_assignment(np.array(weights, dtype=np.float64), maximize=True)
+        pairs = [(int(g), int(p)) for g, p in zip(r, c, strict=True)]
+    return [(g, p) for g, p in pairs if weights[g][p] > 0]
 
 
 def assign(
@@ -253,16 +302,10 @@ def assign(
         return Alignment((), n_gold, n_pred)
     if candidates is not None:
         return _sparse_assign(n_gold, n_pred, weight, candidates)
-    matrix = _zeros(n_gold, n_pred)
-    for g in range(n_gold):
-        for p in range(n_pred):
-            matrix[g, p] = max(0, weight(g, p))
-    if not matrix.any():
+    matrix = [[max(0, weight(g, p)) for p in range(n_pred)] for g in range(n_gold)]
+    if not any(map(any, matrix)):
         return Alignment((), n_gold, n_pred)
-    rows, cols = _solve(matrix)
-    pairs = tuple(sorted((int(g), int(p)) for g, p in zip(rows, cols, strict=True)
-                         if matrix[g, p] > 0))  # fmt: skip
-    return Alignment(pairs, n_gold, n_pred)
+    return Alignment(tuple(solve(matrix)), n_gold, n_pred)
 
 
 def align(

@@ -23,7 +23,7 @@ Command line::
   sgie evaluate --predictions P.jsonl --gold G.jsonl   # against any documents-format file
   sgie evaluate --extractor package.module:callable [--split test | --gold G.jsonl] \
                 [--output predictions.test.jsonl]
-  ... [--strict] [--json [--outcomes]] [--errors] [--html PATH]
+  ... [--strict] [--json [--outcomes] [--per-document]] [--errors] [--html PATH]
   ... [--format jsonl|bio] [--label-map ontonotes|conll|FILE] [--label-space sgie|ontonotes|conll]
   sgie build                                            # also writes eval/predictions.schema.json
 
@@ -55,9 +55,13 @@ predictions source (``sgie.scoring.sources``: files, or records in memory) and r
 and scores one document at a time, in sorted id order. It alone decides which layers are
 scored (``layer_status``) and counts the documents. Every record, from a file or from memory,
 is checked by the one validator (``sgie.scoring.validate``), so the Python API rejects exactly
-what the command rejects. The command reads files as a stream (each file is indexed by id,
-then each record read again at its offset) and spools the per-document counts to a temporary
-file, so memory does not grow with the number of documents.
+what the command rejects. The command reads files as a stream, so memory does not grow with
+the number of documents: two files whose ids are in increasing order and that hold entities
+only are read once, side by side, and checked and scored a batch of lines at a time
+(``sgie.scoring.onepass``, with ``sgie.scoring.bulk``: the same result); any other files are
+indexed by id, then each record is read again at its offset. ``--json`` leaves the
+per-document counts out unless ``--per-document`` is given (they are then spooled to a
+temporary file, one document at a time).
 
 Prediction format
 -----------------
@@ -159,7 +163,8 @@ span with document, field and string), ``grounding`` (``rule``: the version of t
 rule; ``placed``: every grounded text-only span with document, field, string, ``start``,
 ``end`` and ``how``), ``entities``, ``proposals``, ``attributions`` (each with
 ``attempted``, ``annotated``, ``scored``, ``reason`` and, if scored, the metric blocks), and
-``per_document`` (the raw counts of each document, without derived metrics). Metric blocks:
+``per_document`` (the raw counts of each document, without derived metrics; from the command
+only with ``--per-document``). Metric blocks:
 
 * ``entities.<scheme>`` for scheme in strict, exact, partial, type: ``correct``,
   ``incorrect``, ``partial``, ``missed``, ``spurious``, ``possible``, ``actual``,
@@ -192,7 +197,14 @@ from sgie.scoring.layers import ATTRIBUTIONS, ENTITIES, LAYERS, PROPOSALS
 from sgie.scoring.outcomes import DocumentOutcomes
 from sgie.scoring.predictions import LayerPresence
 from sgie.scoring.result import DocumentCounts, LayerStatus, Result
-from sgie.scoring.sources import GoldMemory, GoldSource, PredictionMemory, PredictionSource
+from sgie.scoring.sources import (
+    GoldFile,
+    GoldMemory,
+    GoldSource,
+    PredictionFile,
+    PredictionMemory,
+    PredictionSource,
+)
 from sgie.scoring.surface import score_surface
 
 #: Receives each document's counts as they are computed (e.g. to spool them to a file).
@@ -266,6 +278,17 @@ def evaluate_sources(
     document's counts; ``keep_per_document=False`` leaves them out of the result (a large
     file: memory stays flat). ``outcomes=True`` keeps every item's outcome
     (``Result.outcomes``)."""
+    if (
+        isinstance(gold, GoldFile)
+        and isinstance(predictions, PredictionFile)
+        and not (outcomes or keep_per_document or per_document)
+    ):  # two files in id order: one pass, in batches (numpy is imported then)
+        from sgie.scoring.onepass import evaluate_in_order
+
+        fast = evaluate_in_order(gold.file.path, predictions.file.path, gold_source=gold.source,
+                                 predictions_source=predictions.source)  # fmt: skip
+        if fast is not None:
+            return fast
     ids = sorted(gold.ids())
     if not ids:
         raise InputError("gold must have at least one document (got none)")

@@ -52,11 +52,15 @@ class PerDocumentWriter:
 
 
 def write_result_json(
-    out: BinaryIO, result: Result, per_document: BinaryIO, extra: JSONObject | None = None
+    out: BinaryIO, result: Result, per_document: BinaryIO | None, extra: JSONObject | None = None
 ) -> None:
     """The result object as indented JSON (plus a newline), ``per_document`` copied from a file
-    written by ``PerDocumentWriter`` (read from its start); ``extra`` keys go before it."""
+    written by ``PerDocumentWriter`` (read from its start); without that file, the result
+    object has no ``per_document`` key. ``extra`` keys go before ``per_document``."""
     head = _pretty({**result.head_json(), **(extra or {})})
+    if per_document is None:
+        out.write(head + b"\n")
+        return
     out.write(head[:-2] + b',\n  "per_document": {')
     per_document.seek(0)
     shutil.copyfileobj(per_document, out)

@@ -15,7 +15,9 @@ What it does
     (``sgie.scoring.validate``): a record in memory is turned into the line a file would hold
     and decoded like one, so the Python API accepts and rejects exactly what the command does.
     A file is read once, line by line, to index each record's id by line number and byte
-    offset (``sgie.scoring.jsonl.LineFile``); ``get`` reads the record again at its offset. A
+    offset (``sgie.scoring.jsonl.LineFile``), when the index is first needed; ``get`` reads
+    the record again at its offset. (Two files in id order are usually scored without an
+    index, in one pass: ``sgie.scoring.onepass``.) A
     repeated id is an error naming both lines; a prediction for a document that is not in the
     gold is the validator's ``'id' must be a known document id`` error, at its line.
 
@@ -29,6 +31,7 @@ What it does not do
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
+from functools import cached_property
 from pathlib import Path
 
 from sgie.errors import InputError, quote
@@ -67,12 +70,16 @@ def _index(f: LineFile, what: str, explain: Callable[[bytes], str]) -> dict[str,
 
 
 class GoldFile:
-    """A documents-format JSON Lines file, indexed by id and read one record at a time."""
+    """A documents-format JSON Lines file, indexed by id (when first needed) and read one
+    record at a time."""
 
     def __init__(self, path: Path | str):
         self.file = LineFile(path)
         self.source = self.file.name
-        self.index = _index(self.file, "gold", lambda raw: decode_document(raw)[0].doc_id)
+
+    @cached_property
+    def index(self) -> dict[str, tuple[int, int]]:
+        return _index(self.file, "gold", lambda raw: decode_document(raw)[0].doc_id)
 
     def ids(self) -> list[str]:
         return list(self.index)
@@ -154,19 +161,25 @@ class _Texts(Mapping[str, str]):
 
 
 class PredictionFile:
-    """A predictions JSON Lines file, indexed by id and read one record at a time."""
+    """A predictions JSON Lines file, indexed by id (when first needed) and read one record
+    at a time."""
 
     def __init__(self, path: Path | str, gold: GoldSource):
         self.file = LineFile(path)
         self.source = self.file.name
-        texts = _Texts(gold)
-        self.index = _index(self.file, "predictions", lambda raw: decode_prediction(raw, texts)[0].doc_id)
-        for doc_id, (number, offset) in self.index.items():
+        self.gold = gold
+
+    @cached_property
+    def index(self) -> dict[str, tuple[int, int]]:
+        texts = _Texts(self.gold)
+        index = _index(self.file, "predictions", lambda raw: decode_prediction(raw, texts)[0].doc_id)
+        for doc_id, (number, offset) in index.items():
             if doc_id not in texts.known:  # the validator names the known ids
                 try:
                     decode_prediction(self.file.at(offset), texts)
                 except InputError as err:
                     raise err.at(file=self.source, line=number) from None
+        return index
 
     def __contains__(self, doc_id: str) -> bool:
         return doc_id in self.index

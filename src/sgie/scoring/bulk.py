@@ -1,0 +1,230 @@
+"""Entity counts of many documents at once: the uncontested case in bulk, with numpy arrays.
+
+What it does
+    ``score_entity_batch(gold, pred, ungrounded)`` scores the entities of a batch of documents
+    (the i-th items of the three sequences are one document's gold, predicted and ungrounded
+    entities) and returns an ``EntityBatch``: the counts of each document and their sum, equal
+    to ``sgie.scoring.entities.score_entities`` on each document
+    (``tests/test_scoring_bulk.py``).
+
+    Most documents have no competing overlaps: each entity overlaps at most one entity, of the
+    other side. Their counts follow from a tally (``sgie.scoring.entities.TALLY``: entities
+    and overlapping pairs per type), computed here for all of them together: the entities of
+    the batch become arrays (document, start, end, side, type), sorted by document and start
+    (one ``argsort``); an entity overlaps an earlier one iff it starts before the largest end
+    so far in its document (``np.maximum.accumulate`` over offsets shifted by document); then
+    an overlap is a lone pair iff it is between neighbours of the two sides and neither
+    neighbour overlaps anything else, and the pairs are counted per document and type with
+    ``np.bincount``. A document with any other overlap (competing ones, or overlaps within a
+    side such as nested entities) is handed to ``score_entities`` on its own (the general path,
+    an optimal assignment where overlaps compete).
+
+    Per-span Python work is three C-level passes over the entities (``start``, ``end``,
+    ``label``); nothing is done per document in Python for the uncontested ones. A batch of a
+    few thousand documents or a few hundred thousand entities keeps the arrays small.
+
+What it does not do
+    No validation (the spans must hold: ``0 <= start < end <= len(text)``, labels from
+    ``sgie.schema``), no reading, no other layer, no output.
+
+Inputs / outputs
+    ``score_entity_batch(gold, pred, ungrounded=None)`` -> ``EntityBatch`` with ``total``
+    (``EntityCounts``), ``tallies`` (one row of ``TALLY`` ints per document, zero for those
+    scored on their own), ``solved`` (those documents' ``EntityCounts``, by index) and
+    ``document(i)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from itertools import chain
+
+import numpy as np
+
+from sgie import schema
+from sgie.records import Entity
+from sgie.scoring.entities import (
+    T_BOUNDS_ONLY,
+    T_GOLD,
+    T_NEITHER,
+    T_OTHER,
+    T_PRED,
+    T_SAME,
+    TALLY,
+    EntityCounts,
+    score_entities,
+)
+
+_LABELS = len(schema.ENTITY_LABELS)
+_CODE = {label: i for i, label in enumerate(schema.ENTITY_LABELS)}
+
+
+@dataclass(frozen=True)
+class Flat:
+    """The entities of a batch of documents, in order, as arrays: ``doc`` (index of the
+    document in the batch), ``start``, ``end``, ``code`` (index of the label in
+    ``schema.ENTITY_LABELS``); ``items`` are the entities themselves."""
+
+    items: list[Entity]
+    doc: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    code: np.ndarray
+
+    @classmethod
+    def of(cls, docs: Sequence[Sequence[Entity]]) -> Flat:
+        """``OverflowError`` if an offset does not fit in 64 bits."""
+        items = list(chain.from_iterable(docs))
+        lengths = np.fromiter(map(len, docs), np.int64, len(docs))
+        return cls(items, np.repeat(np.arange(len(docs), dtype=np.int64), lengths),
+                   np.array([e.start for e in items], dtype=np.int64),
+                   np.array([e.end for e in items], dtype=np.int64),
+                   np.array([_CODE[e.label] for e in items], dtype=np.int64))  # fmt: skip
+
+
+@dataclass(frozen=True)
+class EntityBatch:
+    """The entity counts of a batch of documents (see the module docstring)."""
+
+    total: EntityCounts
+    tallies: np.ndarray  # (documents, TALLY) int64; zero rows for the documents in ``solved``
+    solved: Mapping[int, EntityCounts]
+
+    def document(self, i: int) -> EntityCounts:
+        """The counts of the ``i``-th document of the batch."""
+        found = self.solved.get(i)
+        return found if found is not None else EntityCounts(tally=tuple(self.tallies[i].tolist()))
+
+
+def _per_type(doc: np.ndarray, code: np.ndarray, documents: int) -> np.ndarray:
+    """How many of the items (document, type code) each document has of each type."""
+    return np.bincount(doc * _LABELS + code, minlength=documents * _LABELS).reshape(documents, _LABELS)
+
+
+def _pairs(gold: Flat, pred: Flat, documents: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The lone overlapping pairs (two indices into the entities of both sides sorted by
+    document and start) and the documents with any other overlap (a boolean mask)."""
+    doc = np.concatenate([gold.doc, pred.doc])
+    start = np.concatenate([gold.start, pred.start])
+    end = np.concatenate([gold.end, pred.end])
+    side = np.concatenate([np.zeros(len(gold.doc), np.int8), np.ones(len(pred.doc), np.int8)])
+    # shift each document's offsets past the previous one's: one sweep serves every document
+    shift = doc * (int(end.max()) + 1)
+    order = np.argsort(start + shift, kind="stable")
+    s, e, side, doc = (start + shift)[order], (end + shift)[order], side[order], doc[order]
+    overlaps = np.zeros(len(s), dtype=bool)
+    overlaps[1:] = s[1:] < np.maximum.accumulate(e)[:-1]
+    second = np.flatnonzero(overlaps)
+    first = second - 1
+    # a lone pair: its first item overlaps nothing before it, and the two are of both sides
+    # (its second item overlapping anything after it makes that item's pair fail this test)
+    bad = overlaps[first] | (side[first] == side[second])
+    contested = np.zeros(documents, dtype=bool)
+    contested[doc[second[bad]]] = True
+    keep = ~contested[doc[second]]
+    return order[first[keep]], order[second[keep]], contested
+
+
+def score_entity_batch(
+    gold: Sequence[Sequence[Entity]],
+    pred: Sequence[Sequence[Entity]],
+    ungrounded: Sequence[Sequence[Entity]] | None = None,
+) -> EntityBatch:
+    """The entity counts of each document of a batch and their sum (module docstring)."""
+    if len(pred) != len(gold) or (ungrounded is not None and len(ungrounded) != len(gold)):
+        raise ValueError("gold, pred and ungrounded must have one item per document")
+    return score_flat(gold, pred, Flat.of(gold), Flat.of(pred), ungrounded)
+
+
+def score_flat(
+    gold: Sequence[Sequence[Entity]],
+    pred: Sequence[Sequence[Entity]],
+    g: Flat,
+    p: Flat,
+    ungrounded: Sequence[Sequence[Entity]] | None = None,
+) -> EntityBatch:
+    """``score_entity_batch`` with the entities of both sides already flat (``Flat.of``)."""
+    documents = len(gold)
+    tallies = np.zeros((documents, TALLY), dtype=np.int64)
+    tallies[:, T_GOLD : T_GOLD + _LABELS] = _per_type(g.doc, g.code, documents)
+    tallies[:, T_PRED : T_PRED + _LABELS] = _per_type(p.doc, p.code, documents)
+    if ungrounded is not None:
+        u = Flat.of(ungrounded)
+        tallies[:, T_PRED : T_PRED + _LABELS] += _per_type(u.doc, u.code, documents)
+    solved: dict[int, EntityCounts] = {}
+    if len(g.doc) and len(p.doc):
+        a, b, contested = _pairs(g, p, documents)
+        doc = np.concatenate([g.doc, p.doc])[a]
+        start, end, code = (
+            np.concatenate([x, y]) for x, y in ((g.start, p.start), (g.end, p.end), (g.code, p.code))
+        )
+        same_bounds = (start[a] == start[b]) & (end[a] == end[b])
+        same_type = code[a] == code[b]
+        for column, mask in ((T_SAME, same_type & same_bounds), (T_OTHER, same_type & ~same_bounds)):
+            tallies[:, column : column + _LABELS] += _per_type(doc[mask], code[a][mask], documents)
+        for column, mask in (
+            (T_BOUNDS_ONLY, ~same_type & same_bounds),
+            (T_NEITHER, ~same_type & ~same_bounds),
+        ):
+            tallies[:, column] += np.bincount(doc[mask], minlength=documents)
+        for i in np.flatnonzero(contested).tolist():
+            solved[i] = score_entities(gold[i], pred[i], ungrounded[i] if ungrounded is not None else ())
+        tallies[contested] = 0
+    total = EntityCounts(tally=tuple(tallies.sum(axis=0).tolist()))
+    for counts in solved.values():
+        total = total + counts
+    return EntityBatch(total, tallies, solved)
+
+
+class Texts:
+    """The texts of a batch of documents as one array of characters (bytes when they are all
+    ASCII, UTF-32 code units otherwise), for ``spans_hold``."""
+
+    def __init__(self, texts: Sequence[str]):
+        everything = "".join(texts)
+        self.ascii = everything.isascii()
+        encoded = everything.encode("ascii") if self.ascii else everything.encode("utf-32-le")
+        self.chars = np.frombuffer(encoded, np.uint8 if self.ascii else np.uint32)
+        self.length = np.fromiter(map(len, texts), np.int64, len(texts))
+        self.offset = np.concatenate([[0], np.cumsum(self.length)[:-1]]).astype(np.int64)
+
+
+def spans_hold(texts: Texts, flat: Flat, spans: Sequence[str]) -> bool:
+    """Whether every entity satisfies the offset rule (``sgie.spans``) in its document's text:
+    ``0 <= start < end <= len(text)`` and ``text[start:end] == entity.text`` (``spans[k]`` is
+    the text of ``flat.items[k]``), for all at once, comparing characters as arrays."""
+    n = len(flat.items)
+    if n == 0:
+        return True
+    start, end = flat.start, flat.end
+    span_len = np.fromiter(map(len, spans), np.int64, n)
+    if not ((start >= 0).all() and (start < end).all() and (end <= texts.length[flat.doc]).all()
+            and (span_len == end - start).all()):  # fmt: skip
+        return False
+    covered = "".join(spans)
+    if texts.ascii:
+        if not covered.isascii():
+            return False
+        chars = np.frombuffer(covered.encode("ascii"), np.uint8)
+    else:
+        chars = np.frombuffer(covered.encode("utf-32-le"), np.uint32)
+    span_start = np.concatenate([[0], np.cumsum(span_len)[:-1]])
+    index = np.repeat(texts.offset[flat.doc] + start - span_start, span_len) + np.arange(len(chars))
+    return bool(np.array_equal(texts.chars[index], chars))
+
+
+def unique_per_document(doc: np.ndarray, ids: Sequence[str]) -> bool:
+    """Whether no document repeats an id (``ids[k]`` is in document ``doc[k]``), for all at
+    once: the pairs (document, hash of the id) are sorted and neighbours compared; only when
+    two are equal are the ids themselves compared."""
+    if len(ids) < 2:
+        return True
+    key = doc.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15) + np.fromiter(
+        map(hash, ids), np.int64, len(ids)
+    ).view(np.uint64)
+    order = np.argsort(key, kind="stable")
+    same = np.flatnonzero(key[order][1:] == key[order][:-1])
+    return all(
+        ids[order[i]] != ids[order[i + 1]] or doc[order[i]] != doc[order[i + 1]] for i in same.tolist()
+    )

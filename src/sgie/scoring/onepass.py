@@ -1,0 +1,206 @@
+"""One pass over a gold file and a predictions file whose ids are in order, in batches.
+
+What it does
+    ``evaluate_in_order(gold_path, predictions_path, ...)`` scores two JSON Lines files read
+    once, side by side, a batch of lines at a time, when they have the usual shape of a large
+    entity evaluation: both files list their documents in increasing id order (a prediction
+    file may skip documents: they are missing), every record has ``entities`` with offsets and
+    no other layer, and the fast decoder accepts every line. It returns the ``Result`` that
+    ``sgie.scoring.official.evaluate_sources`` returns for the same files, or ``None`` as
+    soon as anything is otherwise (ids out of order or unknown, a line the fast decoder does
+    not take, a check that fails, another layer, text-only spans): the caller then runs the
+    general, indexed loop over the files, which accepts the same files and reports any problem
+    with its one-line error, in its order. Nothing is output here.
+
+    Per batch (``BATCH_BYTES`` of each file), everything after decoding is done for all its
+    documents at once:
+
+    * **decoding**: msgspec decodes each line straight into the records (``_Document`` /
+      ``_Prediction``: the validator's fast types with ``entities`` required and no other
+      layer);
+    * **checks** (those of ``sgie.scoring.validate.check`` for entity-only records): every
+      span satisfies the offset rule (``sgie.scoring.bulk.spans_hold``: numpy over the batch),
+      entity ids are unique within each document (``sgie.scoring.bulk.unique_per_document``),
+      and no key is repeated: the batch has as many ``:`` bytes as its records' keys plus the
+      ``:`` inside their strings (what ``validate._keys_repeat`` compares line by line) and,
+      if its strings hold any, no ``\\u003`` escape (an escaped colon could hide a repeated
+      key);
+    * **scoring**: ``sgie.scoring.bulk.score_flat``, the running total kept as one
+      ``EntityCounts``.
+
+    Per-document counts are only built when asked for (``per_document`` / ``keep``).
+
+What it does not do
+    No error messages (the general loop's), no other layer, no text-only spans, no outcomes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from operator import lt
+from pathlib import Path
+from typing import BinaryIO
+
+import msgspec
+
+from sgie.records import Entity
+from sgie.scoring.bulk import Flat, Texts, score_flat, spans_hold, unique_per_document
+from sgie.scoring.entities import EntityCounts
+from sgie.scoring.layers import LAYER_NAMES
+from sgie.scoring.result import DocumentCounts, LayerStatus, Result
+
+
+class _Document(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """A documents-format line with entities and no other layer (the types of the records are
+    those of ``sgie.records``, as in the validator's fast path)."""
+
+    id: str
+    text: str
+    entities: tuple[Entity, ...]
+
+
+class _Prediction(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """A prediction line with entities (all with offsets) and no other layer."""
+
+    id: str
+    entities: tuple[Entity, ...]
+
+
+_DOCUMENT, _PREDICTION = msgspec.json.Decoder(_Document), msgspec.json.Decoder(_Prediction)
+#: Bytes of each file read per batch.
+BATCH_BYTES = 1 << 18
+_ENTITY_KEYS = len(Entity.__struct_fields__)
+_ERRORS = (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError)
+Sink = Callable[[str, DocumentCounts], None]
+
+
+class _NotInOrder(Exception):
+    """The files are not of the shape this pass handles (the general loop takes them)."""
+
+
+def _batches(fh: BinaryIO, decoder: msgspec.json.Decoder, keys: int) -> Iterator[list]:
+    """The decoded records of each batch of lines, ids strictly increasing, no key repeated
+    (``keys``: the keys of a record besides its entities' keys)."""
+    last = ""
+    while chunk := fh.read(BATCH_BYTES):
+        chunk += fh.readline()
+        try:
+            records = decoder.decode_lines(chunk)
+        except _ERRORS:
+            raise _NotInOrder from None
+        # one record per line: decode_lines would pass over a blank line
+        if len(records) != chunk.count(b"\n") + (not chunk.endswith(b"\n")) or not records:
+            raise _NotInOrder
+        ids = [r.id for r in records]
+        if not (last < ids[0] and all(map(lt, ids, ids[1:]))):
+            raise _NotInOrder
+        last = ids[-1]
+        _no_repeated_key(chunk, records, keys)
+        yield records
+
+
+def _no_repeated_key(raw: bytes, records: list[_Document] | list[_Prediction], keys: int) -> None:
+    """``raw`` (the lines of ``records``) has one ``:`` per key, plus those inside strings, and
+    if its strings hold any, no ``\\u003`` escape (an escaped colon could hide a repeated key)."""
+    entities = sum(map(len, [r.entities for r in records]))
+    colons, keys = raw.count(b":"), keys * len(records) + _ENTITY_KEYS * entities
+    if colons == keys:
+        return
+    strings = [r.id for r in records] + [getattr(r, "text", "") for r in records]
+    strings += [x for r in records for e in r.entities for x in (e.id, e.text)]
+    if b"\\u003" in raw or colons != keys + "".join(strings).count(":"):
+        raise _NotInOrder
+
+
+def _checked(texts: Texts, flat: Flat) -> None:
+    """The checks of the module docstring for the entities of one side of a batch
+    (``_NotInOrder`` if any fails): ``texts`` are those of the batch's documents."""
+    if not unique_per_document(flat.doc, [e.id for e in flat.items]):
+        raise _NotInOrder
+    if not spans_hold(texts, flat, [e.text for e in flat.items]):
+        raise _NotInOrder
+
+
+def _flat(entities: list[tuple[Entity, ...]]) -> Flat:
+    try:
+        return Flat.of(entities)
+    except (OverflowError, KeyError):  # an offset beyond 64 bits; a label msgspec let through
+        raise _NotInOrder from None
+
+
+def evaluate_in_order(gold_path: Path | str, predictions_path: Path | str, *, gold_source: str,
+                      predictions_source: str, per_document: Sink | None = None,
+                      keep_per_document: bool = False) -> Result | None:  # fmt: skip
+    """The result of scoring the files in one pass, or ``None`` if they are not of the shape
+    this pass handles (module docstring)."""
+    try:
+        with open(gold_path, "rb") as g, open(predictions_path, "rb") as p:
+            return _evaluate(g, p, gold_source, predictions_source, per_document, keep_per_document)
+    except (_NotInOrder, OSError):
+        return None
+
+
+def _evaluate(g: BinaryIO, p: BinaryIO, gold_source: str, predictions_source: str,
+              per_document: Sink | None, keep: bool) -> Result:  # fmt: skip
+    predictions = _batches(p, _PREDICTION, 2)
+    waiting: list[_Prediction] = []  # decoded predictions not yet paired
+    total = EntityCounts()
+    kept: dict[str, DocumentCounts] = {}
+    missing: list[str] = []
+    n_gold = n_pred = 0
+    for golds in _batches(g, _DOCUMENT, 3):
+        gold_entities = [r.entities for r in golds]
+        texts = [r.text for r in golds]
+        gold_ids = [r.id for r in golds]
+        chars = Texts(texts)
+        gold_flat = _flat(gold_entities)
+        _checked(chars, gold_flat)
+        # the predictions up to this batch's last id
+        last = gold_ids[-1]
+        while not waiting or waiting[-1].id <= last:
+            batch = next(predictions, None)
+            if batch is None:
+                break
+            waiting += batch
+        cut = next((i for i, r in enumerate(waiting) if r.id > last), len(waiting))
+        mine, waiting = waiting[:cut], waiting[cut:]
+        position = {doc_id: i for i, doc_id in enumerate(gold_ids)}
+        try:
+            where = [position[r.id] for r in mine]
+        except KeyError:  # a prediction for a document that is not in the gold (or out of order)
+            raise _NotInOrder from None
+        pred_entities: list[tuple[Entity, ...]] = [()] * len(golds)
+        for i, r in zip(where, [r.entities for r in mine], strict=True):
+            pred_entities[i] = r
+        pred_flat = _flat(pred_entities)
+        _checked(chars, pred_flat)
+        predicted = set(where)
+        missing += [doc_id for i, doc_id in enumerate(gold_ids) if i not in predicted]
+        n_gold, n_pred = n_gold + len(golds), n_pred + len(mine)
+        counts = score_flat(gold_entities, pred_entities, gold_flat, pred_flat)
+        total = total + counts.total
+        if per_document is not None or keep:
+            for i, doc_id in enumerate(gold_ids):
+                c = DocumentCounts(counts.document(i), None, None)
+                if keep:
+                    kept[doc_id] = c
+                if per_document is not None:
+                    per_document(doc_id, c)
+    if n_gold == 0 or n_pred == 0 or waiting or next(predictions, None) is not None:
+        raise _NotInOrder  # an empty file, or predictions after the last gold id
+    # entities in every record of both files, no other layer (``_Document``, ``_Prediction``)
+    layers: dict[str, LayerStatus] = {
+        k: LayerStatus(attempted=k == "entities", annotated=k == "entities") for k in LAYER_NAMES
+    }
+    return Result(
+        total=DocumentCounts(total, None, None),
+        per_document=kept,
+        layers=layers,
+        gold_documents=n_gold,
+        missing_documents=tuple(missing),
+        predicted_documents=n_pred,
+        ungrounded=(),
+        ungrounded_items=dict.fromkeys(LAYER_NAMES, 0),
+        gold_source=gold_source,
+        predictions_source=predictions_source,
+    )

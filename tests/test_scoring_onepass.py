@@ -1,0 +1,107 @@
+"""The one-pass reading of two files in id order (``sgie.scoring.onepass``) gives the result of
+the general evaluation loop, and hands every file it is not sure of back to that loop."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from strategies import entities, slotted_entities, texts
+
+from sgie.scoring import evaluate_sources
+from sgie.scoring.onepass import evaluate_in_order
+from sgie.scoring.sources import GoldFile, PredictionFile
+
+
+@st.composite
+def corpus(draw: st.DrawFn) -> tuple[list[dict], list[dict]]:
+    """Gold and prediction records (entities only, ids in order; some documents missing)."""
+    gold, pred = [], []
+    for i in range(draw(st.integers(1, 6))):
+        text = draw(texts(min_words=2)) + draw(st.sampled_from(["", " Kyiv: «Київ»", " a:b"]))
+        if draw(st.integers(0, 3)):
+            g, p = draw(slotted_entities(text))
+        else:
+            g, p = draw(entities(text, 4)), draw(entities(text, 4, "q"))
+        doc_id = f"d{i:03d}"
+        gold.append({"id": doc_id, "text": text, "entities": [e.to_json() for e in g]})
+        if draw(st.integers(0, 4)):
+            pred.append({"id": doc_id, "entities": [e.to_json() for e in p]})
+    if not pred:
+        pred.append({"id": gold[0]["id"], "entities": []})
+    return gold, pred
+
+
+def write(path: Path, records: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def general(gold: Path, pred: Path) -> dict:
+    g = GoldFile(gold)
+    result = evaluate_sources(g, PredictionFile(pred, g), keep_per_document=True)
+    return result.head_json()
+
+
+def one_pass(gold: Path, pred: Path) -> dict | None:
+    result = evaluate_in_order(gold, pred, gold_source=str(gold), predictions_source=str(pred))
+    return None if result is None else result.head_json()
+
+
+@settings(max_examples=150, deadline=None)
+@given(corpus())
+def test_one_pass_equals_the_general_loop(records):
+    """Files in id order: the same result object (every count, missing documents, layers)."""
+    gold, pred = records
+    with tempfile.TemporaryDirectory() as tmp:
+        g, p = write(Path(tmp) / "g.jsonl", gold), write(Path(tmp) / "p.jsonl", pred)
+        assert one_pass(g, p) == general(g, p)
+
+
+SAMPLE_GOLD = [{"id": "a", "text": "Kyiv said",
+                "entities": [{"id": "e1", "start": 0, "end": 4, "text": "Kyiv", "label": "GPE"}]},
+               {"id": "b", "text": "Paris: yes", "entities": []}]  # fmt: skip
+SAMPLE_PRED = [{"id": "a", "entities": [{"id": "p1", "start": 0, "end": 4, "text": "Kyiv", "label": "ORG"}]},
+               {"id": "b", "entities": []}]  # fmt: skip
+ENTITY = '{"id": "p1", "start": 0, "end": 4, "text": "Kyiv", "label": "GPE"}'
+
+
+@pytest.mark.parametrize("gold_lines, pred_lines", [
+    (None, [json.dumps(SAMPLE_PRED[1]), json.dumps(SAMPLE_PRED[0])]),  # predictions out of order
+    ([json.dumps(SAMPLE_GOLD[1]), json.dumps(SAMPLE_GOLD[0])], None),  # gold out of order
+    (None, [json.dumps(SAMPLE_PRED[0]), json.dumps(SAMPLE_PRED[0])]),  # repeated id
+    (None, [json.dumps({"id": "c", "entities": []})]),  # unknown document
+    (None, ['{"id": "a", "entities": [{"id": "p1", "start": 0, "end": 4, "text": "Kyiv", "label": "ORG", '
+            '"label": "GPE"}]}']),  # a repeated key
+    (None, ['{"id": "b", "entities": [{"id": "p1", "start": 0, "end": 6, "text": "Paris\\u003a", '
+            '"label": "ORG", "label": "GPE"}]}']),  # a repeated key hidden by an escaped colon
+    (None, ['{"id": "a", "entities": [' + ENTITY + ', ' + ENTITY + ']}']),  # a repeated entity id
+    (None, ['{"id": "a", "entities": [{"id": "p1", "start": 0, "end": 4, "text": "Kiev", '
+            '"label": "GPE"}]}']),  # another text
+    (None, ['{"id": "a", "entities": [{"id": "p1", "start": 5, "end": 4, "text": "", "label": "GPE"}]}']),
+    (None, ['{"id": "a", "entities": [{"id": "p1", "text": "Kyiv", "label": "GPE"}]}']),  # text only
+    (None, ['{"id": "a", "entities": [], "proposals": []}']),  # another layer
+    (None, ['{"id": "a"}']),  # no entities
+    (None, ["", json.dumps(SAMPLE_PRED[0])]),  # a blank line
+    (None, []),  # an empty file
+])  # fmt: skip
+def test_anything_unusual_goes_to_the_general_loop(tmp_path, gold_lines, pred_lines):
+    """Out of order, repeated or unknown ids, a repeated key, a span that does not hold, text-only
+    spans, another layer, a blank line, an empty file: not taken (``None``)."""
+    g, p = tmp_path / "g.jsonl", tmp_path / "p.jsonl"
+    g.write_text("".join(x + "\n" for x in gold_lines or map(json.dumps, SAMPLE_GOLD)))
+    p.write_text(
+        "".join(x + "\n" for x in pred_lines or map(json.dumps, SAMPLE_PRED)) if pred_lines != [] else ""
+    )
+    assert one_pass(g, p) is None
+
+
+def test_the_sample_is_taken(tmp_path):
+    """The well-formed sample is scored in one pass, with the general loop's result."""
+    g, p = write(tmp_path / "g.jsonl", SAMPLE_GOLD), write(tmp_path / "p.jsonl", SAMPLE_PRED)
+    assert one_pass(g, p) == general(g, p)
+    assert one_pass(g, p) is not None
