@@ -36,6 +36,7 @@ What it does not do
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from operator import lt
 from pathlib import Path
@@ -133,6 +134,8 @@ def evaluate_in_order(gold_path: Path | str, predictions_path: Path | str, *, go
                       keep_per_document: bool = False) -> Result | None:  # fmt: skip
     """The result of scoring the files in one pass, or ``None`` if they are not of the shape
     this pass handles (module docstring)."""
+    if not (os.path.isfile(gold_path) and os.path.isfile(predictions_path)):
+        return None  # a FIFO, a pipe or a device is read once, by the general loop (sgie.safeio)
     try:
         with open(gold_path, "rb") as g, open(predictions_path, "rb") as p:
             return _evaluate(g, p, gold_source, predictions_source, per_document, keep_per_document)
