@@ -46,9 +46,11 @@ import msgspec
 
 from sgie.records import Entity
 from sgie.scoring.bulk import Flat, Texts, score_flat, spans_hold, unique_per_document
+from sgie.scoring.counts import PRF
 from sgie.scoring.entities import EntityCounts
 from sgie.scoring.layers import LAYER_NAMES
 from sgie.scoring.result import DocumentCounts, LayerStatus, Result
+from sgie.scoring.surface import score_surface
 
 
 class _Document(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -151,6 +153,7 @@ def _evaluate(g: BinaryIO, p: BinaryIO, gold_source: str, predictions_source: st
     kept: dict[str, DocumentCounts] = {}
     missing: list[str] = []
     n_gold = n_pred = 0
+    surface = PRF()
     for golds in _batches(g, _DOCUMENT, 3):
         gold_entities = [r.entities for r in golds]
         texts = [r.text for r in golds]
@@ -182,6 +185,8 @@ def _evaluate(g: BinaryIO, p: BinaryIO, gold_source: str, predictions_source: st
         n_gold, n_pred = n_gold + len(golds), n_pred + len(mine)
         counts = score_flat(gold_entities, pred_entities, gold_flat, pred_flat)
         total = total + counts.total
+        for g_items, p_items in zip(gold_entities, pred_entities, strict=True):  # per-document sets
+            surface += score_surface(g_items, p_items)
         if per_document is not None or keep:
             for i, doc_id in enumerate(gold_ids):
                 c = DocumentCounts(counts.document(i), None, None)
@@ -206,4 +211,5 @@ def _evaluate(g: BinaryIO, p: BinaryIO, gold_source: str, predictions_source: st
         ungrounded_items=dict.fromkeys(LAYER_NAMES, 0),
         gold_source=gold_source,
         predictions_source=predictions_source,
+        surface=surface,
     )
