@@ -118,8 +118,11 @@ def _predictions(
 ) -> tuple[PredictionSource, Setaside]:
     """The predictions source (a streamed file when nothing has to be converted) and what the
     conversion set aside."""
-    texts = {doc_id: gold.text(doc_id) for doc_id in gold.ids()}
     setaside = Setaside()
+    if args.extractor is None and args.format == "jsonl" and args.label_map is None and not others \
+            and space is None:  # fmt: skip
+        return PredictionFile(args.predictions, gold), setaside  # streamed: no text read here
+    texts = {doc_id: gold.text(doc_id) for doc_id in gold.ids()}
     if args.extractor is not None:
         output = args.output or Path(f"predictions.{name}.jsonl")
         check_not_inputs([("--output", output)], _inputs(args))
@@ -127,12 +130,10 @@ def _predictions(
         jsonl, predictions = run_extractor(extractor, args.extractor, texts)
         write_text_atomic(output, jsonl)
         print(f"wrote {len(predictions.docs)} prediction records to {output}", file=sys.stderr)
-    elif args.format != "jsonl" or args.label_map is not None or others or space is not None:
+    else:
         lmap = label_map(args.label_map) if args.label_map is not None else None
         predictions, setaside = read_converted(args.predictions, texts, format=args.format,
                                                label_map=lmap, other_documents=others)  # fmt: skip
-    else:
-        return PredictionFile(args.predictions, gold), Setaside()
     return PredictionMemory.of(in_space(predictions, space)), setaside
 
 

@@ -44,6 +44,7 @@ import numpy as np
 
 from sgie import schema
 from sgie.records import Entity
+from sgie.scoring.counts import PRF
 from sgie.scoring.entities import (
     T_BOUNDS_ONLY,
     T_GOLD,
@@ -55,6 +56,7 @@ from sgie.scoring.entities import (
     EntityCounts,
     score_entities,
 )
+from sgie.scoring.textnorm import normalise_all
 
 _LABELS = len(schema.ENTITY_LABELS)
 _CODE = {label: i for i, label in enumerate(schema.ENTITY_LABELS)}
@@ -228,3 +230,31 @@ def unique_per_document(doc: np.ndarray, ids: Sequence[str]) -> bool:
     return all(
         ids[order[i]] != ids[order[i + 1]] or doc[order[i]] != doc[order[i + 1]] for i in same.tolist()
     )
+
+
+def surface_flat(g: Flat, p: Flat, documents: int) -> PRF:
+    """The ``entities.surface`` counts (``sgie.scoring.surface.score_surface``) of a batch of
+    ``documents``, summed: each entity becomes the key (document, label, normalised string),
+    the strings numbered through one dict; per side the distinct keys (``np.unique``), and
+    ``tp`` the keys of both sides."""
+    strings = normalise_all([e.text for e in g.items] + [e.text for e in p.items])
+    number = {s: i for i, s in enumerate(dict.fromkeys(strings))}
+    ids = np.fromiter(map(number.__getitem__, strings), np.int64, len(strings))
+    if (documents * _LABELS + _LABELS) * (len(number) + 1) >= 1 << 62:  # keys would not fit
+        return _surface_sets(g, p, documents, strings)
+    doc = np.concatenate([g.doc, p.doc])
+    code = np.concatenate([g.code, p.code])
+    keys = (doc * _LABELS + code) * len(number) + ids
+    gold = np.unique(keys[: len(g.items)])
+    pred = np.unique(keys[len(g.items) :])
+    tp = len(np.intersect1d(gold, pred, assume_unique=True))
+    return PRF(tp, len(pred) - tp, len(gold) - tp)
+
+
+def _surface_sets(g: Flat, p: Flat, documents: int, strings: list[str]) -> PRF:
+    """``surface_flat`` with Python sets (for keys beyond 62 bits)."""
+    n = len(g.items)
+    gold = {(d, c, s) for d, c, s in zip(g.doc.tolist(), g.code.tolist(), strings[:n], strict=True)}
+    pred = {(d, c, s) for d, c, s in zip(p.doc.tolist(), p.code.tolist(), strings[n:], strict=True)}
+    tp = len(gold & pred)
+    return PRF(tp, len(pred) - tp, len(gold) - tp)

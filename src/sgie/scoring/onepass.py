@@ -45,12 +45,11 @@ from typing import BinaryIO
 import msgspec
 
 from sgie.records import Entity
-from sgie.scoring.bulk import Flat, Texts, score_flat, spans_hold, unique_per_document
+from sgie.scoring.bulk import Flat, Texts, score_flat, spans_hold, surface_flat, unique_per_document
 from sgie.scoring.counts import PRF
 from sgie.scoring.entities import EntityCounts
 from sgie.scoring.layers import LAYER_NAMES
 from sgie.scoring.result import DocumentCounts, LayerStatus, Result
-from sgie.scoring.surface import score_surface
 
 
 class _Document(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -185,8 +184,7 @@ def _evaluate(g: BinaryIO, p: BinaryIO, gold_source: str, predictions_source: st
         n_gold, n_pred = n_gold + len(golds), n_pred + len(mine)
         counts = score_flat(gold_entities, pred_entities, gold_flat, pred_flat)
         total = total + counts.total
-        for g_items, p_items in zip(gold_entities, pred_entities, strict=True):  # per-document sets
-            surface += score_surface(g_items, p_items)
+        surface += surface_flat(gold_flat, pred_flat, len(golds))  # per-document sets, in bulk
         if per_document is not None or keep:
             for i, doc_id in enumerate(gold_ids):
                 c = DocumentCounts(counts.document(i), None, None)
