@@ -12,7 +12,9 @@ What it does
     an optional part of the package declares its pip extra (``set_defaults(extra=...)``); if a
     module it imports is not installed, or it raises ``sgie.errors.MissingExtra``, one line
     names the extra to install and the exit status is 1. Other failures propagate.
-    ``sgie --version`` prints the package, dataset and schema versions.
+    ``sgie --version`` prints the package, dataset and schema versions. Numpy's BLAS runs on
+    one thread unless ``OPENBLAS_NUM_THREADS`` says otherwise: no command does linear algebra
+    large enough to share, and idle BLAS threads cost CPU time.
 
 What it does not do
     No logic of its own beyond dispatch.
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import sys
 from collections.abc import Sequence
@@ -81,6 +84,7 @@ def _needed(argv: Sequence[str]) -> list[str] | None:
 def main(argv: Sequence[str] | None = None) -> int:
     if argv is None:
         argv = sys.argv[1:]
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # before numpy is imported (docstring)
     parser = build_parser(_needed(argv))
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):

@@ -44,7 +44,6 @@ import numpy as np
 
 from sgie import schema
 from sgie.records import Entity
-from sgie.scoring.counts import PRF
 from sgie.scoring.entities import (
     T_BOUNDS_ONLY,
     T_GOLD,
@@ -56,7 +55,6 @@ from sgie.scoring.entities import (
     EntityCounts,
     score_entities,
 )
-from sgie.scoring.textnorm import normalise_all
 
 _LABELS = len(schema.ENTITY_LABELS)
 _CODE = {label: i for i, label in enumerate(schema.ENTITY_LABELS)}
@@ -66,13 +64,16 @@ _CODE = {label: i for i, label in enumerate(schema.ENTITY_LABELS)}
 class Flat:
     """The entities of a batch of documents, in order, as arrays: ``doc`` (index of the
     document in the batch), ``start``, ``end``, ``code`` (index of the label in
-    ``schema.ENTITY_LABELS``); ``items`` are the entities themselves."""
+    ``schema.ENTITY_LABELS``); ``items`` are the entities themselves, ``ids`` and ``texts``
+    their ids and texts."""
 
     items: list[Entity]
     doc: np.ndarray
     start: np.ndarray
     end: np.ndarray
     code: np.ndarray
+    ids: list[str]
+    texts: list[str]
 
     @classmethod
     def of(cls, docs: Sequence[Sequence[Entity]]) -> Flat:
@@ -82,7 +83,8 @@ class Flat:
         return cls(items, np.repeat(np.arange(len(docs), dtype=np.int64), lengths),
                    np.array([e.start for e in items], dtype=np.int64),
                    np.array([e.end for e in items], dtype=np.int64),
-                   np.array([_CODE[e.label] for e in items], dtype=np.int64))  # fmt: skip
+                   np.array([_CODE[e.label] for e in items], dtype=np.int64),
+                   [e.id for e in items], [e.text for e in items])  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -177,84 +179,3 @@ def score_flat(
     for counts in solved.values():
         total = total + counts
     return EntityBatch(total, tallies, solved)
-
-
-class Texts:
-    """The texts of a batch of documents as one array of characters (bytes when they are all
-    ASCII, UTF-32 code units otherwise), for ``spans_hold``."""
-
-    def __init__(self, texts: Sequence[str]):
-        everything = "".join(texts)
-        self.ascii = everything.isascii()
-        encoded = everything.encode("ascii") if self.ascii else everything.encode("utf-32-le")
-        self.chars = np.frombuffer(encoded, np.uint8 if self.ascii else np.uint32)
-        self.length = np.fromiter(map(len, texts), np.int64, len(texts))
-        self.offset = np.concatenate([[0], np.cumsum(self.length)[:-1]]).astype(np.int64)
-
-
-def spans_hold(texts: Texts, flat: Flat, spans: Sequence[str]) -> bool:
-    """Whether every entity satisfies the offset rule (``sgie.spans``) in its document's text:
-    ``0 <= start < end <= len(text)`` and ``text[start:end] == entity.text`` (``spans[k]`` is
-    the text of ``flat.items[k]``), for all at once, comparing characters as arrays."""
-    n = len(flat.items)
-    if n == 0:
-        return True
-    start, end = flat.start, flat.end
-    span_len = np.fromiter(map(len, spans), np.int64, n)
-    if not ((start >= 0).all() and (start < end).all() and (end <= texts.length[flat.doc]).all()
-            and (span_len == end - start).all()):  # fmt: skip
-        return False
-    covered = "".join(spans)
-    if texts.ascii:
-        if not covered.isascii():
-            return False
-        chars = np.frombuffer(covered.encode("ascii"), np.uint8)
-    else:
-        chars = np.frombuffer(covered.encode("utf-32-le"), np.uint32)
-    span_start = np.concatenate([[0], np.cumsum(span_len)[:-1]])
-    index = np.repeat(texts.offset[flat.doc] + start - span_start, span_len) + np.arange(len(chars))
-    return bool(np.array_equal(texts.chars[index], chars))
-
-
-def unique_per_document(doc: np.ndarray, ids: Sequence[str]) -> bool:
-    """Whether no document repeats an id (``ids[k]`` is in document ``doc[k]``), for all at
-    once: the pairs (document, hash of the id) are sorted and neighbours compared; only when
-    two are equal are the ids themselves compared."""
-    if len(ids) < 2:
-        return True
-    key = doc.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15) + np.fromiter(
-        map(hash, ids), np.int64, len(ids)
-    ).view(np.uint64)
-    order = np.argsort(key, kind="stable")
-    same = np.flatnonzero(key[order][1:] == key[order][:-1])
-    return all(
-        ids[order[i]] != ids[order[i + 1]] or doc[order[i]] != doc[order[i + 1]] for i in same.tolist()
-    )
-
-
-def surface_flat(g: Flat, p: Flat, documents: int) -> PRF:
-    """The ``entities.surface`` counts (``sgie.scoring.surface.score_surface``) of a batch of
-    ``documents``, summed: each entity becomes the key (document, label, normalised string),
-    the strings numbered through one dict; per side the distinct keys (``np.unique``), and
-    ``tp`` the keys of both sides."""
-    strings = normalise_all([e.text for e in g.items] + [e.text for e in p.items])
-    number = {s: i for i, s in enumerate(dict.fromkeys(strings))}
-    ids = np.fromiter(map(number.__getitem__, strings), np.int64, len(strings))
-    if (documents * _LABELS + _LABELS) * (len(number) + 1) >= 1 << 62:  # keys would not fit
-        return _surface_sets(g, p, documents, strings)
-    doc = np.concatenate([g.doc, p.doc])
-    code = np.concatenate([g.code, p.code])
-    keys = (doc * _LABELS + code) * len(number) + ids
-    gold = np.unique(keys[: len(g.items)])
-    pred = np.unique(keys[len(g.items) :])
-    tp = len(np.intersect1d(gold, pred, assume_unique=True))
-    return PRF(tp, len(pred) - tp, len(gold) - tp)
-
-
-def _surface_sets(g: Flat, p: Flat, documents: int, strings: list[str]) -> PRF:
-    """``surface_flat`` with Python sets (for keys beyond 62 bits)."""
-    n = len(g.items)
-    gold = {(d, c, s) for d, c, s in zip(g.doc.tolist(), g.code.tolist(), strings[:n], strict=True)}
-    pred = {(d, c, s) for d, c, s in zip(p.doc.tolist(), p.code.tolist(), strings[n:], strict=True)}
-    tp = len(gold & pred)
-    return PRF(tp, len(pred) - tp, len(gold) - tp)

@@ -17,9 +17,9 @@ What it does
     Letters, digits and everything else are left alone (no case folding, no Unicode
     normalisation), so a normalised string keeps every word boundary of the original.
 
-    ``normalise(s)`` gives the normalised form of a string (white space at both ends removed);
-    ``normalise_all(strings)`` the same for many strings at once (a few C-level passes over
-    them joined, for the bulk scorer).
+    ``normalise(s)`` gives the normalised form of a string (white space at both ends removed).
+    ``CHANGED`` lists the characters it changes wherever they are (the bulk scorer finds the
+    strings that need it with these).
     ``NormalisedText(text)`` normalises a document and keeps, for every code point of the
     normalised text, the range of original code points it came from, so that a match found in
     the normalised text maps back to exact original offsets (``text[start:end]`` is the
@@ -33,9 +33,6 @@ What it does not do
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
-
 _SINGLE = "\u2018\u2019\u201a\u201b\u2032\u00b4`"
 _DOUBLE = "\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb"
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
@@ -48,6 +45,13 @@ _REPLACE: dict[str, str] = {
 
 
 _TABLE = str.maketrans(_REPLACE)
+#: The white space other than " " (``str.isspace``; ``tests/test_scoring_surface.py`` checks
+#: that the list is complete).
+OTHER_SPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B)))
+               + "\u2028\u2029\u202f\u205f\u3000")  # fmt: skip
+#: The characters that ``normalise`` changes wherever they are (a plain space only changes at
+#: an end of the string or next to another space).
+CHANGED = OTHER_SPACE + "".join(_REPLACE)
 
 
 def normalise(s: str) -> str:
@@ -55,23 +59,6 @@ def normalise(s: str) -> str:
     ends: ``NormalisedText(s).text.strip(" ")``, computed in C (``str.translate``,
     ``str.split``: the same white space as ``str.isspace``)."""
     return " ".join(s.translate(_TABLE).split())
-
-
-_SPACES = re.compile(r"\s+")  # the white space of str.isspace and str.split (a test checks)
-_JOIN = "\x00"
-
-
-def normalise_all(strings: Sequence[str]) -> list[str]:
-    """``[normalise(s) for s in strings]``, computed over the strings joined by NUL (one
-    ``translate``, one regular-expression pass; a NUL is not white space); string by string if
-    any string holds a NUL itself."""
-    joined = _JOIN.join(strings)
-    if joined.count(_JOIN) != max(len(strings) - 1, 0):
-        return [normalise(s) for s in strings]
-    joined = _SPACES.sub(" ", joined.translate(_TABLE))
-    if " " + _JOIN in joined or _JOIN + " " in joined:
-        joined = joined.replace(" " + _JOIN, _JOIN).replace(_JOIN + " ", _JOIN)
-    return joined.strip(" ").split(_JOIN) if strings else []
 
 
 class NormalisedText:

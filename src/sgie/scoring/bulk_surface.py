@@ -1,0 +1,91 @@
+"""The ``entities.surface`` counts of many documents at once, with numpy arrays.
+
+What it does
+    ``surface_flat(gold, pred, gold_spans, pred_spans)`` sums, over a batch of documents, what
+    ``sgie.scoring.surface.score_surface`` counts for each (per document, the sets of
+    ``(normalise(text), label)`` pairs of both sides: ``tp`` pairs in both, ``fp`` predicted
+    only, ``fn`` gold only), equal to it by construction and by test
+    (``tests/test_scoring_bulk.py``):
+
+    * each entity's string is normalised only if ``bulk_checks.irregular`` says it may change
+      (the others are already in normal form);
+    * each entity gets a 64-bit key mixing its document, its label and the hash of its string;
+      per side the distinct keys are found by sorting, and ``tp`` is the number of keys of
+      both sides (``np.intersect1d``);
+    * every key found twice is **checked**: the two entities must have the same document,
+      label and string (equal hashes of different strings would otherwise merge two pairs).
+      If any check fails, the batch is counted again with Python sets, so the counts never
+      depend on a hash.
+
+What it does not do
+    No ungrounded entities (the one-pass reader takes none), no per-document counts, no
+    validation.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sgie import schema
+from sgie.scoring.bulk import Flat
+from sgie.scoring.bulk_checks import Chars, irregular
+from sgie.scoring.counts import PRF
+from sgie.scoring.textnorm import normalise
+
+_LABELS = len(schema.ENTITY_LABELS)
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+class _Side:
+    """One side's entities of a batch: ``group`` (document and label as one int), ``strings``
+    (normalised, as an object array) and ``key``."""
+
+    def __init__(self, flat: Flat, spans: Chars):
+        strings = flat.texts
+        odd = np.flatnonzero(irregular(spans)).tolist()
+        if odd:
+            strings = list(strings)
+            for k in odd:
+                strings[k] = normalise(strings[k])
+        self.group = flat.doc * _LABELS + flat.code
+        self.strings = np.array(strings, dtype=object) if strings else np.zeros(0, dtype=object)
+        hashed = np.fromiter(map(hash, strings), np.int64, len(strings)).view(np.uint64)
+        self.key = hashed ^ (self.group.astype(np.uint64) * _MIX)
+
+    def same(self, a: np.ndarray, b: np.ndarray, other: _Side | None = None) -> bool:
+        """Whether items ``a`` of this side and ``b`` of ``other`` (default: this side) have
+        the same document, label and string, pairwise."""
+        o = other if other is not None else self
+        return bool((self.group[a] == o.group[b]).all() and (self.strings[a] == o.strings[b]).all())
+
+    def distinct(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """The sorted distinct keys and an item of each, or ``None`` if two different pairs
+        share a key."""
+        order = np.argsort(self.key, kind="stable")
+        key = self.key[order]
+        repeated = key[1:] == key[:-1]
+        if repeated.any() and not self.same(order[:-1][repeated], order[1:][repeated]):
+            return None
+        keep = np.ones(len(key), dtype=bool)
+        keep[1:] = ~repeated
+        return key[keep], order[keep]
+
+
+def surface_flat(gold: Flat, pred: Flat, gold_spans: Chars, pred_spans: Chars) -> PRF:
+    """The batch's ``entities.surface`` counts (see the module docstring)."""
+    g, p = _Side(gold, gold_spans), _Side(pred, pred_spans)
+    g_distinct, p_distinct = g.distinct(), p.distinct()
+    if g_distinct is not None and p_distinct is not None:
+        common, i, j = np.intersect1d(g_distinct[0], p_distinct[0], assume_unique=True, return_indices=True)
+        if g.same(g_distinct[1][i], p_distinct[1][j], p):
+            tp = len(common)
+            return PRF(tp, len(p_distinct[0]) - tp, len(g_distinct[0]) - tp)
+    return _with_sets(g, p)
+
+
+def _with_sets(g: _Side, p: _Side) -> PRF:
+    """The counts with Python sets of (document and label, string)."""
+    gold = set(zip(g.group.tolist(), g.strings.tolist(), strict=True))
+    pred = set(zip(p.group.tolist(), p.strings.tolist(), strict=True))
+    tp = len(gold & pred)
+    return PRF(tp, len(pred) - tp, len(gold) - tp)
