@@ -36,6 +36,7 @@ Inputs / outputs
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain
@@ -60,6 +61,13 @@ _LABELS = len(schema.ENTITY_LABELS)
 _CODE = {label: i for i, label in enumerate(schema.ENTITY_LABELS)}
 
 
+def int64s(values: Sequence[int]) -> np.ndarray:
+    """``values`` as a read-only ``int64`` array (``struct.error`` if one does not fit):
+    ``struct.pack`` converts a list of ints at about half the cost per item of
+    ``np.fromiter`` or ``np.array``."""
+    return np.frombuffer(struct.pack(f"{len(values)}q", *values), np.int64)
+
+
 @dataclass(frozen=True)
 class Flat:
     """The entities of a batch of documents, in order, as arrays: ``doc`` (index of the
@@ -77,13 +85,12 @@ class Flat:
 
     @classmethod
     def of(cls, docs: Sequence[Sequence[Entity]]) -> Flat:
-        """``OverflowError`` if an offset does not fit in 64 bits."""
+        """``struct.error`` if an offset does not fit in 64 bits."""
         items = list(chain.from_iterable(docs))
         lengths = np.fromiter(map(len, docs), np.int64, len(docs))
         return cls(items, np.repeat(np.arange(len(docs), dtype=np.int64), lengths),
-                   np.array([e.start for e in items], dtype=np.int64),
-                   np.array([e.end for e in items], dtype=np.int64),
-                   np.array([_CODE[e.label] for e in items], dtype=np.int64),
+                   int64s([e.start for e in items]), int64s([e.end for e in items]),
+                   int64s([_CODE[e.label] for e in items]),
                    [e.id for e in items], [e.text for e in items])  # fmt: skip
 
 

@@ -12,15 +12,17 @@ What it does
     * ``irregular(spans)``: which strings ``sgie.scoring.textnorm.normalise`` may change (the
       rest are already in normal form; the bulk surface metric normalises only these).
 
-    ``Chars(strings)`` holds strings joined as one array of code units (bytes when they are all
-    ASCII, UTF-32 code units otherwise) with each string's offset and length.
+    ``Chars(texts)`` holds the documents' texts joined as one array of code units (bytes when
+    they are all ASCII, UTF-32 code units otherwise) with each text's offset and length;
+    ``Spans(flat)`` the entities' strings likewise, each followed by a NUL.
 
 What it does not do
     No error messages: a check answers yes or no, and the caller hands a failing batch to the
     general loop (``sgie.scoring.validate``), which words the error. No scoring, no reading.
 
 Inputs / outputs
-    Strings, a ``sgie.scoring.bulk.Flat`` and ``Chars``; booleans or a boolean mask.
+    Strings, a ``sgie.scoring.bulk.Flat``, ``Chars`` and ``Spans``; booleans or a boolean
+    mask.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from sgie.scoring.bulk import Flat
+from sgie.scoring.bulk import Flat, int64s
 from sgie.scoring.textnorm import CHANGED
 
 _CHANGED = np.array(sorted(map(ord, CHANGED)), np.uint32)
@@ -37,33 +39,57 @@ _BACKTICK, _SPACE = ord("`"), ord(" ")
 
 
 class Chars:
-    """Strings as one array of code units: ``chars`` (``uint8`` when ``ascii``, ``uint32``
-    otherwise), and per string its ``offset`` in it and its ``length``."""
+    """Document texts as one array of code units: ``chars`` (``uint8`` when ``ascii``,
+    ``uint32`` otherwise) followed by one NUL (the target of ``Spans``' separators), and per
+    text its ``offset`` in it and its ``length``."""
 
     def __init__(self, strings: Sequence[str]):
-        everything = "".join(strings)
+        everything = "".join(strings) + "\0"
         self.ascii = everything.isascii()
         encoded = everything.encode("ascii") if self.ascii else everything.encode("utf-32-le")
         self.chars = np.frombuffer(encoded, np.uint8 if self.ascii else np.uint32)
+        self.end = len(self.chars) - 1  # the index of the final NUL
         self.length = np.fromiter(map(len, strings), np.int64, len(strings))
         self.offset = np.zeros(len(strings), np.int64)
         np.cumsum(self.length[:-1], out=self.offset[1:])
 
 
-def spans_hold(texts: Chars, flat: Flat, spans: Chars) -> bool:
+class Spans:
+    """The entities' ``text`` strings of a ``Flat``, each followed by a NUL, as one array of
+    code units (``chars``, ``ascii`` as in ``Chars``), with the ``offset`` and ``length`` each
+    string has if it is as long as its offsets say (``end - start``: what ``spans_hold``
+    checks)."""
+
+    def __init__(self, flat: Flat):
+        everything = "\0".join(flat.texts) + "\0" if flat.texts else ""
+        self.ascii = everything.isascii()
+        encoded = everything.encode("ascii") if self.ascii else everything.encode("utf-32-le")
+        self.chars = np.frombuffer(encoded, np.uint8 if self.ascii else np.uint32)
+        self.length = flat.end - flat.start
+        self.offset = np.zeros(len(flat.texts), np.int64)
+        np.cumsum(self.length[:-1] + 1, out=self.offset[1:])
+
+
+def spans_hold(texts: Chars, flat: Flat, spans: Spans) -> bool:
     """Whether every entity of ``flat`` satisfies the offset rule in its document's text
-    (``texts``: the batch's document texts; ``spans``: the entities' ``text``, in order)."""
-    if len(flat.items) == 0:
+    (``texts``: the batch's document texts). The strings joined by NULs must equal, code unit
+    for code unit, the slices ``text[start:end]`` joined by NULs, and hold exactly one NUL per
+    string: so each string is as long as its slice (a NUL inside a string would be one too
+    many) and equal to it."""
+    n = len(flat.items)
+    if n == 0:
         return True
     start, end = flat.start, flat.end
-    if not ((start >= 0).all() and (start < end).all() and (end <= texts.length[flat.doc]).all()
-            and (spans.length == end - start).all()):  # fmt: skip
+    if not ((start >= 0).all() and (start < end).all() and (end <= texts.length[flat.doc]).all()):
         return False
-    if texts.ascii and not spans.ascii:
+    if len(spans.chars) != int(spans.length.sum()) + n or (texts.ascii and not spans.ascii):
         return False  # a non-ASCII character cannot be in an ASCII text
     chars = spans.chars if spans.ascii == texts.ascii else spans.chars.astype(np.uint32)
-    index = np.repeat(texts.offset[flat.doc] + start - spans.offset, spans.length)
+    if np.count_nonzero(chars == 0) != n:
+        return False
+    index = np.repeat(texts.offset[flat.doc] + start - spans.offset, spans.length + 1)
     index += np.arange(len(chars))
+    index[spans.offset + spans.length] = texts.end  # each separator against the final NUL
     return bool(np.array_equal(texts.chars[index], chars))
 
 
@@ -73,17 +99,18 @@ def unique_per_document(doc: np.ndarray, ids: Sequence[str]) -> bool:
     two are equal are the ids themselves compared."""
     if len(ids) < 2:
         return True
-    key = doc.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15) + np.fromiter(
-        map(hash, ids), np.int64, len(ids)
-    ).view(np.uint64)
-    order = np.argsort(key, kind="stable")
+    key = doc.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15) + int64s(list(map(hash, ids))).view(np.uint64)
+    ordered = np.sort(key)
+    if not (ordered[1:] == ordered[:-1]).any():
+        return True
+    order = np.argsort(key, kind="stable")  # equal keys: compare those ids
     same = np.flatnonzero(key[order][1:] == key[order][:-1])
     return all(
         ids[order[i]] != ids[order[i + 1]] or doc[order[i]] != doc[order[i + 1]] for i in same.tolist()
     )
 
 
-def irregular(spans: Chars) -> np.ndarray:
+def irregular(spans: Spans) -> np.ndarray:
     """A mask of the strings that ``normalise`` may change: those holding a character of
     ``textnorm.CHANGED`` (in ASCII: a control character or a backtick), two spaces in a row, or
     a space at either end. (A control character that is not white space is flagged too:
@@ -94,7 +121,7 @@ def irregular(spans: Chars) -> np.ndarray:
     if n == 0 or len(c) == 0:
         return mask
     if spans.ascii:
-        odd = (c < _SPACE) | (c == _BACKTICK)
+        odd = ((c - np.uint8(1)) < _SPACE - 1) | (c == _BACKTICK)  # a control other than NUL
     else:
         odd = np.isin(c, _CHANGED)
     space = c == _SPACE

@@ -11,7 +11,7 @@ What it does
       (the others are already in normal form);
     * each entity gets a 64-bit key mixing its document, its label and the hash of its string;
       per side the distinct keys are found by sorting, and ``tp`` is the number of keys of
-      both sides (``np.intersect1d``);
+      both sides (``np.searchsorted`` of one side's in the other's);
     * every key found twice is **checked**: the two entities must have the same document,
       label and string (equal hashes of different strings would otherwise merge two pairs).
       If any check fails, the batch is counted again with Python sets, so the counts never
@@ -27,8 +27,8 @@ from __future__ import annotations
 import numpy as np
 
 from sgie import schema
-from sgie.scoring.bulk import Flat
-from sgie.scoring.bulk_checks import Chars, irregular
+from sgie.scoring.bulk import Flat, int64s
+from sgie.scoring.bulk_checks import Spans, irregular
 from sgie.scoring.counts import PRF
 from sgie.scoring.textnorm import normalise
 
@@ -37,10 +37,10 @@ _MIX = np.uint64(0x9E3779B97F4A7C15)
 
 
 class _Side:
-    """One side's entities of a batch: ``group`` (document and label as one int), ``strings``
-    (normalised, as an object array) and ``key``."""
+    """One side's entities of a batch: ``group`` (document and label as one int), ``start``,
+    ``end``, ``strings`` (normalised) and ``key``."""
 
-    def __init__(self, flat: Flat, spans: Chars):
+    def __init__(self, flat: Flat, spans: Spans):
         strings = flat.texts
         odd = np.flatnonzero(irregular(spans)).tolist()
         if odd:
@@ -48,20 +48,26 @@ class _Side:
             for k in odd:
                 strings[k] = normalise(strings[k])
         self.group = flat.doc * _LABELS + flat.code
-        self.strings = np.array(strings, dtype=object) if strings else np.zeros(0, dtype=object)
-        hashed = np.fromiter(map(hash, strings), np.int64, len(strings)).view(np.uint64)
+        self.start, self.end, self.strings = flat.start, flat.end, strings
+        hashed = int64s(list(map(hash, strings))).view(np.uint64)
         self.key = hashed ^ (self.group.astype(np.uint64) * _MIX)
 
     def same(self, a: np.ndarray, b: np.ndarray, other: _Side | None = None) -> bool:
         """Whether items ``a`` of this side and ``b`` of ``other`` (default: this side) have
-        the same document, label and string, pairwise."""
+        the same document, label and string, pairwise. Two entities of one document at the
+        same offsets have the same string (both equal that slice of its text: the checks of
+        ``bulk_checks.spans_hold`` passed); only the others are compared as strings."""
         o = other if other is not None else self
-        return bool((self.group[a] == o.group[b]).all() and (self.strings[a] == o.strings[b]).all())
+        if not (self.group[a] == o.group[b]).all():
+            return False
+        moved = (self.start[a] != o.start[b]) | (self.end[a] != o.end[b])
+        mine, theirs = self.strings, o.strings
+        return all(mine[i] == theirs[j] for i, j in zip(a[moved].tolist(), b[moved].tolist(), strict=True))
 
     def distinct(self) -> tuple[np.ndarray, np.ndarray] | None:
         """The sorted distinct keys and an item of each, or ``None`` if two different pairs
         share a key."""
-        order = np.argsort(self.key, kind="stable")
+        order = np.argsort(self.key)
         key = self.key[order]
         repeated = key[1:] == key[:-1]
         if repeated.any() and not self.same(order[:-1][repeated], order[1:][repeated]):
@@ -71,21 +77,26 @@ class _Side:
         return key[keep], order[keep]
 
 
-def surface_flat(gold: Flat, pred: Flat, gold_spans: Chars, pred_spans: Chars) -> PRF:
+def surface_flat(gold: Flat, pred: Flat, gold_spans: Spans, pred_spans: Spans) -> PRF:
     """The batch's ``entities.surface`` counts (see the module docstring)."""
     g, p = _Side(gold, gold_spans), _Side(pred, pred_spans)
     g_distinct, p_distinct = g.distinct(), p.distinct()
     if g_distinct is not None and p_distinct is not None:
-        common, i, j = np.intersect1d(g_distinct[0], p_distinct[0], assume_unique=True, return_indices=True)
-        if g.same(g_distinct[1][i], p_distinct[1][j], p):
-            tp = len(common)
-            return PRF(tp, len(p_distinct[0]) - tp, len(g_distinct[0]) - tp)
+        (g_keys, g_items), (p_keys, p_items) = g_distinct, p_distinct
+        if len(g_keys) == 0 or len(p_keys) == 0:
+            return PRF(0, len(p_keys), len(g_keys))
+        at = np.searchsorted(g_keys, p_keys)
+        at[at == len(g_keys)] = 0
+        hit = g_keys[at] == p_keys
+        if g.same(g_items[at[hit]], p_items[hit], p):
+            tp = int(np.count_nonzero(hit))
+            return PRF(tp, len(p_keys) - tp, len(g_keys) - tp)
     return _with_sets(g, p)
 
 
 def _with_sets(g: _Side, p: _Side) -> PRF:
     """The counts with Python sets of (document and label, string)."""
-    gold = set(zip(g.group.tolist(), g.strings.tolist(), strict=True))
-    pred = set(zip(p.group.tolist(), p.strings.tolist(), strict=True))
+    gold = set(zip(g.group.tolist(), g.strings, strict=True))
+    pred = set(zip(p.group.tolist(), p.strings, strict=True))
     tp = len(gold & pred)
     return PRF(tp, len(pred) - tp, len(gold) - tp)

@@ -37,6 +37,7 @@ What it does not do
 from __future__ import annotations
 
 import os
+import struct
 from collections.abc import Callable, Iterator
 from operator import lt
 from pathlib import Path
@@ -47,7 +48,7 @@ import numpy as np
 
 from sgie.records import Entity
 from sgie.scoring.bulk import Flat, score_flat
-from sgie.scoring.bulk_checks import Chars, spans_hold, unique_per_document
+from sgie.scoring.bulk_checks import Chars, Spans, spans_hold, unique_per_document
 from sgie.scoring.bulk_surface import surface_flat
 from sgie.scoring.counts import PRF
 from sgie.scoring.entities import EntityCounts
@@ -122,12 +123,12 @@ def _no_repeated_key(raw: bytes, records: list[_Document] | list[_Prediction], k
         raise _NotInOrder
 
 
-def _side(texts: Chars, entities: list[tuple[Entity, ...]]) -> tuple[Flat, Chars]:
+def _side(texts: Chars, entities: list[tuple[Entity, ...]]) -> tuple[Flat, Spans]:
     """One side's entities of a batch as arrays, with their strings, once the checks of the
     module docstring hold (``_NotInOrder`` if any fails): ``texts`` are those of the batch's
     documents."""
     flat = _flat(entities)
-    spans = Chars(flat.texts)
+    spans = Spans(flat)
     if not unique_per_document(flat.doc, flat.ids) or not spans_hold(texts, flat, spans):
         raise _NotInOrder
     return flat, spans
@@ -136,7 +137,7 @@ def _side(texts: Chars, entities: list[tuple[Entity, ...]]) -> tuple[Flat, Chars
 def _flat(entities: list[tuple[Entity, ...]]) -> Flat:
     try:
         return Flat.of(entities)
-    except (OverflowError, KeyError):  # an offset beyond 64 bits; a label msgspec let through
+    except (struct.error, KeyError):  # an offset beyond 64 bits; a label msgspec let through
         raise _NotInOrder from None
 
 
