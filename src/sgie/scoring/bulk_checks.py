@@ -121,7 +121,7 @@ def irregular(spans: Spans) -> np.ndarray:
     if n == 0 or len(c) == 0:
         return mask
     if spans.ascii:
-        odd = ((c - np.uint8(1)) < _SPACE - 1) | (c == _BACKTICK)  # a control other than NUL
+        odd = (c != 0) & (c < _SPACE) | (c == _BACKTICK)  # a control character other than NUL
     else:
         odd = np.isin(c, _CHANGED)
     space = c == _SPACE
