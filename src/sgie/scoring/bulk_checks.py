@@ -121,7 +121,7 @@ def irregular(spans: Spans) -> np.ndarray:
     if n == 0 or len(c) == 0:
         return mask
     if spans.ascii:
-        odd = (c != 0) & (c < _SPACE) | (c == _BACKTICK)  # a control character other than NUL
+        odd = np.not_equal(c, 0) & np.less(c, _SPACE) | np.equal(c, _BACKTICK)  # a control but NUL
     else:
         odd = np.isin(c, _CHANGED)
     space = c == _SPACE
