@@ -37,6 +37,19 @@ def texts(draw: st.DrawFn, min_words: int = 1, max_words: int = 25) -> str:
     return "".join(out).rstrip() or "x"
 
 
+#: Pieces that ``sgie.scoring.textnorm.normalise`` changes or keeps, for ``typographic_texts``.
+TYPOGRAPHY = ("\t", "\n\n", "  ", "\u00a0", "\u2009", "\u201cq\u201d", "\u2014", "\u2026", "`", " ", "Київ",
+              "\u00ab", "x\u2019s", "\x01")  # fmt: skip
+
+
+@st.composite
+def typographic_texts(draw: st.DrawFn, min_words: int = 1, max_words: int = 12) -> str:
+    """A text of words, punctuation and typography (white space of every kind, quotes, dashes,
+    an ellipsis, non-ASCII letters, a control character); never empty."""
+    words = draw(st.lists(st.sampled_from(WORDS + TYPOGRAPHY), min_size=min_words, max_size=max_words))
+    return "".join(draw(st.sampled_from(["", " "])) + w for w in words) or "x"
+
+
 @st.composite
 def spans(draw: st.DrawFn, text: str, max_len: int = 40) -> Span:
     """A non-empty span of ``text``."""

@@ -184,3 +184,21 @@ def test_command_help_points_to_the_official_header(capsys):
     with pytest.raises(SystemExit):
         main(["evaluate", "--help"])
     assert "sgie.scoring.official" in " ".join(capsys.readouterr().out.split())
+
+
+def test_a_streamed_file_is_scored_without_reading_every_gold_text_first(tmp_path, capsys, monkeypatch):
+    """Two files in id order are read once, in one pass: no gold text is read beforehand (a
+    regression once read every gold text before scoring, doubling the time of a large file)."""
+    text = "Kyiv said"
+    entity = {"id": "e1", "start": 0, "end": 4, "text": "Kyiv", "label": "GPE"}
+    gold, pred = tmp_path / "gold.jsonl", tmp_path / "pred.jsonl"
+    gold.write_text("".join(json.dumps({"id": f"d{i}", "text": text, "entities": [entity]}) + "\n"
+                            for i in range(3)))  # fmt: skip
+    pred.write_text("".join(json.dumps({"id": f"d{i}", "entities": [entity]}) + "\n" for i in range(3)))
+
+    def unread(self: object, doc_id: str) -> str:
+        raise AssertionError(f"gold text of {doc_id} read before the one pass")
+
+    monkeypatch.setattr("sgie.scoring.sources.GoldFile.text", unread)
+    result = run_json(capsys, "--gold", str(gold), "--predictions", str(pred))
+    assert result["entities"]["strict"]["correct"] == 3

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from strategies import entities, slotted_entities, texts
+from strategies import entities, slotted_entities, texts, typographic_texts
 
 from sgie.scoring import evaluate_sources
 from sgie.scoring.onepass import evaluate_in_order
@@ -22,7 +22,8 @@ def corpus(draw: st.DrawFn) -> tuple[list[dict], list[dict]]:
     """Gold and prediction records (entities only, ids in order; some documents missing)."""
     gold, pred = [], []
     for i in range(draw(st.integers(1, 6))):
-        text = draw(texts(min_words=2)) + draw(st.sampled_from(["", " Kyiv: «Київ»", " a:b"]))
+        text = draw(st.one_of(texts(min_words=2), typographic_texts(min_words=2)))
+        text += draw(st.sampled_from(["", " Kyiv: «Київ»", " a:b"]))
         if draw(st.integers(0, 3)):
             g, p = draw(slotted_entities(text))
         else:

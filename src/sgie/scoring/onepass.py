@@ -155,6 +155,22 @@ def evaluate_in_order(gold_path: Path | str, predictions_path: Path | str, *, go
         return None
 
 
+def _placed(gold_ids: list[str], mine: list[_Prediction], missing: list[str]) -> list[tuple[Entity, ...]]:
+    """The predicted entities of each gold document of a batch (``()`` for those without a
+    prediction, whose ids are added to ``missing``)."""
+    position = {doc_id: i for i, doc_id in enumerate(gold_ids)}
+    try:
+        where = [position[r.id] for r in mine]
+    except KeyError:  # a prediction for a document that is not in the gold (or out of order)
+        raise _NotInOrder from None
+    placed: list[tuple[Entity, ...]] = [()] * len(gold_ids)
+    for i, r in zip(where, [r.entities for r in mine], strict=True):
+        placed[i] = r
+    predicted = set(where)
+    missing += [doc_id for i, doc_id in enumerate(gold_ids) if i not in predicted]
+    return placed
+
+
 def _evaluate(g: BinaryIO, p: BinaryIO, gold_source: str, predictions_source: str,
               per_document: Sink | None, keep: bool) -> Result:  # fmt: skip
     predictions = _batches(p, _PREDICTION, 2)
@@ -179,17 +195,11 @@ def _evaluate(g: BinaryIO, p: BinaryIO, gold_source: str, predictions_source: st
             waiting += batch
         cut = next((i for i, r in enumerate(waiting) if r.id > last), len(waiting))
         mine, waiting = waiting[:cut], waiting[cut:]
-        position = {doc_id: i for i, doc_id in enumerate(gold_ids)}
-        try:
-            where = [position[r.id] for r in mine]
-        except KeyError:  # a prediction for a document that is not in the gold (or out of order)
-            raise _NotInOrder from None
-        pred_entities: list[tuple[Entity, ...]] = [()] * len(golds)
-        for i, r in zip(where, [r.entities for r in mine], strict=True):
-            pred_entities[i] = r
+        if [r.id for r in mine] == gold_ids:  # every document predicted (the usual case)
+            pred_entities = [r.entities for r in mine]
+        else:
+            pred_entities = _placed(gold_ids, mine, missing)
         pred_flat, pred_spans = _side(chars, pred_entities)
-        predicted = set(where)
-        missing += [doc_id for i, doc_id in enumerate(gold_ids) if i not in predicted]
         n_gold, n_pred = n_gold + len(golds), n_pred + len(mine)
         counts = score_flat(gold_entities, pred_entities, gold_flat, pred_flat)
         total = total + counts.total

@@ -1,0 +1,113 @@
+"""The bulk record checks (``sgie.scoring.bulk_checks``) and the bulk surface counts
+(``sgie.scoring.bulk_surface``) agree with the per-record rules they stand for: the offset rule
+of ``sgie.spans``, unique ids, ``textnorm.normalise`` and ``surface.score_surface``."""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from strategies import TYPOGRAPHY, entities, slotted_entities, texts, typographic_texts
+
+import sgie.scoring.bulk_checks as bulk_checks
+import sgie.scoring.bulk_surface as bulk_surface
+from sgie.records import Entity
+from sgie.scoring.bulk import Flat
+from sgie.scoring.bulk_checks import Chars, Spans, irregular, spans_hold, unique_per_document
+from sgie.scoring.bulk_surface import surface_flat
+from sgie.scoring.counts import PRF
+from sgie.scoring.surface import score_surface
+from sgie.scoring.textnorm import CHANGED, OTHER_SPACE, normalise
+
+
+@st.composite
+def batches(draw: st.DrawFn) -> tuple[list[str], list[tuple[Entity, ...]], list[tuple[Entity, ...]]]:
+    """Texts and the gold and predicted entities of a batch of documents (typography
+    included, overlaps competing or not, strings repeated within and across documents)."""
+    text = st.one_of(texts(min_words=2), typographic_texts(min_words=2))
+    docs = draw(st.lists(text, min_size=1, max_size=6))
+    gold, pred = [], []
+    for text in docs:
+        g, p = draw(slotted_entities(text)) if draw(st.booleans()) else (
+            draw(entities(text, 5)), draw(entities(text, 5, "q")))  # fmt: skip
+        gold.append(g)
+        pred.append(p)
+    return docs, gold, pred
+
+
+def test_other_space_lists_every_white_space_character():
+    """``OTHER_SPACE`` is exactly the white space of ``str.isspace`` besides the plain space."""
+    every = {chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()}
+    assert set(OTHER_SPACE) == every - {" "}
+    assert all(normalise("a" + c + "b") != "a" + c + "b" for c in CHANGED)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(typographic_texts(), st.sampled_from(TYPOGRAPHY)), min_size=1, max_size=8))
+def test_a_string_not_flagged_is_already_normal(strings):
+    """``irregular`` may flag a normal string, never miss one that ``normalise`` changes."""
+    flat = Flat.of([tuple(Entity(f"e{i}", 0, len(s), s, "GPE") for i, s in enumerate(strings) if s)])
+    mask = irregular(Spans(flat))
+    for s, flagged in zip([s for s in strings if s], mask.tolist(), strict=True):
+        assert flagged or normalise(s) == s
+
+
+@settings(max_examples=200, deadline=None)
+@given(batches())
+def test_bulk_surface_equals_the_per_document_sets(batch):
+    """``surface_flat`` is the sum of ``score_surface`` over the batch's documents."""
+    docs, gold, pred = batch
+    g, p = Flat.of(gold), Flat.of(pred)
+    expected = sum(map(score_surface, gold, pred), PRF())
+    assert surface_flat(g, p, Spans(g), Spans(p)) == expected
+
+
+@settings(max_examples=100, deadline=None)
+@given(batches())
+def test_bulk_surface_does_not_trust_the_hash(batch):
+    """With every string hashing alike, the keys collide, the checks see it, and the counts are
+    still those of the per-document sets."""
+    docs, gold, pred = batch
+    g, p = Flat.of(gold), Flat.of(pred)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(bulk_surface, "hash", lambda s: 7, raising=False)
+        assert surface_flat(g, p, Spans(g), Spans(p)) == sum(map(score_surface, gold, pred), PRF())
+
+
+@settings(max_examples=200, deadline=None)
+@given(batches(), st.data())
+def test_spans_hold_is_the_offset_rule(batch, data):
+    """``spans_hold`` says yes exactly when every entity's text is its slice of the text,
+    whatever was changed: an offset, a character, a NUL inside the string, a non-ASCII one."""
+    docs, gold, _ = batch
+    flat = Flat.of(gold)
+    assert spans_hold(Chars(docs), flat, Spans(flat))
+    if not flat.items:
+        return
+    k = data.draw(st.integers(0, len(flat.items) - 1))
+    e = flat.items[k]
+    change = data.draw(st.sampled_from(["shift", "text", "nul", "wide", "longer"]))
+    new = {"shift": lambda: Entity(e.id, e.start + 1, e.end + 1, e.text, e.label),
+           "text": lambda: Entity(e.id, e.start, e.end, e.text[:-1] + "#", e.label),
+           "nul": lambda: Entity(e.id, e.start, e.end, e.text[:-1] + "\0", e.label),
+           "wide": lambda: Entity(e.id, e.start, e.end, e.text[:-1] + "Ж", e.label),
+           "longer": lambda: Entity(e.id, e.start, e.end, e.text + "x", e.label)}[change]()  # fmt: skip
+    doc = int(flat.doc[k])
+    changed = [tuple(new if x is e else x for x in entities_) for entities_ in gold]
+    holds = 0 <= new.start < new.end <= len(docs[doc]) and docs[doc][new.start : new.end] == new.text
+    flat2 = Flat.of(changed)
+    assert spans_hold(Chars(docs), flat2, Spans(flat2)) == holds
+
+
+def test_unique_ids_per_document_even_when_hashes_collide(monkeypatch):
+    """A repeated id within a document is found; the same id in two documents is fine; equal
+    hashes of different ids are not taken for a repeat."""
+    doc = np.array([0, 0, 1, 1])
+    assert unique_per_document(doc, ["a", "b", "a", "b"])
+    assert not unique_per_document(doc, ["a", "b", "c", "c"])
+    monkeypatch.setattr(bulk_checks, "hash", lambda s: 7, raising=False)
+    assert unique_per_document(doc, ["a", "b", "a", "b"])
+    assert not unique_per_document(doc, ["a", "a", "c", "d"])
