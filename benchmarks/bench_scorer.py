@@ -24,8 +24,10 @@ each size (number of gold entity spans; default 10^5 and 10^6) it
    ``sgie`` process).
 
 The yardsticks are CPU times (the machine is shared, so wall time is noisy; both are
-recorded): ``speedup`` = nervaluate CPU / sgie CPU, ``over_floor`` = sgie CPU / floor CPU. Each
-figure is the median of ``--repeat`` runs. It prints one Markdown row per run and writes
+recorded): ``speedup`` = nervaluate CPU / sgie CPU, ``over_floor`` = sgie CPU / floor CPU. The
+floor and sgie run ``--repeat`` times each, alternately, and the median is kept (every run's
+CPU time is recorded as ``cpu_runs``); nervaluate runs ``--peer-repeat`` times (default once:
+minutes per run). It prints one Markdown row per run and writes
 everything, with the machine, date and commit, to ``--record`` (default
 ``benchmarks/results.json``: the numbers in ``benchmarks/RESULTS.md`` and the README are
 references into it, kept in sync by ``sgie prose``). ``--reuse-peers FILE`` takes the peers'
@@ -34,7 +36,8 @@ the sha256 of both files); the row then says so (``peers_from``). A benchmark, n
 is not collected by pytest.
 
 Usage: ``python benchmarks/bench_scorer.py [--shapes 2 20 100 1000] [--sizes 100000 1000000]
-[--repeat 1] [--record benchmarks/results.json] [--reuse-peers benchmarks/baseline.json]``
+[--repeat 1] [--peer-repeat 1] [--record benchmarks/results.json]
+[--reuse-peers benchmarks/baseline.json]``
 """
 
 from __future__ import annotations
@@ -88,12 +91,30 @@ class Run:
         self.kept = bytes(kept)
 
 
-def measure(cmd: list[str], repeat: int, keep_until: bytes | None = None) -> dict:
-    runs = [Run(cmd, keep_until) for _ in range(repeat)]
+def summary(runs: list[Run]) -> dict:
+    """The median CPU and wall time and peak memory of ``runs``, every CPU time, and the last
+    run's output."""
     return {"cpu": round(statistics.median(r.cpu for r in runs), 2),
             "wall": round(statistics.median(r.wall for r in runs), 2),
             "peak_mib": round(statistics.median(r.peak for r in runs)),
+            "cpu_runs": [round(r.cpu, 2) for r in runs],
             "output_mib": round(runs[-1].size / 2**20, 1), "_out": runs[-1].kept}  # fmt: skip
+
+
+def measure(cmd: list[str], repeat: int, keep_until: bytes | None = None) -> dict:
+    return summary([Run(cmd, keep_until) for _ in range(repeat)])
+
+
+def measure_pair(first: list[str], second: list[str], repeat: int,
+                 keep_until: bytes | None = None) -> tuple[dict, dict]:  # fmt: skip
+    """Both commands ``repeat`` times, alternately (first, second, first, ...), so that a
+    change of the machine's speed during the runs weighs on both alike."""
+    a: list[Run] = []
+    b: list[Run] = []
+    for _ in range(repeat):
+        a.append(Run(first))
+        b.append(Run(second, keep_until))
+    return summary(a), summary(b)
 
 
 def result_object(out: bytes) -> dict:
@@ -163,7 +184,10 @@ def main() -> None:
     parser.add_argument("--shapes", type=int, nargs="+", default=list(SHAPES),
                         help="gold entities per document")  # fmt: skip
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
-    parser.add_argument("--repeat", type=int, default=1, help="runs of each process (the median is kept)")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="runs of the floor and of sgie, alternately (the median is kept)")
+    parser.add_argument("--peer-repeat", type=int, default=1,
+                        help="runs of nervaluate (the median is kept; it takes minutes per run)")  # fmt: skip
     parser.add_argument("--out", type=Path, default=HERE / "out", help="data and raw outputs")
     parser.add_argument("--record", type=Path, default=HERE / "results.json",
                         help="where the results are written")  # fmt: skip
@@ -190,9 +214,10 @@ def main() -> None:
                 generate(n, folder, per_doc=shape)
             data = digest(gold, pred)
             size = (gold.stat().st_size + pred.stat().st_size) / 2**20
-            floor = measure([sys.executable, str(HERE / "floor.py"), str(gold), str(pred)], args.repeat)
-            ours = measure([*sgie, "evaluate", "--gold", str(gold), "--predictions", str(pred), "--json"],
-                           args.repeat, keep_until=b'"per_document"')  # fmt: skip
+            floor, ours = measure_pair(
+                [sys.executable, str(HERE / "floor.py"), str(gold), str(pred)],
+                [*sgie, "evaluate", "--gold", str(gold), "--predictions", str(pred), "--json"],
+                args.repeat, keep_until=b'"per_document"')  # fmt: skip
             result = result_object(ours.pop("_out"))
             if data in earlier:
                 old_row, peers_from = earlier[data]
@@ -202,7 +227,7 @@ def main() -> None:
             else:
                 peers_from = None
                 nerv = measure([sys.executable, str(HERE / "nervaluate_peer.py"), str(gold), str(pred)],
-                               args.repeat)  # fmt: skip
+                               args.peer_repeat)  # fmt: skip
                 seq = measure([sys.executable, str(HERE / "seqeval_peer.py"), str(gold), str(pred)], 1)
                 nerv_counts, seq_counts = json.loads(nerv.pop("_out")), json.loads(seq.pop("_out"))
                 (folder / "nervaluate.json").write_text(json.dumps(nerv_counts))
@@ -226,7 +251,7 @@ def main() -> None:
     startup.pop("_out")
     result = {"date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "commit": commit,
               "machine": machine(), "load_average": [round(x, 2) for x in os.getloadavg()],
-              "startup": startup, "repeat": args.repeat,
+              "startup": startup, "repeat": args.repeat, "peer_repeat": args.peer_repeat,
               "shapes": {str(r["per_doc"]): i for i, r in enumerate(rows)
                          if r["gold_spans"] == max(args.sizes)},
               "rows": rows}  # fmt: skip
