@@ -73,7 +73,8 @@ def test_bulk_surface_does_not_trust_the_hash(batch):
     docs, gold, pred = batch
     g, p = Flat.of(gold), Flat.of(pred)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(bulk_surface, "hash", lambda s: 7, raising=False)
+        mp.setattr(bulk_surface, "string_hashes", lambda c, offset, n: np.zeros(len(offset), np.uint64))
+        mp.setattr(bulk_surface, "joined_hashes", lambda strings: np.zeros(len(strings), np.uint64))
         assert surface_flat(g, p, Spans(g), Spans(p)) == sum(map(score_surface, gold, pred), PRF())
 
 
@@ -108,6 +109,17 @@ def test_unique_ids_per_document_even_when_hashes_collide(monkeypatch):
     doc = np.array([0, 0, 1, 1])
     assert unique_per_document(doc, ["a", "b", "a", "b"])
     assert not unique_per_document(doc, ["a", "b", "c", "c"])
-    monkeypatch.setattr(bulk_checks, "hash", lambda s: 7, raising=False)
+    assert not unique_per_document(doc, ["a", "b\0", "b\0", "b\0"])  # a NUL: Python's hash
+    monkeypatch.setattr(bulk_checks, "joined_hashes", lambda strings: np.zeros(len(strings), np.uint64))
     assert unique_per_document(doc, ["a", "b", "a", "b"])
     assert not unique_per_document(doc, ["a", "a", "c", "d"])
+
+
+def test_equal_strings_hash_alike_in_bytes_and_in_utf32():
+    """``joined_hashes`` depends on the strings only, not on the width of their batch."""
+    narrow = bulk_checks.joined_hashes(["Kyiv", "a b", "x"])
+    wide = bulk_checks.joined_hashes(["Kyiv", "a b", "x", "Київ"])
+    assert narrow is not None and wide is not None
+    assert narrow.tolist() == wide[:3].tolist()
+    assert len(set(wide.tolist())) == 4
+    assert bulk_checks.joined_hashes(["a\0b"]) is None

@@ -35,6 +35,7 @@ from sgie.scoring.bulk import Flat, int64s
 from sgie.scoring.textnorm import CHANGED
 
 _CHANGED = np.array(sorted(map(ord, CHANGED)), np.uint32)
+_MIX = np.uint64(0x9E3779B97F4A7C15)
 _BACKTICK, _SPACE = ord("`"), ord(" ")
 
 
@@ -95,11 +96,14 @@ def spans_hold(texts: Chars, flat: Flat, spans: Spans) -> bool:
 
 def unique_per_document(doc: np.ndarray, ids: Sequence[str]) -> bool:
     """Whether no document repeats an id (``ids[k]`` is in document ``doc[k]``), for all at
-    once: the pairs (document, hash of the id) are sorted and neighbours compared; only when
-    two are equal are the ids themselves compared."""
+    once: the pairs (document, hash of the id: ``joined_hashes``) are sorted and neighbours
+    compared; only when two are equal are the ids themselves compared."""
     if len(ids) < 2:
         return True
-    key = doc.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15) + int64s(list(map(hash, ids))).view(np.uint64)
+    hashed = joined_hashes(ids)
+    if hashed is None:  # an id holds a NUL
+        hashed = int64s(list(map(hash, ids))).view(np.uint64)
+    key = doc.astype(np.uint64) * _MIX + hashed
     ordered = np.sort(key)
     if not (ordered[1:] == ordered[:-1]).any():
         return True
@@ -108,6 +112,56 @@ def unique_per_document(doc: np.ndarray, ids: Sequence[str]) -> bool:
     return all(
         ids[order[i]] != ids[order[i + 1]] or doc[order[i]] != doc[order[i + 1]] for i in same.tolist()
     )
+
+
+class _Powers:
+    """``P**i`` and ``P**-i`` modulo 2**64 for ``i < n``, grown on demand (a memo)."""
+
+    def __init__(self) -> None:
+        self.up = self.down = np.ones(1, np.uint64)
+
+    def get(self, n: int) -> tuple[np.ndarray, np.ndarray]:
+        if len(self.up) < n:
+            m = max(n, 2 * len(self.up))
+            self.up, self.down = _geometric(_P, m), _geometric(_P_INVERSE, m)
+        return self.up, self.down
+
+
+def _geometric(ratio: int, m: int) -> np.ndarray:
+    powers = np.full(m, ratio, np.uint64)
+    powers[0] = 1
+    return np.cumprod(powers, dtype=np.uint64)
+
+
+_P = 0x100000001B3  # odd, so invertible modulo 2**64
+_P_INVERSE = pow(_P, -1, 1 << 64)
+_POWERS = _Powers()
+
+
+def string_hashes(chars: np.ndarray, offset: np.ndarray, length: np.ndarray) -> np.ndarray:
+    """A 64-bit polynomial hash of each string ``chars[offset:offset + length]``, by code point
+    (so a string hashes alike in a byte array and in a UTF-32 one), for all at once: one
+    prefix sum over ``chars``, then two lookups per string. Different strings may share a
+    hash: every caller compares the strings behind equal keys."""
+    up, down = _POWERS.get(len(chars) + 1)
+    prefix = np.zeros(len(chars) + 1, np.uint64)
+    np.cumsum(chars * up[: len(chars)], out=prefix[1:])
+    spread = (prefix[offset + length] - prefix[offset]) * down[offset]
+    return spread ^ (length.astype(np.uint64) * _MIX)
+
+
+def joined_hashes(strings: Sequence[str]) -> np.ndarray | None:
+    """``string_hashes`` of ``strings``, or ``None`` if one holds a NUL (the separator)."""
+    everything = "\0".join(strings) + "\0"
+    ascii = everything.isascii()
+    chars = np.frombuffer(everything.encode("ascii") if ascii else everything.encode("utf-32-le"),
+                          np.uint8 if ascii else np.uint32)  # fmt: skip
+    ends = np.flatnonzero(chars == 0)
+    if len(ends) != len(strings):
+        return None
+    offset = np.zeros(len(strings), np.int64)
+    offset[1:] = ends[:-1] + 1
+    return string_hashes(chars, offset, ends - offset)
 
 
 def irregular(spans: Spans) -> np.ndarray:

@@ -9,7 +9,8 @@ What it does
 
     * each entity's string is normalised only if ``bulk_checks.irregular`` says it may change
       (the others are already in normal form);
-    * each entity gets a 64-bit key mixing its document, its label and the hash of its string;
+    * each entity gets a 64-bit key mixing its document, its label and the hash of its string
+      (``bulk_checks.string_hashes``, over the strings' code units at once);
       per side the distinct keys are found by sorting, and ``tp`` is the number of keys of
       both sides (``np.searchsorted`` of one side's in the other's);
     * every key found twice is **checked**: the two entities must have the same document,
@@ -27,8 +28,8 @@ from __future__ import annotations
 import numpy as np
 
 from sgie import schema
-from sgie.scoring.bulk import Flat, int64s
-from sgie.scoring.bulk_checks import Spans, irregular
+from sgie.scoring.bulk import Flat
+from sgie.scoring.bulk_checks import Spans, irregular, joined_hashes, string_hashes
 from sgie.scoring.counts import PRF
 from sgie.scoring.textnorm import normalise
 
@@ -41,15 +42,20 @@ class _Side:
     ``end``, ``strings`` (normalised) and ``key``."""
 
     def __init__(self, flat: Flat, spans: Spans):
+        self.hashed = True  # every string hashed with string_hashes
         strings = flat.texts
-        odd = np.flatnonzero(irregular(spans)).tolist()
-        if odd:
+        hashed = string_hashes(spans.chars, spans.offset, spans.length)
+        odd = np.flatnonzero(irregular(spans))
+        if len(odd):
             strings = list(strings)
-            for k in odd:
+            for k in odd.tolist():
                 strings[k] = normalise(strings[k])
+            rehashed = joined_hashes([strings[k] for k in odd.tolist()])
+            if rehashed is not None:  # None: a NUL (never in a span that holds)
+                hashed[odd] = rehashed
+            self.hashed = rehashed is not None
         self.group = flat.doc * _LABELS + flat.code
         self.start, self.end, self.strings = flat.start, flat.end, strings
-        hashed = int64s(list(map(hash, strings))).view(np.uint64)
         self.key = hashed ^ (self.group.astype(np.uint64) * _MIX)
 
     def same(self, a: np.ndarray, b: np.ndarray, other: _Side | None = None) -> bool:
@@ -80,6 +86,8 @@ class _Side:
 def surface_flat(gold: Flat, pred: Flat, gold_spans: Spans, pred_spans: Spans) -> PRF:
     """The batch's ``entities.surface`` counts (see the module docstring)."""
     g, p = _Side(gold, gold_spans), _Side(pred, pred_spans)
+    if not (g.hashed and p.hashed):
+        return _with_sets(g, p)
     g_distinct, p_distinct = g.distinct(), p.distinct()
     if g_distinct is not None and p_distinct is not None:
         (g_keys, g_items), (p_keys, p_items) = g_distinct, p_distinct
