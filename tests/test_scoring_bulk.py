@@ -10,7 +10,7 @@ from strategies import entities, slotted_entities, texts
 
 from sgie import schema
 from sgie.records import Entity
-from sgie.scoring.bulk import score_entity_batch
+from sgie.scoring.bulk import Flat, score_entity_batch, score_flat, total_flat
 from sgie.scoring.entities import TALLY, empty_entity_counts, score_entities
 from sgie.spans import Span
 
@@ -72,3 +72,12 @@ def test_empty_batch_and_empty_sides():
     e = Entity.at("g0", Span.of(text, 0, 4), "GPE")
     result = score_entity_batch([(e,), ()], [(), (e,)])
     assert result.total == score_entities((e,), ()) + score_entities((), (e,))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(documents(), max_size=10))
+def test_total_flat_is_the_total_of_score_flat(batch):
+    """``total_flat`` counts per type what ``score_flat`` sums over its per-document rows."""
+    gold, pred = [d[0] for d in batch], [d[1] for d in batch]
+    g, p = Flat.of(gold), Flat.of(pred)
+    assert total_flat(gold, pred, g, p) == score_flat(gold, pred, g, p).total

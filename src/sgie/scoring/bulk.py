@@ -31,7 +31,8 @@ Inputs / outputs
     ``score_entity_batch(gold, pred, ungrounded=None)`` -> ``EntityBatch`` with ``total``
     (``EntityCounts``), ``tallies`` (one row of ``TALLY`` ints per document, zero for those
     scored on their own), ``solved`` (those documents' ``EntityCounts``, by index) and
-    ``document(i)``.
+    ``document(i)``. ``total_flat(gold, pred, g, p)`` -> the ``total`` alone, counted per type
+    without per-document rows (what a run without per-document output needs).
 """
 
 from __future__ import annotations
@@ -135,6 +136,32 @@ def _pairs(gold: Flat, pred: Flat, documents: int) -> tuple[np.ndarray, np.ndarr
     contested[doc[second[bad]]] = True
     keep = ~contested[doc[second]]
     return order[first[keep]], order[second[keep]], contested
+
+
+def total_flat(
+    gold: Sequence[Sequence[Entity]], pred: Sequence[Sequence[Entity]], g: Flat, p: Flat
+) -> EntityCounts:
+    """``score_flat(gold, pred, g, p).total`` (no ungrounded entities), counted per type only."""
+    tally = np.zeros(TALLY, dtype=np.int64)
+    contested = np.zeros(len(gold), dtype=bool)
+    if len(g.doc) and len(p.doc):
+        a, b, contested = _pairs(g, p, len(gold))
+        start, end, code = (
+            np.concatenate([x, y]) for x, y in ((g.start, p.start), (g.end, p.end), (g.code, p.code))
+        )
+        same_bounds = (start[a] == start[b]) & (end[a] == end[b])
+        code_a = code[a]
+        same_type = code_a == code[b]
+        tally[T_SAME : T_SAME + _LABELS] = np.bincount(code_a[same_type & same_bounds], minlength=_LABELS)
+        tally[T_OTHER : T_OTHER + _LABELS] = np.bincount(code_a[same_type & ~same_bounds], minlength=_LABELS)
+        tally[T_BOUNDS_ONLY] = np.count_nonzero(~same_type & same_bounds)
+        tally[T_NEITHER] = np.count_nonzero(~same_type & ~same_bounds)
+    tally[T_GOLD : T_GOLD + _LABELS] = np.bincount(g.code[~contested[g.doc]], minlength=_LABELS)
+    tally[T_PRED : T_PRED + _LABELS] = np.bincount(p.code[~contested[p.doc]], minlength=_LABELS)
+    total = EntityCounts(tally=tuple(tally.tolist()))
+    for i in np.flatnonzero(contested).tolist():
+        total = total + score_entities(gold[i], pred[i])
+    return total
 
 
 def score_entity_batch(

@@ -25,8 +25,9 @@ What it does
       ``:`` inside their strings (what ``validate._keys_repeat`` compares line by line) and,
       if its strings hold any, no ``\\u003`` escape (an escaped colon could hide a repeated
       key);
-    * **scoring**: ``sgie.scoring.bulk.score_flat``, the running total kept as one
-      ``EntityCounts``, and ``entities.surface`` with ``sgie.scoring.bulk_surface.surface_flat``.
+    * **scoring**: ``sgie.scoring.bulk.total_flat`` (``score_flat`` when per-document counts
+      are asked for), the running total kept as one ``EntityCounts``, and
+      ``entities.surface`` with ``sgie.scoring.bulk_surface.surface_flat``.
 
     Per-document counts are only built when asked for (``per_document`` / ``keep``).
 
@@ -47,7 +48,7 @@ import msgspec
 import numpy as np
 
 from sgie.records import Entity
-from sgie.scoring.bulk import Flat, score_flat
+from sgie.scoring.bulk import Flat, score_flat, total_flat
 from sgie.scoring.bulk_checks import Chars, Spans, spans_hold, unique_per_document
 from sgie.scoring.bulk_surface import surface_flat
 from sgie.scoring.counts import PRF
@@ -201,16 +202,18 @@ def _evaluate(g: BinaryIO, p: BinaryIO, gold_source: str, predictions_source: st
             pred_entities = _placed(gold_ids, mine, missing)
         pred_flat, pred_spans = _side(chars, pred_entities)
         n_gold, n_pred = n_gold + len(golds), n_pred + len(mine)
-        counts = score_flat(gold_entities, pred_entities, gold_flat, pred_flat)
-        total = total + counts.total
-        surface += surface_flat(gold_flat, pred_flat, gold_spans, pred_spans)  # per-document sets
         if per_document is not None or keep:
+            counts = score_flat(gold_entities, pred_entities, gold_flat, pred_flat)
+            total = total + counts.total
             for i, doc_id in enumerate(gold_ids):
                 c = DocumentCounts(counts.document(i), None, None)
                 if keep:
                     kept[doc_id] = c
                 if per_document is not None:
                     per_document(doc_id, c)
+        else:
+            total = total + total_flat(gold_entities, pred_entities, gold_flat, pred_flat)
+        surface += surface_flat(gold_flat, pred_flat, gold_spans, pred_spans)  # per-document sets
     if n_gold == 0 or n_pred == 0 or waiting or next(predictions, None) is not None:
         raise _NotInOrder  # an empty file, or predictions after the last gold id
     # entities in every record of both files, no other layer (``_Document``, ``_Prediction``)
