@@ -75,7 +75,7 @@ class _Prediction(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 
 _DOCUMENT, _PREDICTION = msgspec.json.Decoder(_Document), msgspec.json.Decoder(_Prediction)
 #: Bytes of each file read per batch.
-BATCH_BYTES = 1 << 18
+BATCH_BYTES = 1 << 19
 _ENTITY_KEYS = len(Entity.__struct_fields__)
 _ERRORS = (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError)
 Sink = Callable[[str, DocumentCounts], None]
