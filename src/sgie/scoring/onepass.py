@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import os
 import struct
+from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from operator import lt
 from pathlib import Path
@@ -85,9 +86,9 @@ class _NotInOrder(Exception):
     """The files are not of the shape this pass handles (the general loop takes them)."""
 
 
-def _batches(fh: BinaryIO, decoder: msgspec.json.Decoder, keys: int) -> Iterator[list]:
-    """The decoded records of each batch of lines, ids strictly increasing, no key repeated
-    (``keys``: the keys of a record besides its entities' keys)."""
+def _batches(fh: BinaryIO, decoder: msgspec.json.Decoder, keys: int) -> Iterator[tuple[list, list[str]]]:
+    """The decoded records of each batch of lines and their ids, strictly increasing, no key
+    repeated (``keys``: the keys of a record besides its entities' keys)."""
     last = ""
     while chunk := fh.read(BATCH_BYTES):
         chunk += fh.readline()
@@ -103,7 +104,7 @@ def _batches(fh: BinaryIO, decoder: msgspec.json.Decoder, keys: int) -> Iterator
             raise _NotInOrder
         last = ids[-1]
         _no_repeated_key(chunk, records, keys)
-        yield records
+        yield records, ids
 
 
 def _count(raw: bytes, byte: bytes) -> int:
@@ -156,12 +157,13 @@ def evaluate_in_order(gold_path: Path | str, predictions_path: Path | str, *, go
         return None
 
 
-def _placed(gold_ids: list[str], mine: list[_Prediction], missing: list[str]) -> list[tuple[Entity, ...]]:
+def _placed(gold_ids: list[str], mine: list[_Prediction], mine_ids: list[str],
+            missing: list[str]) -> list[tuple[Entity, ...]]:  # fmt: skip
     """The predicted entities of each gold document of a batch (``()`` for those without a
     prediction, whose ids are added to ``missing``)."""
     position = {doc_id: i for i, doc_id in enumerate(gold_ids)}
     try:
-        where = [position[r.id] for r in mine]
+        where = [position[doc_id] for doc_id in mine_ids]
     except KeyError:  # a prediction for a document that is not in the gold (or out of order)
         raise _NotInOrder from None
     placed: list[tuple[Entity, ...]] = [()] * len(gold_ids)
@@ -176,30 +178,31 @@ def _evaluate(g: BinaryIO, p: BinaryIO, gold_source: str, predictions_source: st
               per_document: Sink | None, keep: bool) -> Result:  # fmt: skip
     predictions = _batches(p, _PREDICTION, 2)
     waiting: list[_Prediction] = []  # decoded predictions not yet paired
+    waiting_ids: list[str] = []
     total = EntityCounts()
     kept: dict[str, DocumentCounts] = {}
     missing: list[str] = []
     n_gold = n_pred = 0
     surface = PRF()
-    for golds in _batches(g, _DOCUMENT, 3):
+    for golds, gold_ids in _batches(g, _DOCUMENT, 3):
         gold_entities = [r.entities for r in golds]
-        texts = [r.text for r in golds]
-        gold_ids = [r.id for r in golds]
-        chars = Chars(texts)
+        chars = Chars([r.text for r in golds])
         gold_flat, gold_spans = _side(chars, gold_entities)
         # the predictions up to this batch's last id
         last = gold_ids[-1]
-        while not waiting or waiting[-1].id <= last:
+        while not waiting_ids or waiting_ids[-1] <= last:
             batch = next(predictions, None)
             if batch is None:
                 break
-            waiting += batch
-        cut = next((i for i, r in enumerate(waiting) if r.id > last), len(waiting))
+            waiting += batch[0]
+            waiting_ids += batch[1]
+        cut = bisect_right(waiting_ids, last)
         mine, waiting = waiting[:cut], waiting[cut:]
-        if [r.id for r in mine] == gold_ids:  # every document predicted (the usual case)
+        mine_ids, waiting_ids = waiting_ids[:cut], waiting_ids[cut:]
+        if mine_ids == gold_ids:  # every document predicted (the usual case)
             pred_entities = [r.entities for r in mine]
         else:
-            pred_entities = _placed(gold_ids, mine, missing)
+            pred_entities = _placed(gold_ids, mine, mine_ids, missing)
         pred_flat, pred_spans = _side(chars, pred_entities)
         n_gold, n_pred = n_gold + len(golds), n_pred + len(mine)
         if per_document is not None or keep:
