@@ -106,3 +106,18 @@ def test_the_sample_is_taken(tmp_path):
     g, p = write(tmp_path / "g.jsonl", SAMPLE_GOLD), write(tmp_path / "p.jsonl", SAMPLE_PRED)
     assert one_pass(g, p) == general(g, p)
     assert one_pass(g, p) is not None
+
+
+@settings(max_examples=60, deadline=None)
+@given(corpus())
+def test_per_document_counts_equal_the_general_loop(records):
+    """Asked for per-document counts, the one pass gives every document the general loop's."""
+    gold, pred = records
+    with tempfile.TemporaryDirectory() as tmp:
+        g, p = write(Path(tmp) / "g.jsonl", gold), write(Path(tmp) / "p.jsonl", pred)
+        fast = evaluate_in_order(g, p, gold_source=str(g), predictions_source=str(p), keep_per_document=True)
+        source = GoldFile(g)
+        slow = evaluate_sources(source, PredictionFile(p, source), keep_per_document=True)
+        assert fast is not None
+        assert fast.per_document == slow.per_document
+        assert fast.head_json() == slow.head_json()
