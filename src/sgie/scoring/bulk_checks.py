@@ -35,8 +35,17 @@ from sgie.scoring.bulk import Flat, int64s
 from sgie.scoring.textnorm import CHANGED
 
 _CHANGED = np.array(sorted(map(ord, CHANGED)), np.uint32)
-_MIX = np.uint64(0x9E3779B97F4A7C15)
+#: An odd 64-bit constant that spreads small ints (documents, labels, lengths) over a key.
+MIX = np.uint64(0x9E3779B97F4A7C15)
 _BACKTICK, _SPACE = ord("`"), ord(" ")
+
+
+def code_units(joined: str) -> tuple[bool, np.ndarray]:
+    """Whether ``joined`` is ASCII, and its code units as an array: ``uint8`` if it is,
+    ``uint32`` (UTF-32) otherwise; equal code points are equal values in both."""
+    ascii = joined.isascii()
+    encoded = joined.encode("ascii") if ascii else joined.encode("utf-32-le")
+    return ascii, np.frombuffer(encoded, np.uint8 if ascii else np.uint32)
 
 
 class Chars:
@@ -45,10 +54,7 @@ class Chars:
     text its ``offset`` in it and its ``length``."""
 
     def __init__(self, strings: Sequence[str]):
-        everything = "".join(strings) + "\0"
-        self.ascii = everything.isascii()
-        encoded = everything.encode("ascii") if self.ascii else everything.encode("utf-32-le")
-        self.chars = np.frombuffer(encoded, np.uint8 if self.ascii else np.uint32)
+        self.ascii, self.chars = code_units("".join(strings) + "\0")
         self.end = len(self.chars) - 1  # the index of the final NUL
         self.length = np.fromiter(map(len, strings), np.int64, len(strings))
         self.offset = np.zeros(len(strings), np.int64)
@@ -62,10 +68,7 @@ class Spans:
     checks)."""
 
     def __init__(self, flat: Flat):
-        everything = "\0".join(flat.texts) + "\0" if flat.texts else ""
-        self.ascii = everything.isascii()
-        encoded = everything.encode("ascii") if self.ascii else everything.encode("utf-32-le")
-        self.chars = np.frombuffer(encoded, np.uint8 if self.ascii else np.uint32)
+        self.ascii, self.chars = code_units("\0".join(flat.texts) + "\0" if flat.texts else "")
         self.length = flat.end - flat.start
         self.offset = np.zeros(len(flat.texts), np.int64)
         np.cumsum(self.length[:-1] + 1, out=self.offset[1:])
@@ -103,7 +106,7 @@ def unique_per_document(doc: np.ndarray, ids: Sequence[str]) -> bool:
     hashed = joined_hashes(ids)
     if hashed is None:  # an id holds a NUL
         hashed = int64s(list(map(hash, ids))).view(np.uint64)
-    key = doc.astype(np.uint64) * _MIX + hashed
+    key = doc.astype(np.uint64) * MIX + hashed
     ordered = np.sort(key)
     if not (ordered[1:] == ordered[:-1]).any():
         return True
@@ -147,15 +150,12 @@ def string_hashes(chars: np.ndarray, offset: np.ndarray, length: np.ndarray) -> 
     prefix = np.zeros(len(chars) + 1, np.uint64)
     np.cumsum(chars * up[: len(chars)], out=prefix[1:])
     spread = (prefix[offset + length] - prefix[offset]) * down[offset]
-    return spread ^ (length.astype(np.uint64) * _MIX)
+    return spread ^ (length.astype(np.uint64) * MIX)
 
 
 def joined_hashes(strings: Sequence[str]) -> np.ndarray | None:
     """``string_hashes`` of ``strings``, or ``None`` if one holds a NUL (the separator)."""
-    everything = "\0".join(strings) + "\0"
-    ascii = everything.isascii()
-    chars = np.frombuffer(everything.encode("ascii") if ascii else everything.encode("utf-32-le"),
-                          np.uint8 if ascii else np.uint32)  # fmt: skip
+    _, chars = code_units("\0".join(strings) + "\0")
     ends = np.flatnonzero(chars == 0)
     if len(ends) != len(strings):
         return None

@@ -29,12 +29,11 @@ import numpy as np
 
 from sgie import schema
 from sgie.scoring.bulk import Flat
-from sgie.scoring.bulk_checks import Spans, irregular, joined_hashes, string_hashes
+from sgie.scoring.bulk_checks import MIX, Spans, irregular, joined_hashes, string_hashes
 from sgie.scoring.counts import PRF
 from sgie.scoring.textnorm import normalise
 
 _LABELS = len(schema.ENTITY_LABELS)
-_MIX = np.uint64(0x9E3779B97F4A7C15)
 
 
 class _Side:
@@ -56,7 +55,7 @@ class _Side:
             self.hashed = rehashed is not None
         self.group = flat.doc * _LABELS + flat.code
         self.start, self.end, self.strings = flat.start, flat.end, strings
-        self.key = hashed ^ (self.group.astype(np.uint64) * _MIX)
+        self.key = hashed ^ (self.group.astype(np.uint64) * MIX)
 
     def same(self, a: np.ndarray, b: np.ndarray, other: _Side | None = None) -> bool:
         """Whether items ``a`` of this side and ``b`` of ``other`` (default: this side) have
