@@ -139,6 +139,28 @@ def _pairs(gold: Flat, pred: Flat, documents: int) -> tuple[np.ndarray, np.ndarr
     return order[first[keep]], order[second[keep]], contested
 
 
+@dataclass(frozen=True)
+class _Matched:
+    """The lone pairs of a batch (``_pairs``), classified: for each pair, the index of its
+    first entity (``first``, into both sides' entities concatenated), that entity's type code,
+    and whether the two have the same type and the same bounds; ``contested`` documents."""
+
+    first: np.ndarray
+    code: np.ndarray
+    same_type: np.ndarray
+    same_bounds: np.ndarray
+    contested: np.ndarray
+
+    @classmethod
+    def of(cls, g: Flat, p: Flat, documents: int) -> _Matched:
+        a, b, contested = _pairs(g, p, documents)
+        start, end, code = (
+            np.concatenate([x, y]) for x, y in ((g.start, p.start), (g.end, p.end), (g.code, p.code))
+        )
+        code_a = code[a]
+        return cls(a, code_a, code_a == code[b], (start[a] == start[b]) & (end[a] == end[b]), contested)
+
+
 def total_flat(
     gold: Sequence[Sequence[Entity]], pred: Sequence[Sequence[Entity]], g: Flat, p: Flat
 ) -> EntityCounts:
@@ -146,15 +168,10 @@ def total_flat(
     tally = np.zeros(TALLY, dtype=np.int64)
     contested = np.zeros(len(gold), dtype=bool)
     if len(g.doc) and len(p.doc):
-        a, b, contested = _pairs(g, p, len(gold))
-        start, end, code = (
-            np.concatenate([x, y]) for x, y in ((g.start, p.start), (g.end, p.end), (g.code, p.code))
-        )
-        same_bounds = (start[a] == start[b]) & (end[a] == end[b])
-        code_a = code[a]
-        same_type = code_a == code[b]
-        tally[T_SAME : T_SAME + _LABELS] = np.bincount(code_a[same_type & same_bounds], minlength=_LABELS)
-        tally[T_OTHER : T_OTHER + _LABELS] = np.bincount(code_a[same_type & ~same_bounds], minlength=_LABELS)
+        m = _Matched.of(g, p, len(gold))
+        contested, same_type, same_bounds = m.contested, m.same_type, m.same_bounds
+        tally[T_SAME : T_SAME + _LABELS] = np.bincount(m.code[same_type & same_bounds], minlength=_LABELS)
+        tally[T_OTHER : T_OTHER + _LABELS] = np.bincount(m.code[same_type & ~same_bounds], minlength=_LABELS)
         tally[T_BOUNDS_ONLY] = np.count_nonzero(~same_type & same_bounds)
         tally[T_NEITHER] = np.count_nonzero(~same_type & ~same_bounds)
     tally[T_GOLD : T_GOLD + _LABELS] = np.bincount(g.code[~contested[g.doc]], minlength=_LABELS)
@@ -193,15 +210,11 @@ def score_flat(
         tallies[:, T_PRED : T_PRED + _LABELS] += _per_type(u.doc, u.code, documents)
     solved: dict[int, EntityCounts] = {}
     if len(g.doc) and len(p.doc):
-        a, b, contested = _pairs(g, p, documents)
-        doc = np.concatenate([g.doc, p.doc])[a]
-        start, end, code = (
-            np.concatenate([x, y]) for x, y in ((g.start, p.start), (g.end, p.end), (g.code, p.code))
-        )
-        same_bounds = (start[a] == start[b]) & (end[a] == end[b])
-        same_type = code[a] == code[b]
+        m = _Matched.of(g, p, documents)
+        contested, same_type, same_bounds = m.contested, m.same_type, m.same_bounds
+        doc = np.concatenate([g.doc, p.doc])[m.first]
         for column, mask in ((T_SAME, same_type & same_bounds), (T_OTHER, same_type & ~same_bounds)):
-            tallies[:, column : column + _LABELS] += _per_type(doc[mask], code[a][mask], documents)
+            tallies[:, column : column + _LABELS] += _per_type(doc[mask], m.code[mask], documents)
         for column, mask in (
             (T_BOUNDS_ONLY, ~same_type & same_bounds),
             (T_NEITHER, ~same_type & ~same_bounds),
