@@ -86,9 +86,14 @@ class _NotInOrder(Exception):
     """The files are not of the shape this pass handles (the general loop takes them)."""
 
 
-def _batches(fh: BinaryIO, decoder: msgspec.json.Decoder, keys: int) -> Iterator[tuple[list, list[str]]]:
-    """The decoded records of each batch of lines and their ids, strictly increasing, no key
-    repeated (``keys``: the keys of a record besides its entities' keys)."""
+Entities = list[tuple[Entity, ...]]
+
+
+def _batches(
+    fh: BinaryIO, decoder: msgspec.json.Decoder, keys: int
+) -> Iterator[tuple[list, list[str], Entities]]:
+    """The decoded records of each batch of lines, their ids (strictly increasing) and their
+    entities, no key repeated (``keys``: the keys of a record besides its entities' keys)."""
     last = ""
     while chunk := fh.read(BATCH_BYTES):
         chunk += fh.readline()
@@ -103,8 +108,9 @@ def _batches(fh: BinaryIO, decoder: msgspec.json.Decoder, keys: int) -> Iterator
         if not (last < ids[0] and all(map(lt, ids, ids[1:]))):
             raise _NotInOrder
         last = ids[-1]
-        _no_repeated_key(chunk, records, keys)
-        yield records, ids
+        entities = [r.entities for r in records]
+        _no_repeated_key(chunk, records, entities, keys)
+        yield records, ids, entities
 
 
 def _count(raw: bytes, byte: bytes) -> int:
@@ -112,20 +118,21 @@ def _count(raw: bytes, byte: bytes) -> int:
     return int(np.count_nonzero(np.frombuffer(raw, np.uint8) == ord(byte)))
 
 
-def _no_repeated_key(raw: bytes, records: list[_Document] | list[_Prediction], keys: int) -> None:
-    """``raw`` (the lines of ``records``) has one ``:`` per key, plus those inside strings, and
-    if its strings hold any, no ``\\u003`` escape (an escaped colon could hide a repeated key)."""
-    entities = sum(map(len, [r.entities for r in records]))
-    colons, keys = _count(raw, b":"), keys * len(records) + _ENTITY_KEYS * entities
+def _no_repeated_key(raw: bytes, records: list[_Document] | list[_Prediction], entities: Entities,
+                     keys: int) -> None:  # fmt: skip
+    """``raw`` (the lines of ``records``, whose entities are ``entities``) has one ``:`` per
+    key, plus those inside strings, and if its strings hold any, no ``\\u003`` escape (an
+    escaped colon could hide a repeated key)."""
+    colons, keys = _count(raw, b":"), keys * len(records) + _ENTITY_KEYS * sum(map(len, entities))
     if colons == keys:
         return
     strings = [r.id for r in records] + [getattr(r, "text", "") for r in records]
-    strings += [x for r in records for e in r.entities for x in (e.id, e.text)]
+    strings += [x for items in entities for e in items for x in (e.id, e.text)]
     if b"\\u003" in raw or colons != keys + "".join(strings).count(":"):
         raise _NotInOrder
 
 
-def _side(texts: Chars, entities: list[tuple[Entity, ...]]) -> tuple[Flat, Spans]:
+def _side(texts: Chars, entities: Entities) -> tuple[Flat, Spans]:
     """One side's entities of a batch as arrays, with their strings, once the checks of the
     module docstring hold (``_NotInOrder`` if any fails): ``texts`` are those of the batch's
     documents."""
@@ -136,7 +143,7 @@ def _side(texts: Chars, entities: list[tuple[Entity, ...]]) -> tuple[Flat, Spans
     return flat, spans
 
 
-def _flat(entities: list[tuple[Entity, ...]]) -> Flat:
+def _flat(entities: Entities) -> Flat:
     try:
         return Flat.of(entities)
     except (struct.error, KeyError):  # an offset beyond 64 bits; a label msgspec let through
@@ -157,8 +164,7 @@ def evaluate_in_order(gold_path: Path | str, predictions_path: Path | str, *, go
         return None
 
 
-def _placed(gold_ids: list[str], mine: list[_Prediction], mine_ids: list[str],
-            missing: list[str]) -> list[tuple[Entity, ...]]:  # fmt: skip
+def _placed(gold_ids: list[str], mine: Entities, mine_ids: list[str], missing: list[str]) -> Entities:
     """The predicted entities of each gold document of a batch (``()`` for those without a
     prediction, whose ids are added to ``missing``)."""
     position = {doc_id: i for i, doc_id in enumerate(gold_ids)}
@@ -166,9 +172,9 @@ def _placed(gold_ids: list[str], mine: list[_Prediction], mine_ids: list[str],
         where = [position[doc_id] for doc_id in mine_ids]
     except KeyError:  # a prediction for a document that is not in the gold (or out of order)
         raise _NotInOrder from None
-    placed: list[tuple[Entity, ...]] = [()] * len(gold_ids)
-    for i, r in zip(where, [r.entities for r in mine], strict=True):
-        placed[i] = r
+    placed: Entities = [()] * len(gold_ids)
+    for i, items in zip(where, mine, strict=True):
+        placed[i] = items
     predicted = set(where)
     missing += [doc_id for i, doc_id in enumerate(gold_ids) if i not in predicted]
     return placed
@@ -177,15 +183,14 @@ def _placed(gold_ids: list[str], mine: list[_Prediction], mine_ids: list[str],
 def _evaluate(g: BinaryIO, p: BinaryIO, gold_source: str, predictions_source: str,
               per_document: Sink | None, keep: bool) -> Result:  # fmt: skip
     predictions = _batches(p, _PREDICTION, 2)
-    waiting: list[_Prediction] = []  # decoded predictions not yet paired
+    waiting: Entities = []  # the entities of the decoded predictions not yet paired
     waiting_ids: list[str] = []
     total = EntityCounts()
     kept: dict[str, DocumentCounts] = {}
     missing: list[str] = []
     n_gold = n_pred = 0
     surface = PRF()
-    for golds, gold_ids in _batches(g, _DOCUMENT, 3):
-        gold_entities = [r.entities for r in golds]
+    for golds, gold_ids, gold_entities in _batches(g, _DOCUMENT, 3):
         chars = Chars([r.text for r in golds])
         gold_flat, gold_spans = _side(chars, gold_entities)
         # the predictions up to this batch's last id
@@ -194,13 +199,13 @@ def _evaluate(g: BinaryIO, p: BinaryIO, gold_source: str, predictions_source: st
             batch = next(predictions, None)
             if batch is None:
                 break
-            waiting += batch[0]
             waiting_ids += batch[1]
+            waiting += batch[2]
         cut = bisect_right(waiting_ids, last)
         mine, waiting = waiting[:cut], waiting[cut:]
         mine_ids, waiting_ids = waiting_ids[:cut], waiting_ids[cut:]
         if mine_ids == gold_ids:  # every document predicted (the usual case)
-            pred_entities = [r.entities for r in mine]
+            pred_entities = mine
         else:
             pred_entities = _placed(gold_ids, mine, mine_ids, missing)
         pred_flat, pred_spans = _side(chars, pred_entities)
