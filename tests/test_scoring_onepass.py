@@ -14,6 +14,7 @@ from strategies import entities, slotted_entities, texts, typographic_texts
 
 from sgie.scoring import evaluate_sources
 from sgie.scoring.onepass import evaluate_in_order
+from sgie.scoring.result import Result
 from sgie.scoring.sources import GoldFile, PredictionFile
 
 
@@ -42,14 +43,22 @@ def write(path: Path, records: list[dict]) -> Path:
     return path
 
 
-def general(gold: Path, pred: Path) -> dict:
+def general_result(gold: Path, pred: Path) -> Result:
     g = GoldFile(gold)
-    result = evaluate_sources(g, PredictionFile(pred, g), keep_per_document=True)
-    return result.head_json()
+    return evaluate_sources(g, PredictionFile(pred, g), keep_per_document=True)
+
+
+def one_pass_result(gold: Path, pred: Path, keep_per_document: bool = False) -> Result | None:
+    return evaluate_in_order(gold, pred, gold_source=str(gold), predictions_source=str(pred),
+                             keep_per_document=keep_per_document)  # fmt: skip
+
+
+def general(gold: Path, pred: Path) -> dict:
+    return general_result(gold, pred).head_json()
 
 
 def one_pass(gold: Path, pred: Path) -> dict | None:
-    result = evaluate_in_order(gold, pred, gold_source=str(gold), predictions_source=str(pred))
+    result = one_pass_result(gold, pred)
     return None if result is None else result.head_json()
 
 
@@ -115,9 +124,7 @@ def test_per_document_counts_equal_the_general_loop(records):
     gold, pred = records
     with tempfile.TemporaryDirectory() as tmp:
         g, p = write(Path(tmp) / "g.jsonl", gold), write(Path(tmp) / "p.jsonl", pred)
-        fast = evaluate_in_order(g, p, gold_source=str(g), predictions_source=str(p), keep_per_document=True)
-        source = GoldFile(g)
-        slow = evaluate_sources(source, PredictionFile(p, source), keep_per_document=True)
+        fast, slow = one_pass_result(g, p, keep_per_document=True), general_result(g, p)
         assert fast is not None
         assert fast.per_document == slow.per_document
         assert fast.head_json() == slow.head_json()
