@@ -5,7 +5,7 @@ What it does
     ``sgie.scoring.surface.score_surface`` counts for each (per document, the sets of
     ``(normalise(text), label)`` pairs of both sides: ``tp`` pairs in both, ``fp`` predicted
     only, ``fn`` gold only), equal to it by construction and by test
-    (``tests/test_scoring_bulk.py``):
+    (``tests/test_scoring_bulk_checks.py``):
 
     * each entity's string is normalised only if ``bulk_checks.irregular`` says it may change
       (the others are already in normal form);
