@@ -10,9 +10,6 @@ significance, tables) -> ``baselines``. ``schema`` is the single source of truth
 ``spans`` owns the offset rule; ``records`` holds the typed annotation records.
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from sgie._version import __version__
 
-try:
-    __version__ = version("sgie")
-except PackageNotFoundError:  # running from a source tree without installation
-    __version__ = "0+unknown"
+__all__ = ["__version__"]

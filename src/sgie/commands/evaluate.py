@@ -22,7 +22,6 @@ from sgie.corpus.manifest import SPLITS, default_corpus_dir, load_corpus
 from sgie.errors import InputError, quote
 from sgie.records import JSONObject
 from sgie.safeio import check_not_inputs
-from sgie.scoring.extractors import load_extractor, run_extractor
 from sgie.scoring.formats.inputs import FORMATS, Setaside, gold_in_space, in_space, read_converted
 from sgie.scoring.formats.labels import LABEL_SPACES, LabelSpace, label_map, label_space
 from sgie.scoring.official import evaluate_sources
@@ -36,7 +35,6 @@ from sgie.scoring.sources import (
     PredictionSource,
 )
 from sgie.scoring.views.errors import error_lines, format_errors, format_placements, placement_lines
-from sgie.scoring.views.html import DocumentPage, Page, headlines, render_html
 
 DEFAULT_SPLIT = "test"
 
@@ -126,6 +124,8 @@ def _predictions(
     if args.extractor is not None:
         output = args.output or Path(f"predictions.{name}.jsonl")
         check_not_inputs([("--output", output)], _inputs(args))
+        from sgie.scoring.extractors import load_extractor, run_extractor  # tqdm: only for --extractor
+
         extractor = load_extractor(args.extractor)
         jsonl, predictions = run_extractor(extractor, args.extractor, texts)
         write_text_atomic(output, jsonl)
@@ -170,6 +170,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         placements = placement_lines(result.placed, result.ungrounded)
         html = None
         if args.html is not None:
+            from sgie.scoring.views.html import DocumentPage, Page, headlines, render_html
+
             pages = [DocumentPage(d, gold.text(d), o, [p for p in placements if p.doc_id == d])
                      for d, o in sorted(result.outcomes.items())]  # fmt: skip
             table = format_table(result, "under each document's text-only spans")
