@@ -37,10 +37,12 @@ What it does not do
 
 from __future__ import annotations
 
+import gc
 import os
 import struct
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from operator import lt
 from pathlib import Path
 from typing import BinaryIO
@@ -158,10 +160,25 @@ def evaluate_in_order(gold_path: Path | str, predictions_path: Path | str, *, go
     if not (os.path.isfile(gold_path) and os.path.isfile(predictions_path)):
         return None  # a FIFO, a pipe or a device is read once, by the general loop (sgie.safeio)
     try:
-        with open(gold_path, "rb") as g, open(predictions_path, "rb") as p:
+        with _no_cycle_collection(), open(gold_path, "rb") as g, open(predictions_path, "rb") as p:
             return _evaluate(g, p, gold_source, predictions_source, per_document, keep_per_document)
     except (_NotInOrder, OSError):
         return None
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector paused for the pass (and resumed as it was): the pass makes
+    no reference cycles, but its millions of decoded records set the collector off over and
+    over, each time walking every live batch (about a tenth of the time at 2 entities per
+    document). Reference counting still frees every record as soon as it is dropped."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _placed(gold_ids: list[str], mine: Entities, mine_ids: list[str], missing: list[str]) -> Entities:
