@@ -3,6 +3,7 @@ the general evaluation loop, and hands every file it is not sure of back to that
 
 from __future__ import annotations
 
+import gc
 import json
 import tempfile
 from pathlib import Path
@@ -115,6 +116,20 @@ def test_the_sample_is_taken(tmp_path):
     g, p = write(tmp_path / "g.jsonl", SAMPLE_GOLD), write(tmp_path / "p.jsonl", SAMPLE_PRED)
     assert one_pass(g, p) == general(g, p)
     assert one_pass(g, p) is not None
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_cycle_collector_is_left_as_it_was(tmp_path, enabled):
+    """The pass pauses the cycle collector and leaves it as it found it, taken or not."""
+    g, p = write(tmp_path / "g.jsonl", SAMPLE_GOLD), write(tmp_path / "p.jsonl", SAMPLE_PRED)
+    (tmp_path / "bad.jsonl").write_text("{\n")
+    was = gc.isenabled()
+    try:
+        (gc.enable if enabled else gc.disable)()
+        assert one_pass(g, p) is not None and gc.isenabled() is enabled
+        assert one_pass(g, tmp_path / "bad.jsonl") is None and gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
 
 
 @settings(max_examples=60, deadline=None)

@@ -147,8 +147,10 @@ def string_hashes(chars: np.ndarray, offset: np.ndarray, length: np.ndarray) -> 
     prefix sum over ``chars``, then two lookups per string. Different strings may share a
     hash: every caller compares the strings behind equal keys."""
     up, down = _POWERS.get(len(chars) + 1)
-    prefix = np.zeros(len(chars) + 1, np.uint64)
-    np.cumsum(chars * up[: len(chars)], out=prefix[1:])
+    prefix = np.empty(len(chars) + 1, np.uint64)
+    prefix[0] = 0
+    np.multiply(chars, up[: len(chars)], out=prefix[1:])  # in place: no temporary array
+    np.cumsum(prefix[1:], out=prefix[1:])
     spread = (prefix[offset + length] - prefix[offset]) * down[offset]
     return spread ^ (length.astype(np.uint64) * MIX)
 
