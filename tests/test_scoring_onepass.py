@@ -4,6 +4,7 @@ the general evaluation loop, and hands every file it is not sure of back to that
 from __future__ import annotations
 
 import gc
+import io
 import json
 import tempfile
 from pathlib import Path
@@ -13,8 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import entities, slotted_entities, texts, typographic_texts
 
-from sgie.scoring import evaluate_sources
+from sgie.scoring import evaluate_sources, onepass
 from sgie.scoring.onepass import evaluate_in_order
+from sgie.scoring.report import PerDocumentWriter
 from sgie.scoring.result import Result
 from sgie.scoring.sources import GoldFile, PredictionFile
 
@@ -46,7 +48,7 @@ def write(path: Path, records: list[dict]) -> Path:
 
 def general_result(gold: Path, pred: Path) -> Result:
     g = GoldFile(gold)
-    return evaluate_sources(g, PredictionFile(pred, g), keep_per_document=True)
+    return evaluate_sources(g, PredictionFile(pred, g), keep_per_document=True, one_pass=False)
 
 
 def one_pass_result(gold: Path, pred: Path, keep_per_document: bool = False) -> Result | None:
@@ -143,3 +145,52 @@ def test_per_document_counts_equal_the_general_loop(records):
         assert fast is not None
         assert fast.per_document == slow.per_document
         assert fast.head_json() == slow.head_json()
+
+
+def per_document_stream(gold: Path, pred: Path, one_pass: bool) -> tuple[bytes, dict, list[int]]:
+    """The ``per_document`` entries that ``sgie evaluate --per-document`` would write, the
+    result, and how many entries had been written at each restart."""
+    g = GoldFile(gold)
+    spool = io.BytesIO()
+    writer = PerDocumentWriter(spool)
+    restarts: list[int] = []
+
+    def restart() -> None:
+        restarts.append(writer.count)
+        writer.restart()
+
+    result = evaluate_sources(g, PredictionFile(pred, g), keep_per_document=False, per_document=writer.add,
+                              restart=restart, one_pass=one_pass)  # fmt: skip
+    return spool.getvalue(), result.head_json(), restarts
+
+
+@settings(max_examples=40, deadline=None)
+@given(corpus())
+def test_per_document_entries_through_the_one_pass(records):
+    """With a sink and a restart, the one pass writes the general loop's per-document entries,
+    each once; also when it gives up part-way (the last two gold lines swapped, after the
+    first was written): the entries are restarted and the general loop writes them all."""
+    gold, pred = records
+    with tempfile.TemporaryDirectory() as tmp, pytest.MonkeyPatch.context() as mp:
+        mp.setattr(onepass, "BATCH_BYTES", 1)  # one line per batch
+        g, p = write(Path(tmp) / "g.jsonl", gold), write(Path(tmp) / "p.jsonl", pred)
+        entries, head, restarts = per_document_stream(g, p, True)
+        assert (entries, head) == per_document_stream(g, p, False)[:2] and restarts == []
+        assert entries.count(b'\n    "') == len(gold)  # every document once
+        if len(gold) >= 3:
+            write(g, gold[:-2] + gold[:-3:-1])
+            entries, head, restarts = per_document_stream(g, p, True)
+            assert (entries, head) == per_document_stream(g, p, False)[:2]
+            assert len(restarts) == 1 and restarts[0] >= 1  # given up after writing
+            assert entries.count(b'\n    "') == len(gold)
+
+
+def test_a_sink_without_restart_takes_the_general_loop(tmp_path, monkeypatch):
+    """A ``per_document`` sink that cannot be restarted is never given to the one pass."""
+    g, p = write(tmp_path / "g.jsonl", SAMPLE_GOLD), write(tmp_path / "p.jsonl", SAMPLE_PRED)
+    monkeypatch.setattr(onepass, "evaluate_in_order", lambda *a, **k: pytest.fail("one pass tried"))
+    gold = GoldFile(g)
+    entries: list[str] = []
+    evaluate_sources(gold, PredictionFile(p, gold), keep_per_document=False,
+                     per_document=lambda doc_id, counts: entries.append(doc_id))  # fmt: skip
+    assert entries == ["a", "b"]

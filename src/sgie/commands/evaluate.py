@@ -166,6 +166,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         writer = PerDocumentWriter(spool) if args.per_document else None
         result = evaluate_sources(gold, predictions, keep_per_document=False,
                                   per_document=writer.add if writer else None,
+                                  restart=writer.restart if writer else None,
                                   outcomes=args.errors or args.outcomes or args.html is not None)  # fmt: skip
         placements = placement_lines(result.placed, result.ungrounded)
         html = None

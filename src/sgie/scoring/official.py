@@ -62,7 +62,8 @@ only are read once, side by side, and checked and scored a batch of lines at a t
 the same result); any other files are
 indexed by id, then each record is read again at its offset. ``--json`` leaves the
 per-document counts out unless ``--per-document`` is given (they are then spooled to a
-temporary file, one document at a time).
+temporary file, one document at a time; the one pass gives them too, and if it gives up
+part-way the file is emptied before the general loop starts).
 
 Prediction format
 -----------------
@@ -272,24 +273,34 @@ def evaluate_sources(
     *,
     keep_per_document: bool = True,
     per_document: Sink | None = None,
+    restart: Callable[[], None] | None = None,
     outcomes: bool = False,
+    one_pass: bool = True,
 ) -> Result:
     """The evaluation loop: score ``predictions`` against ``gold`` one document at a time, in
     sorted id order (see the module docstring). ``per_document(doc_id, counts)`` receives each
     document's counts; ``keep_per_document=False`` leaves them out of the result (a large
     file: memory stays flat). ``outcomes=True`` keeps every item's outcome
-    (``Result.outcomes``)."""
+    (``Result.outcomes``). Two files may first be tried in one pass
+    (``sgie.scoring.onepass``; ``one_pass=False``: never), which may give up part-way: with
+    ``per_document``, that is done only if ``restart`` is given, which must forget every entry
+    given so far (it is called before the documents are given again, from the first)."""
     if (
-        isinstance(gold, GoldFile)
+        one_pass
+        and isinstance(gold, GoldFile)
         and isinstance(predictions, PredictionFile)
-        and not (outcomes or keep_per_document or per_document)
+        and not outcomes
+        and (per_document is None or restart is not None)
     ):  # two files in id order: one pass, in batches (numpy is imported then)
         from sgie.scoring.onepass import evaluate_in_order
 
         fast = evaluate_in_order(gold.file.path, predictions.file.path, gold_source=gold.source,
-                                 predictions_source=predictions.source)  # fmt: skip
+                                 predictions_source=predictions.source, per_document=per_document,
+                                 keep_per_document=keep_per_document)  # fmt: skip
         if fast is not None:
             return fast
+        if restart is not None:
+            restart()  # the entries of the pass given up
     ids = sorted(gold.ids())
     if not ids:
         raise InputError("gold must have at least one document (got none)")

@@ -50,6 +50,12 @@ class PerDocumentWriter:
         self.out.write(b"%s    %s: %s" % (b",\n" if self.count else b"\n", msgspec.json.encode(doc_id), body))
         self.count += 1
 
+    def restart(self) -> None:
+        """Forget every entry written so far (the file is emptied)."""
+        self.out.seek(0)
+        self.out.truncate()
+        self.count = 0
+
 
 def write_result_json(
     out: BinaryIO, result: Result, per_document: BinaryIO | None, extra: JSONObject | None = None
