@@ -198,7 +198,7 @@ from sgie.scoring.grounding import NOTHING_UNGROUNDED, PlacedText, Ungrounded, U
 from sgie.scoring.layers import ATTRIBUTIONS, ENTITIES, LAYERS, PROPOSALS
 from sgie.scoring.outcomes import DocumentOutcomes
 from sgie.scoring.predictions import LayerPresence
-from sgie.scoring.result import DocumentCounts, LayerStatus, Result
+from sgie.scoring.result import DocumentCounts, LayerStatus, Result, Sink
 from sgie.scoring.sources import (
     GoldFile,
     GoldMemory,
@@ -208,9 +208,6 @@ from sgie.scoring.sources import (
     PredictionSource,
 )
 from sgie.scoring.surface import score_surface
-
-#: Receives each document's counts as they are computed (e.g. to spool them to a file).
-Sink = Callable[[str, DocumentCounts], None]
 
 
 def layer_status(

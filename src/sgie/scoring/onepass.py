@@ -41,7 +41,7 @@ import gc
 import os
 import struct
 from bisect import bisect_right
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from operator import lt
 from pathlib import Path
@@ -57,7 +57,7 @@ from sgie.scoring.bulk_surface import surface_flat
 from sgie.scoring.counts import PRF
 from sgie.scoring.entities import EntityCounts
 from sgie.scoring.layers import LAYER_NAMES
-from sgie.scoring.result import DocumentCounts, LayerStatus, Result
+from sgie.scoring.result import DocumentCounts, LayerStatus, Result, Sink
 
 
 class _Document(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -81,7 +81,6 @@ _DOCUMENT, _PREDICTION = msgspec.json.Decoder(_Document), msgspec.json.Decoder(_
 BATCH_BYTES = 1 << 19
 _ENTITY_KEYS = len(Entity.__struct_fields__)
 _ERRORS = (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError)
-Sink = Callable[[str, DocumentCounts], None]
 
 
 class _NotInOrder(Exception):

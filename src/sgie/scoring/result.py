@@ -4,7 +4,8 @@ What it does
     * ``LayerStatus`` -- whether a layer is attempted (by the predictions) and annotated (in
       the gold); scored when both; ``reason`` says why not.
     * ``DocumentCounts`` -- the counts of one document's layers (``None``: layer not scored),
-      closed under ``+`` (``total`` sums many: the corpus, a bootstrap resample).
+      closed under ``+`` (``total`` sums many: the corpus, a bootstrap resample); ``Sink``,
+      what receives them one document at a time.
     * ``Result`` -- what ``sgie.scoring.official.evaluate`` returns: the total, the
       per-document counts (if kept), the layer statuses, the document numbers, ungrounded
       spans, the per-item outcomes (if asked for); ``to_json()`` is the published result object
@@ -19,7 +20,7 @@ What it does not do
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import sgie
@@ -116,6 +117,11 @@ class DocumentCounts:
             "proposals": None if self.proposals is None else counts_only(self.proposals.to_json()),
             "attributions": None if self.attributions is None else counts_only(self.attributions.to_json()),
         }
+
+
+#: Receives each document's counts as they are computed, ``sink(doc_id, counts)`` (e.g. to
+#: spool them to a file).
+Sink = Callable[[str, DocumentCounts], None]
 
 
 def total(counts: Iterable[DocumentCounts]) -> DocumentCounts:
