@@ -174,6 +174,24 @@ def machine() -> dict:
             "versions": {p: version(p) for p in PACKAGES}}  # fmt: skip
 
 
+def stamp() -> dict:
+    """When, at which commit and on what machine a record is made (its first keys)."""
+    commit = subprocess.run(["git", "-C", str(HERE), "rev-parse", "--short", "HEAD"],
+                            capture_output=True, text=True).stdout.strip() or None  # fmt: skip
+    return {"date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "commit": commit,
+            "machine": machine()}  # fmt: skip
+
+
+def data_files(out: Path, shape: int, n: int) -> tuple[Path, Path]:
+    """The gold and predictions files of ``n`` gold spans at ``shape`` entities per document,
+    generated under ``out`` (``s<shape>/n<n>/``) unless they are there."""
+    folder = out / f"s{shape}" / f"n{n}"
+    gold, pred = folder / "gold.jsonl", folder / "predictions.jsonl"
+    if not (gold.is_file() and pred.is_file()):
+        generate(n, folder, per_doc=shape)
+    return gold, pred
+
+
 def digest(*paths: Path) -> str:
     h = hashlib.sha256()
     for path in paths:
@@ -212,10 +230,8 @@ def main() -> None:
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for shape in args.shapes:
         for n in args.sizes:
-            folder = args.out / f"s{shape}" / f"n{n}"
-            gold, pred = folder / "gold.jsonl", folder / "predictions.jsonl"
-            if not (gold.is_file() and pred.is_file()):
-                generate(n, folder, per_doc=shape)
+            gold, pred = data_files(args.out, shape, n)
+            folder = gold.parent
             data = digest(gold, pred)
             size = (gold.stat().st_size + pred.stat().st_size) / 2**20
             floor, ours = measure_pair(
@@ -254,11 +270,8 @@ def main() -> None:
                   f"| {row['speedup']:.1f}x | {row['speedup_by_floor']:.1f}x | {row['over_floor']:.2f}x "
                   f"| {'yes' if not problems else 'NO'} |",
                   flush=True)  # fmt: skip
-    commit = subprocess.run(["git", "-C", str(HERE), "rev-parse", "--short", "HEAD"],
-                            capture_output=True, text=True).stdout.strip() or None  # fmt: skip
     startup.pop("_out")
-    result = {"date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "commit": commit,
-              "machine": machine(), "load_average": [round(x, 2) for x in os.getloadavg()],
+    result = {**stamp(), "load_average": [round(x, 2) for x in os.getloadavg()],
               "startup": startup, "repeat": args.repeat, "peer_repeat": args.peer_repeat,
               "shapes": {str(r["per_doc"]): i for i, r in enumerate(rows)
                          if r["gold_spans"] == max(args.sizes)},

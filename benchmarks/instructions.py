@@ -28,9 +28,7 @@ Usage: ``python benchmarks/instructions.py [--shapes 2 20 100 1000] [--size 1000
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -40,8 +38,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from bench_scorer import ENV, digest, machine  # noqa: E402
-from synthetic import SHAPES, generate  # noqa: E402
+from bench_scorer import ENV, data_files, digest, stamp  # noqa: E402
+from synthetic import SHAPES  # noqa: E402
 
 COLLECTED = re.compile(rb"Collected : (\d+)")
 
@@ -93,10 +91,7 @@ def main() -> None:
     print("| spans/doc | gold spans | floor | sgie | sgie ÷ floor | the same, without start-up |")
     print("|---|---|---|---|---|---|")
     for shape in args.shapes:
-        folder = args.out / f"s{shape}" / f"n{args.size}"
-        gold, pred = folder / "gold.jsonl", folder / "predictions.jsonl"
-        if not (gold.is_file() and pred.is_file()):
-            generate(args.size, folder, per_doc=shape)
+        gold, pred = data_files(args.out, shape, args.size)
         if not startup:
             with tempfile.TemporaryDirectory() as tmp:
                 g1, p1 = first_lines(gold, pred, Path(tmp))
@@ -110,17 +105,12 @@ def main() -> None:
         rows.append(row)
         print(f"| {shape} | {args.size:,} | {floor / 1e9:.3f} G | {ours / 1e9:.3f} G | "
               f"{row['over_floor']:.2f} | {row['work_over_floor']:.2f} |")  # fmt: skip
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
-                            cwd=HERE, check=False).stdout.strip()  # fmt: skip
-    record = {"date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "commit": commit,
-              "machine": machine(), "valgrind": subprocess.run(["valgrind", "--version"], capture_output=True,
-                                                               text=True, check=False).stdout.strip(),
-              "startup": startup, "rows": rows}  # fmt: skip
+    valgrind = subprocess.run(["valgrind", "--version"], capture_output=True, text=True, check=False)
+    record = {**stamp(), "valgrind": valgrind.stdout.strip(), "startup": startup, "rows": rows}
     args.record.write_text(json.dumps(record, indent=2) + "\n")
     print(f"wrote {args.record} (start-up: floor {startup['floor'] / 1e9:.3f} G, "
           f"sgie {startup['sgie'] / 1e9:.3f} G instructions)")
 
 
 if __name__ == "__main__":
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     main()
