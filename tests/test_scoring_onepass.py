@@ -7,6 +7,8 @@ import gc
 import io
 import json
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -46,6 +48,14 @@ def write(path: Path, records: list[dict]) -> Path:
     return path
 
 
+@contextmanager
+def written(records: tuple[list[dict], list[dict]]) -> Iterator[tuple[Path, Path]]:
+    """The gold and prediction records written as two files in a temporary folder."""
+    gold, pred = records
+    with tempfile.TemporaryDirectory() as tmp:
+        yield write(Path(tmp) / "g.jsonl", gold), write(Path(tmp) / "p.jsonl", pred)
+
+
 def general_result(gold: Path, pred: Path) -> Result:
     g = GoldFile(gold)
     return evaluate_sources(g, PredictionFile(pred, g), keep_per_document=True, one_pass=False)
@@ -69,9 +79,7 @@ def one_pass(gold: Path, pred: Path) -> dict | None:
 @given(corpus())
 def test_one_pass_equals_the_general_loop(records):
     """Files in id order: the same result object (every count, missing documents, layers)."""
-    gold, pred = records
-    with tempfile.TemporaryDirectory() as tmp:
-        g, p = write(Path(tmp) / "g.jsonl", gold), write(Path(tmp) / "p.jsonl", pred)
+    with written(records) as (g, p):
         assert one_pass(g, p) == general(g, p)
 
 
@@ -138,9 +146,7 @@ def test_the_cycle_collector_is_left_as_it_was(tmp_path, enabled):
 @given(corpus())
 def test_per_document_counts_equal_the_general_loop(records):
     """Asked for per-document counts, the one pass gives every document the general loop's."""
-    gold, pred = records
-    with tempfile.TemporaryDirectory() as tmp:
-        g, p = write(Path(tmp) / "g.jsonl", gold), write(Path(tmp) / "p.jsonl", pred)
+    with written(records) as (g, p):
         fast, slow = one_pass_result(g, p, keep_per_document=True), general_result(g, p)
         assert fast is not None
         assert fast.per_document == slow.per_document
@@ -170,10 +176,9 @@ def test_per_document_entries_through_the_one_pass(records):
     """With a sink and a restart, the one pass writes the general loop's per-document entries,
     each once; also when it gives up part-way (the last two gold lines swapped, after the
     first was written): the entries are restarted and the general loop writes them all."""
-    gold, pred = records
-    with tempfile.TemporaryDirectory() as tmp, pytest.MonkeyPatch.context() as mp:
+    gold = records[0]
+    with written(records) as (g, p), pytest.MonkeyPatch.context() as mp:
         mp.setattr(onepass, "BATCH_BYTES", 1)  # one line per batch
-        g, p = write(Path(tmp) / "g.jsonl", gold), write(Path(tmp) / "p.jsonl", pred)
         entries, head, restarts = per_document_stream(g, p, True)
         assert (entries, head) == per_document_stream(g, p, False)[:2] and restarts == []
         assert entries.count(b'\n    "') == len(gold)  # every document once
