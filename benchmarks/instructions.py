@@ -38,7 +38,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from bench_scorer import ENV, data_files, digest, stamp  # noqa: E402
+from bench_scorer import ENV, compile_bytecode, data_files, digest, stamp  # noqa: E402
 from synthetic import SHAPES  # noqa: E402
 
 COLLECTED = re.compile(rb"Collected : (\d+)")
@@ -86,6 +86,7 @@ def main() -> None:
     args = parser.parse_args()
     if shutil.which("valgrind") is None:
         sys.exit("instructions.py: valgrind must be on the PATH (Debian: apt-get install valgrind)")
+    compile_bytecode()
     rows = []
     startup: dict[str, int] = {}
     print("| spans/doc | gold spans | floor | sgie | sgie ÷ floor | the same, without start-up |")

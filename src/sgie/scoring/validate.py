@@ -44,6 +44,7 @@ What it does not do
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+from functools import cache
 from typing import TypeVar
 
 import msgspec
@@ -73,6 +74,7 @@ from sgie.scoring.messages import explain
 from sgie.spans import Span, all_hold
 
 W = TypeVar("W", wire.Prediction, wire.Document)
+R = TypeVar("R", bound=msgspec.Struct)
 
 
 # --------------------------------------------------------------------------------------------
@@ -109,12 +111,14 @@ class _DocumentHead(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     attributions: msgspec.Raw = msgspec.Raw()
 
 
-_FAST_PREDICTION = msgspec.json.Decoder(_FastPrediction)
-_FAST_DOCUMENT = msgspec.json.Decoder(_FastDocument)
-_WIRE_PREDICTION = msgspec.json.Decoder(wire.Prediction)
-_WIRE_DOCUMENT = msgspec.json.Decoder(wire.Document)
-_DOCUMENT_HEAD = msgspec.json.Decoder(_DocumentHead)
-_PREDICTION_HEAD = msgspec.json.Decoder(_PredictionHead)
+@cache
+def _decoder(kind: type[R]) -> msgspec.json.Decoder[R]:
+    """The decoder of ``kind``, built on first use: building one resolves the annotations of
+    every record type it reaches (about 80 of them for the wire types), which a run that
+    never takes this path (``sgie.scoring.onepass``) should not pay for at start-up."""
+    return msgspec.json.Decoder(kind)
+
+
 _ERRORS = (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError, RecursionError)
 _ENCODE = msgspec.json.Encoder().encode
 
@@ -131,7 +135,7 @@ def decode_id(raw: bytes, gold: bool) -> str | None:
     ``text`` strings; predictions: an ``id`` string; either: layers, not looked into, and no
     other field), else ``None``."""
     try:
-        return (_DOCUMENT_HEAD.decode(raw) if gold else _PREDICTION_HEAD.decode(raw)).id
+        return _decoder(_DocumentHead if gold else _PredictionHead).decode(raw).id
     except _ERRORS:
         return None
 
@@ -332,7 +336,7 @@ def _from_wire(record: W, text: str) -> tuple[DocAnnotations, Ungrounded]:
 def decode_document(raw: bytes) -> tuple[DocAnnotations, str]:
     """A documents-format (gold) line as ``(records, text)``; ``InputError`` if it is bad."""
     try:
-        line = _FAST_DOCUMENT.decode(raw)
+        line = _decoder(_FastDocument).decode(raw)
     except _ERRORS:
         pass
     else:
@@ -340,7 +344,7 @@ def decode_document(raw: bytes) -> tuple[DocAnnotations, str]:
             doc = _records(line)
             check(doc, line.text)
             return doc, line.text
-    record = _typed(raw, _WIRE_DOCUMENT, wire.Document)
+    record = _typed(raw, _decoder(wire.Document), wire.Document)
     return _from_wire(record, record.text)[0], record.text
 
 
@@ -348,7 +352,7 @@ def decode_prediction(raw: bytes, texts: Mapping[str, str]) -> tuple[DocAnnotati
     """A prediction line for one of the documents of ``texts`` (id -> text) as records, with
     the items whose text-only spans could not be placed apart; ``InputError`` if it is bad."""
     try:
-        line = _FAST_PREDICTION.decode(raw)
+        line = _decoder(_FastPrediction).decode(raw)
     except _ERRORS:
         pass
     else:
@@ -357,7 +361,7 @@ def decode_prediction(raw: bytes, texts: Mapping[str, str]) -> tuple[DocAnnotati
             doc = _records(line)
             check(doc, text)
             return doc, NOTHING_UNGROUNDED
-    record = _typed(raw, _WIRE_PREDICTION, wire.Prediction)
+    record = _typed(raw, _decoder(wire.Prediction), wire.Prediction)
     return _from_wire(record, _known(record.id, texts))
 
 
