@@ -16,9 +16,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from sgie.annotations.gold import load_gold
 from sgie.atomic import write_text_atomic
-from sgie.corpus.manifest import SPLITS, default_corpus_dir, load_corpus
+from sgie.corpus import SPLITS
 from sgie.errors import InputError, quote
 from sgie.records import JSONObject
 from sgie.safeio import check_not_inputs
@@ -95,6 +94,9 @@ def _gold(args: argparse.Namespace) -> tuple[GoldSource, str, frozenset[str]]:
     """The gold source, its name, and the corpus documents outside it (for a split)."""
     if args.gold is not None:
         return GoldFile(args.gold), args.gold.stem, frozenset()
+    from sgie.annotations.gold import load_gold  # only for --split
+    from sgie.corpus.manifest import default_corpus_dir, load_corpus
+
     split = args.split or DEFAULT_SPLIT
     gold = load_gold(split, args.corpus)
     corpus = load_corpus(args.corpus or default_corpus_dir())
@@ -106,6 +108,7 @@ def _inputs(args: argparse.Namespace) -> list[Path]:
     if args.gold is not None:
         return [args.gold]
     from sgie.annotations.store import EXPORT_FILE, default_annotations_dir  # only for --split
+    from sgie.corpus.manifest import default_corpus_dir
 
     corpus = args.corpus or default_corpus_dir()
     return [*corpus.rglob("*"), default_annotations_dir() / EXPORT_FILE]

@@ -26,6 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from sgie.corpus import SPLITS as SPLITS  # the one declaration; imported from here too
 from sgie.errors import InputError, quote
 from sgie.records import (
     JSON,
@@ -39,7 +40,6 @@ from sgie.records import (
 from sgie.safeio import decode_utf8, display_name, loads, open_input
 
 MANIFEST = "documents.jsonl"
-SPLITS: tuple[str, ...] = ("train", "validation", "test")
 ZONES: tuple[str, ...] = ("headline", "subheadline", "byline", "dateline", "body")
 PRINTED_FIELDS: tuple[str, ...] = (
     "headline", "outlet", "publisher", "wire", "byline", "editor", "dateline_place",

@@ -90,7 +90,7 @@ class Flat:
         """``struct.error`` if an offset does not fit in 64 bits."""
         items = list(chain.from_iterable(docs))
         lengths = np.fromiter(map(len, docs), np.int64, len(docs))
-        return cls(items, np.repeat(np.arange(len(docs), dtype=np.int64), lengths),
+        return cls(items, np.arange(len(docs), dtype=np.int64).repeat(lengths),
                    int64s([e.start for e in items]), int64s([e.end for e in items]),
                    int64s([_CODE[e.label] for e in items]),
                    [e.id for e in items], [e.text for e in items])  # fmt: skip
@@ -124,11 +124,11 @@ def _pairs(gold: Flat, pred: Flat, documents: int) -> tuple[np.ndarray, np.ndarr
     side = np.concatenate([np.zeros(len(gold.doc), np.int8), np.ones(len(pred.doc), np.int8)])
     # shift each document's offsets past the previous one's: one sweep serves every document
     shift = doc * (int(end.max()) + 1)
-    order = np.argsort(start + shift, kind="stable")
+    order = (start + shift).argsort(kind="stable")
     s, e, side, doc = (start + shift)[order], (end + shift)[order], side[order], doc[order]
     overlaps = np.zeros(len(s), dtype=bool)
     overlaps[1:] = s[1:] < np.maximum.accumulate(e)[:-1]
-    second = np.flatnonzero(overlaps)
+    second = overlaps.nonzero()[0]
     first = second - 1
     # a lone pair: its first item overlaps nothing before it, and the two are of both sides
     # (its second item overlapping anything after it makes that item's pair fail this test)
@@ -177,7 +177,7 @@ def total_flat(
     tally[T_GOLD : T_GOLD + _LABELS] = np.bincount(g.code[~contested[g.doc]], minlength=_LABELS)
     tally[T_PRED : T_PRED + _LABELS] = np.bincount(p.code[~contested[p.doc]], minlength=_LABELS)
     total = EntityCounts(tally=tuple(tally.tolist()))
-    for i in np.flatnonzero(contested).tolist():
+    for i in contested.nonzero()[0].tolist():
         total = total + score_entities(gold[i], pred[i])
     return total
 
@@ -220,7 +220,7 @@ def score_flat(
             (T_NEITHER, ~same_type & ~same_bounds),
         ):
             tallies[:, column] += np.bincount(doc[mask], minlength=documents)
-        for i in np.flatnonzero(contested).tolist():
+        for i in contested.nonzero()[0].tolist():
             solved[i] = score_entities(gold[i], pred[i], ungrounded[i] if ungrounded is not None else ())
         tallies[contested] = 0
     total = EntityCounts(tally=tuple(tallies.sum(axis=0).tolist()))

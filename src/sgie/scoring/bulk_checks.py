@@ -58,7 +58,7 @@ class Chars:
         self.end = len(self.chars) - 1  # the index of the final NUL
         self.length = np.fromiter(map(len, strings), np.int64, len(strings))
         self.offset = np.zeros(len(strings), np.int64)
-        np.cumsum(self.length[:-1], out=self.offset[1:])
+        self.length[:-1].cumsum(out=self.offset[1:])
 
 
 class Spans:
@@ -71,7 +71,7 @@ class Spans:
         self.ascii, self.chars = code_units("\0".join(flat.texts) + "\0" if flat.texts else "")
         self.length = flat.end - flat.start
         self.offset = np.zeros(len(flat.texts), np.int64)
-        np.cumsum(self.length[:-1] + 1, out=self.offset[1:])
+        (self.length[:-1] + 1).cumsum(out=self.offset[1:])
 
 
 def spans_hold(texts: Chars, flat: Flat, spans: Spans) -> bool:
@@ -91,10 +91,10 @@ def spans_hold(texts: Chars, flat: Flat, spans: Spans) -> bool:
     chars = spans.chars if spans.ascii == texts.ascii else spans.chars.astype(np.uint32)
     if np.count_nonzero(chars == 0) != n:
         return False
-    index = np.repeat(texts.offset[flat.doc] + start - spans.offset, spans.length + 1)
+    index = (texts.offset[flat.doc] + start - spans.offset).repeat(spans.length + 1)
     index += np.arange(len(chars))
     index[spans.offset + spans.length] = texts.end  # each separator against the final NUL
-    return bool(np.array_equal(texts.chars[index], chars))
+    return bool((texts.chars[index] == chars).all())  # of one length: len(index) == len(chars)
 
 
 def unique_per_document(doc: np.ndarray, ids: Sequence[str]) -> bool:
@@ -107,11 +107,12 @@ def unique_per_document(doc: np.ndarray, ids: Sequence[str]) -> bool:
     if hashed is None:  # an id holds a NUL
         hashed = int64s(list(map(hash, ids))).view(np.uint64)
     key = doc.astype(np.uint64) * MIX + hashed
-    ordered = np.sort(key)
+    ordered = key.copy()
+    ordered.sort()
     if not (ordered[1:] == ordered[:-1]).any():
         return True
-    order = np.argsort(key, kind="stable")  # equal keys: compare those ids
-    same = np.flatnonzero(key[order][1:] == key[order][:-1])
+    order = key.argsort(kind="stable")  # equal keys: compare those ids
+    same = (key[order][1:] == key[order][:-1]).nonzero()[0]
     return all(
         ids[order[i]] != ids[order[i + 1]] or doc[order[i]] != doc[order[i + 1]] for i in same.tolist()
     )
@@ -150,7 +151,7 @@ def string_hashes(chars: np.ndarray, offset: np.ndarray, length: np.ndarray) -> 
     prefix = np.empty(len(chars) + 1, np.uint64)
     prefix[0] = 0
     np.multiply(chars, up[: len(chars)], out=prefix[1:])  # in place: no temporary array
-    np.cumsum(prefix[1:], out=prefix[1:])
+    prefix[1:].cumsum(out=prefix[1:])
     spread = (prefix[offset + length] - prefix[offset]) * down[offset]
     return spread ^ (length.astype(np.uint64) * MIX)
 
@@ -158,7 +159,7 @@ def string_hashes(chars: np.ndarray, offset: np.ndarray, length: np.ndarray) -> 
 def joined_hashes(strings: Sequence[str]) -> np.ndarray | None:
     """``string_hashes`` of ``strings``, or ``None`` if one holds a NUL (the separator)."""
     _, chars = code_units("\0".join(strings) + "\0")
-    ends = np.flatnonzero(chars == 0)
+    ends = (chars == 0).nonzero()[0]
     if len(ends) != len(strings):
         return None
     offset = np.zeros(len(strings), np.int64)
@@ -182,9 +183,9 @@ def irregular(spans: Spans) -> np.ndarray:
         odd = np.isin(c, _CHANGED)
     space = c == _SPACE
     odd[:-1] |= space[:-1] & space[1:]
-    where = np.flatnonzero(odd)
+    where = odd.nonzero()[0]
     if len(where):
-        mask[np.searchsorted(spans.offset, where, side="right") - 1] = True
+        mask[spans.offset.searchsorted(where, side="right") - 1] = True
     filled = spans.length > 0
     first = spans.offset[filled]
     mask[filled] |= space[first] | space[first + spans.length[filled] - 1]

@@ -44,7 +44,7 @@ class _Side:
         self.hashed = True  # every string hashed with string_hashes
         strings = flat.texts
         hashed = string_hashes(spans.chars, spans.offset, spans.length)
-        odd = np.flatnonzero(irregular(spans))
+        odd = irregular(spans).nonzero()[0]
         if len(odd):
             strings = list(strings)
             for k in odd.tolist():
@@ -76,7 +76,8 @@ class _Side:
         high bits (the same ``bits`` on both sides), and any two items they pair are checked
         like any shared key."""
         low = np.uint64((1 << bits) - 1)
-        packed = np.sort((self.key & ~low) | np.arange(len(self.key), dtype=np.uint64))
+        packed = (self.key & ~low) | np.arange(len(self.key), dtype=np.uint64)
+        packed.sort()
         order = (packed & low).astype(np.int64)
         key = packed & ~low
         repeated = key[1:] == key[:-1]
@@ -98,7 +99,7 @@ def surface_flat(gold: Flat, pred: Flat, gold_spans: Spans, pred_spans: Spans) -
         (g_keys, g_items), (p_keys, p_items) = g_distinct, p_distinct
         if len(g_keys) == 0 or len(p_keys) == 0:
             return PRF(0, len(p_keys), len(g_keys))
-        at = np.searchsorted(g_keys, p_keys)
+        at = g_keys.searchsorted(p_keys)
         at[at == len(g_keys)] = 0
         hit = g_keys[at] == p_keys
         if g.same(g_items[at[hit]], p_items[hit], p):

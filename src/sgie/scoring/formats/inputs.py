@@ -33,7 +33,6 @@ from pathlib import Path
 
 from sgie.errors import InputError
 from sgie.records import JSON, JSONObject
-from sgie.scoring.formats.bio import read_bio
 from sgie.scoring.formats.labels import LabelMap, LabelSpace
 from sgie.scoring.jsonl import read_jsonl
 from sgie.scoring.predictions import Located, PredictionSet, parse_records
@@ -126,6 +125,8 @@ def convert(
     records: list[tuple[JSON, Located]] = []
     skipped: set[str] = set()
     if format == "bio":
+        from sgie.scoring.formats.bio import read_bio  # the dataset's tokenizer: only for BIO input
+
         bio = read_bio(path, texts, foreign=label_map is not None, other_documents=other_documents)
         raw: list[tuple[JSON, Located]] = [(r, Located(name, bio.lines[d])) for d, r in bio.records.items()]
         skipped.update(bio.skipped)
