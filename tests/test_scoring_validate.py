@@ -83,6 +83,18 @@ def test_prediction_lines_bytes_and_json_paths_agree(case: tuple[str, str]) -> N
     assert outcome(decode_prediction, raw, {"d": text}) == _via_json(parse_prediction, raw, {"d": text})
 
 
+def test_empty_span_text_is_worded_alike_from_bytes_and_from_json() -> None:
+    """An empty span text is reported by its type on both paths (a hypothesis example once)."""
+    entity = {"id": "sx0", "start": 0, "end": 1, "text": "", "label": "PERSON"}
+    expected = "'entities[0].text' must be a non-empty string (got '')"
+    prediction = json.dumps({"id": "d", "entities": [entity]}).encode()
+    assert outcome(decode_prediction, prediction, {"d": "Kyiv,"}) == expected
+    assert _via_json(parse_prediction, prediction, {"d": "Kyiv,"}) == expected
+    document = json.dumps({"id": "d", "text": "Kyiv,", "entities": [entity]}).encode()
+    assert outcome(decode_document, document) == expected
+    assert _via_json(parse_document, document) == expected
+
+
 @settings(max_examples=100, deadline=None)
 @given(st.data())
 def test_valid_records_round_trip(data: st.DataObject) -> None:

@@ -15,6 +15,7 @@ import argparse
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sgie.atomic import write_text_atomic
 from sgie.corpus import SPLITS
@@ -33,7 +34,9 @@ from sgie.scoring.sources import (
     PredictionMemory,
     PredictionSource,
 )
-from sgie.scoring.views.errors import error_lines, format_errors, format_placements, placement_lines
+
+if TYPE_CHECKING:
+    from sgie.scoring.views.errors import PlacementLine
 
 DEFAULT_SPLIT = "test"
 
@@ -171,7 +174,11 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
                                   per_document=writer.add if writer else None,
                                   restart=writer.restart if writer else None,
                                   outcomes=args.errors or args.outcomes or args.html is not None)  # fmt: skip
-        placements = placement_lines(result.placed, result.ungrounded)
+        placements: list[PlacementLine] = []
+        if result.placed or result.ungrounded:  # text-only spans (never in the one pass)
+            from sgie.scoring.views.errors import placement_lines
+
+            placements = placement_lines(result.placed, result.ungrounded)
         html = None
         if args.html is not None:
             from sgie.scoring.views.html import DocumentPage, Page, headlines, render_html
@@ -203,6 +210,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
             for line in setaside.lines():
                 print(line)
             if args.errors:
+                from sgie.scoring.views.errors import error_lines, format_errors, format_placements
+
                 print()
                 print(format_errors(error_lines(result.outcomes.values())))
                 if placements:

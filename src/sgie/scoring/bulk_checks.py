@@ -54,7 +54,7 @@ class Chars:
     text its ``offset`` in it and its ``length``."""
 
     def __init__(self, strings: Sequence[str]):
-        self.ascii, self.chars = code_units("".join(strings) + "\0")
+        self.ascii, self.chars = code_units("".join([*strings, "\0"]))  # one copy of the texts
         self.end = len(self.chars) - 1  # the index of the final NUL
         self.length = np.fromiter(map(len, strings), np.int64, len(strings))
         self.offset = np.zeros(len(strings), np.int64)
@@ -68,7 +68,7 @@ class Spans:
     checks)."""
 
     def __init__(self, flat: Flat):
-        self.ascii, self.chars = code_units("\0".join(flat.texts) + "\0" if flat.texts else "")
+        self.ascii, self.chars = code_units("\0".join([*flat.texts, ""]) if flat.texts else "")
         self.length = flat.end - flat.start
         self.offset = np.zeros(len(flat.texts), np.int64)
         (self.length[:-1] + 1).cumsum(out=self.offset[1:])
@@ -158,7 +158,7 @@ def string_hashes(chars: np.ndarray, offset: np.ndarray, length: np.ndarray) -> 
 
 def joined_hashes(strings: Sequence[str]) -> np.ndarray | None:
     """``string_hashes`` of ``strings``, or ``None`` if one holds a NUL (the separator)."""
-    _, chars = code_units("\0".join(strings) + "\0")
+    _, chars = code_units("\0".join([*strings, ""]))
     ends = (chars == 0).nonzero()[0]
     if len(ends) != len(strings):
         return None

@@ -333,6 +333,18 @@ def _from_wire(record: W, text: str) -> tuple[DocAnnotations, Ungrounded]:
     return split(doc, text, ungrounded, placed)
 
 
+def _checked(line: _FastDocument | _FastPrediction, text: str) -> DocAnnotations | None:
+    """The records of a line the fast types took, if they pass ``check``; ``None`` if not:
+    the typed path then words the error, so that a value its types reject (an empty span
+    ``text``) is reported as they say, as for a parsed JSON value."""
+    doc = _records(line)
+    try:
+        check(doc, text)
+    except InputError:
+        return None
+    return doc
+
+
 def decode_document(raw: bytes) -> tuple[DocAnnotations, str]:
     """A documents-format (gold) line as ``(records, text)``; ``InputError`` if it is bad."""
     try:
@@ -340,9 +352,7 @@ def decode_document(raw: bytes) -> tuple[DocAnnotations, str]:
     except _ERRORS:
         pass
     else:
-        if not _keys_repeat(raw, line):
-            doc = _records(line)
-            check(doc, line.text)
+        if not _keys_repeat(raw, line) and (doc := _checked(line, line.text)) is not None:
             return doc, line.text
     record = _typed(raw, _decoder(wire.Document), wire.Document)
     return _from_wire(record, record.text)[0], record.text
@@ -356,10 +366,7 @@ def decode_prediction(raw: bytes, texts: Mapping[str, str]) -> tuple[DocAnnotati
     except _ERRORS:
         pass
     else:
-        if not _keys_repeat(raw, line):
-            text = _known(line.id, texts)
-            doc = _records(line)
-            check(doc, text)
+        if not _keys_repeat(raw, line) and (doc := _checked(line, _known(line.id, texts))) is not None:
             return doc, NOTHING_UNGROUNDED
     record = _typed(raw, _decoder(wire.Prediction), wire.Prediction)
     return _from_wire(record, _known(record.id, texts))
