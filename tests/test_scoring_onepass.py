@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 import io
 import json
+import platform
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -199,3 +200,8 @@ def test_a_sink_without_restart_takes_the_general_loop(tmp_path, monkeypatch):
     evaluate_sources(gold, PredictionFile(p, gold), keep_per_document=False,
                      per_document=lambda doc_id, counts: entries.append(doc_id))  # fmt: skip
     assert entries == ["a", "b"]
+
+
+def test_glibc_takes_both_allocator_settings() -> None:
+    """On glibc both mallopt settings are accepted (elsewhere nothing is changed)."""
+    assert onepass.keep_freed_memory() is (platform.libc_ver()[0] == "glibc")

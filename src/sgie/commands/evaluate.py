@@ -166,6 +166,10 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
                          file=predictions.source)  # fmt: skip
     if args.per_document and not args.json:
         raise InputError("'--per-document' is only used with --json (got --per-document alone)")
+    if isinstance(gold, GoldFile) and isinstance(predictions, PredictionFile):
+        from sgie.scoring.onepass import keep_freed_memory  # two files: the one pass may read them
+
+        keep_freed_memory()
     # per-document counts go to a temporary file, so that memory holds one document at a time
     # and nothing is printed unless every document was read and scored
     with tempfile.TemporaryFile() as spool:
