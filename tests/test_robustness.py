@@ -29,9 +29,12 @@ SRC = str(ROOT / "src")
 
 
 def snapshot(folder: Path) -> dict[str, str]:
-    """Every file under ``folder`` with the sha256 of its bytes."""
+    """Every file under ``folder`` with the sha256 of its bytes, but Python's bytecode cache
+    (``__pycache__``: the interpreter writes it when ``--extractor`` imports a module from
+    the folder, unless ``PYTHONDONTWRITEBYTECODE`` is set; sgie writes none)."""
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}  # fmt: skip
+            for p in sorted(folder.rglob("*"))
+            if p.is_file() and "__pycache__" not in p.relative_to(folder).parts}  # fmt: skip
 
 
 def fails(capsys: pytest.CaptureFixture[str], folder: Path, *argv: str, says: str = "") -> str:
