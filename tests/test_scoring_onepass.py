@@ -205,3 +205,19 @@ def test_a_sink_without_restart_takes_the_general_loop(tmp_path, monkeypatch):
 def test_glibc_takes_both_allocator_settings() -> None:
     """On glibc both mallopt settings are accepted (elsewhere nothing is changed)."""
     assert onepass.keep_freed_memory() is (platform.libc_ver()[0] == "glibc")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.binary(max_size=12).map(lambda b: b.replace(b"\n", b"")), max_size=12),
+       st.booleans(), st.integers(1, 16))  # fmt: skip
+def test_chunks_are_whole_lines_of_the_file(lines, last_ended, batch_bytes):
+    """``_chunks`` gives the file's bytes in order, each piece its first ``BATCH_BYTES`` and
+    the rest of the line they end in (the last piece: what is left), also with lines longer
+    than the buffer."""
+    raw = b"\n".join(lines) + (b"\n" if last_ended and lines else b"")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(onepass, "BATCH_BYTES", batch_bytes)
+        pieces = [bytes(view) for view in onepass._chunks(io.BytesIO(raw))]  # copied: reused
+    assert b"".join(pieces) == raw
+    assert all(piece.find(b"\n", batch_bytes - 1) == len(piece) - 1 for piece in pieces[:-1])
+    assert all(pieces) and all(p.find(b"\n", batch_bytes - 1) in (-1, len(p) - 1) for p in pieces[-1:])

@@ -25,7 +25,6 @@ What it does not do
 from __future__ import annotations
 
 import os
-import secrets
 import shutil
 import tempfile
 from collections.abc import Iterable, Mapping
@@ -56,7 +55,7 @@ def _stage(target: Path, data: bytes, mode: int) -> Path:
 
 
 def _backup_name(target: Path) -> Path:
-    return target.with_name(f".{target.name}.{secrets.token_hex(6)}.bak")
+    return target.with_name(f".{target.name}.{os.urandom(6).hex()}.bak")
 
 
 def _backup(target: Path) -> Path | None:

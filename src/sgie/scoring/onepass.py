@@ -12,8 +12,8 @@ What it does
     general, indexed loop over the files, which accepts the same files and reports any problem
     with its one-line error, in its order. Nothing is output here.
 
-    Per batch (``BATCH_BYTES`` of each file), everything after decoding is done for all its
-    documents at once:
+    Per batch (about ``BATCH_BYTES`` of each file, in whole lines: ``_chunks``), everything
+    after decoding is done for all its documents at once:
 
     * **decoding**: msgspec decodes each line straight into the records (``_Document`` /
       ``_Prediction``: the validator's fast types with ``entities`` required and no other
@@ -43,9 +43,9 @@ import struct
 from bisect import bisect_right
 from collections.abc import Iterator
 from contextlib import contextmanager
+from io import BufferedIOBase
 from operator import lt
 from pathlib import Path
-from typing import BinaryIO
 
 import msgspec
 import numpy as np
@@ -90,20 +90,47 @@ class _NotInOrder(Exception):
 Entities = list[tuple[Entity, ...]]
 
 
+def _chunks(fh: BufferedIOBase) -> Iterator[memoryview]:
+    """The bytes of ``fh`` in pieces of whole lines (the last line may lack its line end):
+    each piece is its first ``BATCH_BYTES`` and the rest of the line they end in. The pieces
+    are views of one buffer that the file is read into and that the next piece overwrites, so
+    the bytes are copied once, by the read, and never joined. A line longer than the buffer
+    gets a larger one."""
+    buf = bytearray(BATCH_BYTES + BATCH_BYTES // 8 + 1)  # room for the rest of a line
+    kept = 0  # bytes read but not yet given, at the start of ``buf``
+    end_of_file = False
+    while True:
+        cut = buf.find(b"\n", BATCH_BYTES - 1, kept) + 1 if kept >= BATCH_BYTES else 0
+        if end_of_file and not cut:
+            cut = kept  # what is left
+        if cut:
+            yield memoryview(buf)[:cut]
+            buf[: kept - cut] = buf[cut:kept]  # the few bytes after it, to the front
+            kept -= cut
+        elif end_of_file:
+            return
+        else:
+            if kept == len(buf):
+                buf = buf + bytes(len(buf))  # a new buffer: views of the old one stay valid
+            with memoryview(buf) as free:
+                read = fh.readinto(free[kept:])
+            end_of_file = not read
+            kept += read
+
+
 def _batches(
-    fh: BinaryIO, decoder: msgspec.json.Decoder, keys: int
+    fh: BufferedIOBase, decoder: msgspec.json.Decoder, keys: int
 ) -> Iterator[tuple[list, list[str], Entities]]:
     """The decoded records of each batch of lines, their ids (strictly increasing) and their
     entities, no key repeated (``keys``: the keys of a record besides its entities' keys)."""
     last = ""
-    while chunk := fh.read(BATCH_BYTES):
-        chunk += fh.readline()
+    for chunk in _chunks(fh):
         try:
             records = decoder.decode_lines(chunk)
         except _ERRORS:
             raise _NotInOrder from None
         # one record per line: decode_lines would pass over a blank line
-        if len(records) != _count(chunk, b"\n") + (not chunk.endswith(b"\n")) or not records:
+        if len(records) != _count(chunk, b"\n") + (chunk[-1] != 10) or not records:
             raise _NotInOrder
         ids = [r.id for r in records]
         if not (last < ids[0] and all(map(lt, ids, ids[1:]))):
@@ -114,12 +141,12 @@ def _batches(
         yield records, ids, entities
 
 
-def _count(raw: bytes, byte: bytes) -> int:
+def _count(raw: memoryview, byte: bytes) -> int:
     """``raw.count(byte)`` for a single byte, vectorised (``bytes.count`` tests byte by byte)."""
     return int(np.count_nonzero(np.frombuffer(raw, np.uint8) == ord(byte)))
 
 
-def _no_repeated_key(raw: bytes, records: list[_Document] | list[_Prediction], entities: Entities,
+def _no_repeated_key(raw: memoryview, records: list[_Document] | list[_Prediction], entities: Entities,
                      keys: int) -> None:  # fmt: skip
     """``raw`` (the lines of ``records``, whose entities are ``entities``) has one ``:`` per
     key, plus those inside strings, and if its strings hold any, no ``\\u003`` escape (an
@@ -129,7 +156,7 @@ def _no_repeated_key(raw: bytes, records: list[_Document] | list[_Prediction], e
         return
     strings = [r.id for r in records] + [getattr(r, "text", "") for r in records]
     strings += [x for items in entities for e in items for x in (e.id, e.text)]
-    if b"\\u003" in raw or colons != keys + "".join(strings).count(":"):
+    if b"\\u003" in raw.tobytes() or colons != keys + "".join(strings).count(":"):
         raise _NotInOrder
 
 
@@ -220,7 +247,7 @@ def _placed(gold_ids: list[str], mine: Entities, mine_ids: list[str], missing: l
     return placed
 
 
-def _evaluate(g: BinaryIO, p: BinaryIO, gold_source: str, predictions_source: str,
+def _evaluate(g: BufferedIOBase, p: BufferedIOBase, gold_source: str, predictions_source: str,
               per_document: Sink | None, keep: bool) -> Result:  # fmt: skip
     predictions = _batches(p, _PREDICTION, 2)
     waiting: Entities = []  # the entities of the decoded predictions not yet paired
