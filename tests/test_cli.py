@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from sgie.cli import build_parser, command_names, main
+from sgie.cli import build_parser, command_names, is_command, main
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 
@@ -56,3 +56,9 @@ def test_unknown_command_names_the_known_ones(capsys):
         main(["evaluat"])
     err = capsys.readouterr().err
     assert "invalid choice: 'evaluat'" in err and "'evaluate'" in err
+
+
+def test_a_command_is_known_without_listing_them_all():
+    """``is_command`` says yes for every subcommand and no for anything else."""
+    assert all(is_command(name) for name in command_names())
+    assert not any(is_command(x) for x in ("", "nope", "evaluate.x", "../cli", "__init__x", "sgie"))

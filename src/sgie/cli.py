@@ -24,8 +24,8 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.util
 import os
-import pkgutil
 import sys
 from collections.abc import Sequence
 
@@ -54,7 +54,19 @@ _HELP = ("-h", "--help")
 
 def command_names() -> list[str]:
     """The subcommands, one per module of ``sgie.commands`` (found without importing them)."""
+    import pkgutil  # only to list them all: its module walk imports inspect
+
     return sorted(m.name for m in pkgutil.iter_modules(sgie.commands.__path__))
+
+
+def is_command(name: str) -> bool:
+    """Whether ``name`` is one of ``command_names()``, found without listing them all."""
+    if not name.isidentifier():  # no dotted or relative module name
+        return False
+    try:
+        return importlib.util.find_spec(f"sgie.commands.{name}") is not None
+    except (ImportError, ValueError):
+        return False
 
 
 def build_parser(only: Sequence[str] | None = None) -> argparse.ArgumentParser:
@@ -77,7 +89,7 @@ def _needed(argv: Sequence[str]) -> list[str] | None:
     """The subcommands a command line needs (``None``: all of them, to list them)."""
     command = next((a for a in argv if not a.startswith("-")), None)
     if command is not None:
-        return [command] if command in command_names() else None
+        return [command] if is_command(command) else None
     return None if not argv or any(a in _HELP for a in argv) else []
 
 
