@@ -23,22 +23,21 @@ Inputs / outputs
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from types import MappingProxyType
+
+import msgspec
 
 SCHEMA_VERSION = "1.0.0"
 
 
-@dataclass(frozen=True)
-class Value:
+class Value(msgspec.Struct, frozen=True):
     """One allowed value of a label set or attribute, with a one-line definition."""
 
     name: str
     definition: str
 
 
-@dataclass(frozen=True)
-class EntityType:
+class EntityType(msgspec.Struct, frozen=True):
     """An entity type with its mappings to the OntoNotes 5.0 and CoNLL-2003 type sets.
 
     ``ontonotes`` and ``conll`` name the closest type in those inventories (``None``: no
@@ -51,8 +50,7 @@ class EntityType:
     conll: str | None
 
 
-@dataclass(frozen=True)
-class Attribute:
+class Attribute(msgspec.Struct, frozen=True):
     """A per-region attribute (a Label Studio ``Choices`` with ``perRegion``)."""
 
     name: str
@@ -65,8 +63,7 @@ class Attribute:
         return tuple(v.name for v in self.values)
 
 
-@dataclass(frozen=True)
-class RelationLabel:
+class RelationLabel(msgspec.Struct, frozen=True):
     """A labelled, directed Label Studio relation between two regions."""
 
     name: str
@@ -346,8 +343,7 @@ ATTRIBUTES: tuple[Attribute, ...] = (
 )
 
 
-@dataclass(frozen=True)
-class Layer:
+class Layer(msgspec.Struct, frozen=True):
     """One annotation layer: the Label Studio control name and its span labels."""
 
     name: str  # also the Label Studio <Labels> control name

@@ -47,7 +47,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+
+import msgspec
 
 from sgie.records import Attribution, JSONObject
 from sgie.scoring.counts import PRF, Accuracy, add_maps, frozen_map
@@ -88,8 +89,7 @@ def region_tokens(tokens: Sequence[tuple[int, int]], region: Region) -> frozense
     return frozenset(out)
 
 
-@dataclass(frozen=True)
-class RoleScores:
+class RoleScores(msgspec.Struct, frozen=True):
     """Exact-match and token-overlap counts of one role."""
 
     exact: PRF
@@ -102,8 +102,7 @@ class RoleScores:
         return {"exact": self.exact.to_json(), "token": self.token.to_json()}
 
 
-@dataclass(frozen=True)
-class AttributionCounts:
+class AttributionCounts(msgspec.Struct, frozen=True):
     roles: Mapping[str, RoleScores]  # "cue", "source", "content"
     whole: Mapping[str, PRF]  # "exact", "overlap"
     attributes: Mapping[str, Accuracy]  # "quote_type", "source_type"

@@ -40,9 +40,9 @@ from __future__ import annotations
 
 import struct
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from itertools import chain
 
+import msgspec
 import numpy as np
 
 from sgie import schema
@@ -70,8 +70,7 @@ def int64s(values: Sequence[int]) -> np.ndarray:
     return np.frombuffer(struct.pack(f"{len(values)}q", *values), np.int64)
 
 
-@dataclass(frozen=True)
-class Flat:
+class Flat(msgspec.Struct, frozen=True):
     """The entities of a batch of documents, in order, as arrays: ``doc`` (index of the
     document in the batch), ``start``, ``end``, ``code`` (index of the label in
     ``schema.ENTITY_LABELS``); ``ids`` and ``texts`` are their ids and texts."""
@@ -109,8 +108,7 @@ class Flat:
                     self.ids[lo:hi], self.texts[lo:hi])  # fmt: skip
 
 
-@dataclass(frozen=True)
-class EntityBatch:
+class EntityBatch(msgspec.Struct, frozen=True):
     """The entity counts of a batch of documents (see the module docstring)."""
 
     total: EntityCounts
@@ -152,8 +150,7 @@ def _pairs(gold: Flat, pred: Flat, documents: int) -> tuple[np.ndarray, np.ndarr
     return order[first[keep]], order[second[keep]], contested
 
 
-@dataclass(frozen=True)
-class _Matched:
+class _Matched(msgspec.Struct, frozen=True):
     """The lone pairs of a batch (``_pairs``), classified: for each pair, the index of its
     first entity (``first``, into both sides' entities concatenated), that entity's type code,
     and whether the two have the same type and the same bounds; ``contested`` documents."""

@@ -36,9 +36,10 @@ What it does not do
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Protocol, TypeVar
+
+import msgspec
 
 from sgie.records import JSON, JSONObject
 
@@ -102,8 +103,7 @@ class _Derived:
         return _reasons(precision, recall)
 
 
-@dataclass(frozen=True)
-class PRF(_Derived):
+class PRF(msgspec.Struct, _Derived, frozen=True):
     """True positive, false positive and false negative counts."""
 
     tp: int = 0
@@ -129,8 +129,7 @@ class PRF(_Derived):
                 "recall": self.recall, "f1": self.f1, "reason": self.reasons}  # fmt: skip
 
 
-@dataclass(frozen=True)
-class SemEvalCounts(_Derived):
+class SemEvalCounts(msgspec.Struct, _Derived, frozen=True):
     """The five SemEval-2013 counts of one entity matching scheme."""
 
     correct: int = 0
@@ -180,8 +179,7 @@ def semeval_json(correct: int, incorrect: int, partial: int, missed: int, spurio
     }  # fmt: skip
 
 
-@dataclass(frozen=True)
-class Accuracy:
+class Accuracy(msgspec.Struct, frozen=True):
     """How many matched pairs agree on an attribute, out of all matched pairs."""
 
     correct: int = 0

@@ -44,9 +44,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from operator import add, itemgetter, sub
 from types import MappingProxyType
+
+import msgspec
 
 from sgie import schema
 from sgie.records import JSON, Entity, JSONObject
@@ -98,8 +99,7 @@ def _scheme_json(micro: JSONObject, per_type: dict[str, JSON]) -> JSONObject:
     return micro
 
 
-@dataclass(frozen=True)
-class SchemeCounts:
+class SchemeCounts(msgspec.Struct, frozen=True):
     """Counts of one scheme: micro, and per entity type (every type of ``sgie.schema``)."""
 
     micro: SemEvalCounts
@@ -132,8 +132,7 @@ def _sum(a: tuple[int, ...] | None, b: tuple[int, ...] | None) -> tuple[int, ...
     return tuple(map(add, a, b))
 
 
-@dataclass(frozen=True, eq=False)
-class EntityCounts:
+class EntityCounts(msgspec.Struct, frozen=True, eq=False):
     """Counts of every scheme: ``solved`` (flat, ``None`` for zeros) plus what the ``tally``
     expands to (see the module docstring). ``values[s * _STRIDE + g * 5 + k]`` is field ``k``
     (``SEMEVAL_FIELDS`` order) of group ``g`` (0 = micro, then ``schema.ENTITY_LABELS``) under

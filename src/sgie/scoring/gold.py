@@ -17,8 +17,9 @@ What it does not do
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
+
+import msgspec
 
 from sgie.errors import InputError, quote
 from sgie.records import DocAnnotations
@@ -27,8 +28,7 @@ from sgie.scoring.predictions import LayerPresence, Located
 from sgie.scoring.validate import decode_document
 
 
-@dataclass(frozen=True)
-class GoldSet:
+class GoldSet(msgspec.Struct, frozen=True):
     """Gold annotations and the texts of the scored documents (same ids)."""
 
     docs: Mapping[str, DocAnnotations]

@@ -38,9 +38,9 @@ What it does not do
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import TypeVar
 
+import msgspec
 from msgspec import UNSET, UnsetType
 from msgspec.structs import replace
 
@@ -122,8 +122,7 @@ class TextGrounder:
         return ident if isinstance(ident, str) else f"{layer}[{index}]"
 
 
-@dataclass(frozen=True)
-class PlacedText:
+class PlacedText(msgspec.Struct, frozen=True):
     """One text-only span and where it was placed."""
 
     doc_id: str
@@ -139,8 +138,7 @@ class PlacedText:
                 "start": self.start, "end": self.end, "how": self.how}  # fmt: skip
 
 
-@dataclass(frozen=True)
-class UngroundedText:
+class UngroundedText(msgspec.Struct, frozen=True):
     """One text-only span that could not be placed."""
 
     doc_id: str
@@ -151,8 +149,7 @@ class UngroundedText:
         return {"document": self.doc_id, "field": self.field, "text": self.text}
 
 
-@dataclass(frozen=True)
-class Ungrounded:
+class Ungrounded(msgspec.Struct, frozen=True):
     """The predicted items of one document that hold an ungrounded span (offsets not usable),
     the ungrounded spans, and where every other text-only span was placed (``placed``)."""
 

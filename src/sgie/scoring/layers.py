@@ -64,8 +64,9 @@ What it does not do
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Generic, TypeVar
+
+import msgspec
 
 from sgie.records import LAYER_NAMES, Argument, Attribution, DocAnnotations, Entity, LayerName, Proposal
 from sgie.scoring.attributions import AttributionCounts, attribution_outcomes, score_attributions
@@ -79,8 +80,7 @@ C = TypeVar("C", EntityCounts, ProposalCounts, AttributionCounts)
 LayerCounts = EntityCounts | ProposalCounts | AttributionCounts
 
 
-@dataclass(frozen=True)
-class Metric:
+class Metric(msgspec.Struct, frozen=True):
     """A metric of a layer reported besides its headline (in the result object and the table)."""
 
     name: str
@@ -88,8 +88,7 @@ class Metric:
     note: str  # what it measures and when to use it, one clause
 
 
-@dataclass(frozen=True)
-class Layer(Generic[C]):
+class Layer(msgspec.Struct, Generic[C], frozen=True):
     """The declaration of one layer (see the module docstring)."""
 
     name: LayerName
@@ -224,8 +223,7 @@ def layer(name: str) -> AnyLayer:
     return BY_NAME[name]
 
 
-@dataclass(frozen=True)
-class Overall:
+class Overall(msgspec.Struct, frozen=True):
     """The overall headline: the mean of the layer headlines, for systems attempting all."""
 
     name: str = "overall"

@@ -47,7 +47,8 @@ from __future__ import annotations
 import math
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+
+import msgspec
 
 from sgie.scoring.counts import PRF
 from sgie.spans import Span
@@ -123,8 +124,7 @@ OVERLAP = OverlapMatch()
 SPAN_MATCHES: tuple[SpanMatch, ...] = (EXACT, OVERLAP)
 
 
-@dataclass(frozen=True)
-class Alignment:
+class Alignment(msgspec.Struct, frozen=True):
     """A one-to-one pairing of gold items ``0..n_gold-1`` with predicted ``0..n_pred-1``."""
 
     pairs: tuple[Pair, ...]  # (gold index, predicted index), sorted by gold index

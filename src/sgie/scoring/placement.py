@@ -65,10 +65,10 @@ What it does not do
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from itertools import product
 from math import prod
 
+import msgspec
 from msgspec import UNSET
 
 from sgie.scoring import wire
@@ -81,8 +81,7 @@ RULE = "sgie-grounding-2"
 Range = tuple[int, int]
 
 
-@dataclass(frozen=True)
-class Placement:
+class Placement(msgspec.Struct, frozen=True):
     """Where one text-only span was placed: ``span`` is ``None`` if it is ungrounded."""
 
     path: str  # e.g. "attributions[2].content[0]"

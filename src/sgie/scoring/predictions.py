@@ -27,8 +27,9 @@ What it does not do
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
+
+import msgspec
 
 from sgie.errors import InputError, quote
 from sgie.records import JSON, LAYER_NAMES, DocAnnotations
@@ -37,8 +38,7 @@ from sgie.scoring.jsonl import LineFile
 from sgie.scoring.validate import decode_prediction, parse_prediction
 
 
-@dataclass(frozen=True)
-class Located:
+class Located(msgspec.Struct, frozen=True):
     """Where a record came from, for error messages: a file and line, or a description."""
 
     source: str
@@ -51,8 +51,7 @@ class Located:
         return err.at(file=self.source, line=self.line)
 
 
-@dataclass(frozen=True)
-class PredictionSet:
+class PredictionSet(msgspec.Struct, frozen=True):
     """Parsed predictions: grounded records by document id, and what could not be grounded."""
 
     docs: Mapping[str, DocAnnotations]

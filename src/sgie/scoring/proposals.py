@@ -33,7 +33,8 @@ What it does not do
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+
+import msgspec
 
 from sgie import schema
 from sgie.records import Argument, JSONObject, Proposal
@@ -45,8 +46,7 @@ ATTRIBUTES: tuple[str, ...] = ("type", "status", "polarity")
 CLASSIFIED: tuple[str, ...] = ("type", "status")  # what proposal classification requires
 
 
-@dataclass(frozen=True)
-class AttributeCounts:
+class AttributeCounts(msgspec.Struct, frozen=True):
     """Accuracy on matched proposals and end-to-end F1 of one proposal attribute."""
 
     accuracy: Accuracy
@@ -59,8 +59,7 @@ class AttributeCounts:
         return {"accuracy": self.accuracy.to_json(), "f1": self.f1.to_json()}
 
 
-@dataclass(frozen=True)
-class RoleCounts:
+class RoleCounts(msgspec.Struct, frozen=True):
     """tp/fp/fn per argument role (every role of ``sgie.schema``); ``micro`` is their sum."""
 
     per_role: Mapping[str, PRF]
@@ -77,8 +76,7 @@ class RoleCounts:
                 "per_role": {r: c.to_json() for r, c in self.per_role.items()}}  # fmt: skip
 
 
-@dataclass(frozen=True)
-class ProposalCounts:
+class ProposalCounts(msgspec.Struct, frozen=True):
     spans: Mapping[str, PRF]  # "exact", "overlap"
     attributes: Mapping[str, AttributeCounts]  # "type", "status", "polarity"
     arguments: Mapping[str, RoleCounts]  # "exact", "overlap"
@@ -147,8 +145,7 @@ def align_classification(gold: Sequence[Proposal], pred: Sequence[Proposal]) -> 
 _Arg = tuple[int, int, Argument]
 
 
-@dataclass(frozen=True)
-class _Alignments:
+class _Alignments(msgspec.Struct, frozen=True):
     """Every alignment of one document's proposals (sorted by ``proposal_key``), shared by the
     counts and the per-item outcomes."""
 

@@ -21,7 +21,8 @@ What it does not do
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+
+import msgspec
 
 import sgie
 from sgie import schema
@@ -46,8 +47,7 @@ def counts_only(value: JSON) -> JSON:
     return value
 
 
-@dataclass(frozen=True)
-class LayerStatus:
+class LayerStatus(msgspec.Struct, frozen=True):
     """Whether a layer is scored: attempted by the predictions and annotated in the gold."""
 
     attempted: bool
@@ -84,8 +84,7 @@ def _sum(a: LayerCounts | None, b: LayerCounts | None) -> LayerCounts | None:
     raise TypeError(f"cannot add {type(a).__name__} to {type(b).__name__}")
 
 
-@dataclass(frozen=True)
-class DocumentCounts:
+class DocumentCounts(msgspec.Struct, frozen=True):
     """The counts of one document (or, summed, of several); ``None`` = layer not scored."""
 
     entities: EntityCounts | None
@@ -135,8 +134,7 @@ def total(counts: Iterable[DocumentCounts]) -> DocumentCounts:
     return out
 
 
-@dataclass(frozen=True)
-class Result:
+class Result(msgspec.Struct, frozen=True):
     """The outcome of an evaluation; ``to_json()`` is the published result object."""
 
     total: DocumentCounts
@@ -150,7 +148,7 @@ class Result:
     gold_source: str = "gold"
     predictions_source: str = "predictions"
     #: per-item outcomes by document id (empty unless asked for: ``evaluate(outcomes=True)``)
-    outcomes: Mapping[str, DocumentOutcomes] = field(default_factory=dict)
+    outcomes: Mapping[str, DocumentOutcomes] = msgspec.field(default_factory=dict)
     #: where every grounded text-only span was placed, and how (``sgie.scoring.grounding``)
     placed: tuple[PlacedText, ...] = ()
     #: ``entities.surface`` (``sgie.scoring.surface``), ``None`` if entities are not scored; kept

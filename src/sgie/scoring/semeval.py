@@ -45,8 +45,9 @@ What it does not do
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from enum import Enum
+
+import msgspec
 
 from sgie.records import Entity
 from sgie.scoring.counts import SemEvalCounts
@@ -64,8 +65,7 @@ _NO_OUTCOMES = {o: 0 for o in Outcome}
 _CREDIT2 = {Outcome.CORRECT: 2, Outcome.PARTIAL: 1, Outcome.INCORRECT: 0}
 
 
-@dataclass(frozen=True)
-class Scheme:
+class Scheme(msgspec.Struct, frozen=True):
     """A SemEval-2013 scheme: what a matched pair needs to be correct, and what it is if not."""
 
     name: str

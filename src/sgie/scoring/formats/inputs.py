@@ -28,8 +28,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+import msgspec
 
 from sgie.errors import InputError
 from sgie.records import JSON, JSONObject
@@ -41,16 +42,15 @@ from sgie.scoring.sources import GoldMemory, GoldSource
 FORMATS: tuple[str, ...] = ("jsonl", "bio")
 
 
-@dataclass(frozen=True)
-class Setaside:
+class Setaside(msgspec.Struct, frozen=True):
     """What the inputs step set aside, for the report."""
 
     format: str = "jsonl"
     label_map: str | None = None
-    dropped: Mapping[str, int] = field(default_factory=dict)  # foreign label -> predicted entities
+    dropped: Mapping[str, int] = msgspec.field(default_factory=dict)  # foreign label -> predicted entities
     label_space: str | None = None
-    space_names: Mapping[str, str] = field(default_factory=dict)  # representative -> class
-    gold_dropped: Mapping[str, int] = field(default_factory=dict)  # SGIE type -> gold entities
+    space_names: Mapping[str, str] = msgspec.field(default_factory=dict)  # representative -> class
+    gold_dropped: Mapping[str, int] = msgspec.field(default_factory=dict)  # SGIE type -> gold entities
     skipped: tuple[str, ...] = ()  # documents outside the scored set
 
     @property
@@ -64,7 +64,7 @@ class Setaside:
         """This summary with the label space and the gold entities it dropped."""
         if space is None:
             return self
-        return replace(self, label_space=space.name, space_names=dict(space.names),
+        return msgspec.structs.replace(self, label_space=space.name, space_names=dict(space.names),
                        gold_dropped=dict(gold_dropped))  # fmt: skip
 
     def lines(self) -> list[str]:
@@ -97,8 +97,7 @@ class Setaside:
         }
 
 
-@dataclass(frozen=True)
-class Converted:
+class Converted(msgspec.Struct, frozen=True):
     """Raw prediction records with locations, and what was set aside on the way."""
 
     records: tuple[tuple[JSON, Located], ...]
@@ -172,7 +171,8 @@ def in_space(predictions: PredictionSet, space: LabelSpace | None) -> Prediction
     """Predictions relabelled into a coarse label space (as they are for the SGIE space)."""
     if space is None:
         return predictions
-    return replace(predictions, docs={k: space.relabel(d)[0] for k, d in predictions.docs.items()})
+    relabelled = {k: space.relabel(d)[0] for k, d in predictions.docs.items()}
+    return msgspec.structs.replace(predictions, docs=relabelled)
 
 
 def gold_in_space(gold: GoldSource, space: LabelSpace | None) -> tuple[GoldSource, dict[str, int]]:

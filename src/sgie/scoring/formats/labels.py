@@ -40,9 +40,9 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
+import msgspec
 from msgspec.structs import replace
 
 from sgie import schema
@@ -55,8 +55,7 @@ LABEL_SPACES: tuple[str, ...] = ("sgie", "ontonotes", "conll")
 Dropped = Counter  # label -> number of entities dropped
 
 
-@dataclass(frozen=True)
-class LabelMap:
+class LabelMap(msgspec.Struct, frozen=True):
     """Foreign label -> SGIE type, or ``None`` for a label with no counterpart."""
 
     name: str  # "ontonotes", "conll" or the file name
@@ -141,8 +140,7 @@ def label_map(spec: str) -> LabelMap:
     return LabelMap(path.name, value)
 
 
-@dataclass(frozen=True)
-class LabelSpace:
+class LabelSpace(msgspec.Struct, frozen=True):
     """A coarse label space: each SGIE type -> its class's representative SGIE type, or None."""
 
     name: str
