@@ -60,24 +60,9 @@ def test_a_string_not_flagged_is_already_normal(strings):
 def test_bulk_surface_equals_the_per_document_sets(batch):
     """``surface_flat`` is the sum of ``score_surface`` over the batch's documents."""
     docs, gold, pred = batch
-    listed = Flat.of([*gold, *pred])
-    _, g, p = listed.split(len(gold))
+    g, p = Flat.of(gold), Flat.of(pred)
     expected = sum(map(score_surface, gold, pred), PRF())
-    assert surface_flat(g, p, Spans(listed)) == expected
-
-
-@settings(max_examples=100, deadline=None)
-@given(batches())
-def test_two_sides_listed_together_split_into_each_side_alone(batch):
-    """``Flat.of(gold + pred).split`` gives each side as ``Flat.of`` lists it alone, and both
-    sides numbered as the batch's documents."""
-    docs, gold, pred = batch
-    both, g, p = Flat.of([*gold, *pred]).split(len(gold))
-    for part, alone in ((g, Flat.of(gold)), (p, Flat.of(pred))):
-        for field in ("doc", "start", "end", "code"):
-            assert getattr(part, field).tolist() == getattr(alone, field).tolist()
-        assert (part.ids, part.texts) == (alone.ids, alone.texts)
-    assert both.doc.tolist() == g.doc.tolist() + p.doc.tolist()
+    assert surface_flat(g, p, Spans(g), Spans(p)) == expected
 
 
 @settings(max_examples=100, deadline=None)
@@ -86,12 +71,11 @@ def test_bulk_surface_does_not_trust_the_hash(batch):
     """With every string hashing alike, the keys collide, the checks see it, and the counts are
     still those of the per-document sets."""
     docs, gold, pred = batch
-    listed = Flat.of([*gold, *pred])
-    _, g, p = listed.split(len(gold))
+    g, p = Flat.of(gold), Flat.of(pred)
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(bulk_surface, "string_hashes", lambda c, offset, n: np.zeros(len(offset), np.uint64))
         mp.setattr(bulk_surface, "joined_hashes", lambda strings: np.zeros(len(strings), np.uint64))
-        assert surface_flat(g, p, Spans(listed)) == sum(map(score_surface, gold, pred), PRF())
+        assert surface_flat(g, p, Spans(g), Spans(p)) == sum(map(score_surface, gold, pred), PRF())
 
 
 @settings(max_examples=200, deadline=None)
@@ -102,11 +86,10 @@ def test_spans_hold_is_the_offset_rule(batch, data):
     docs, gold, _ = batch
     flat = Flat.of(gold)
     assert spans_hold(Chars(docs), flat, Spans(flat))
-    items = [e for entities_ in gold for e in entities_]
-    if not items:
+    if not flat.items:
         return
-    k = data.draw(st.integers(0, len(items) - 1))
-    e = items[k]
+    k = data.draw(st.integers(0, len(flat.items) - 1))
+    e = flat.items[k]
     change = data.draw(st.sampled_from(["shift", "text", "nul", "wide", "longer"]))
     new = {"shift": lambda: Entity(e.id, e.start + 1, e.end + 1, e.text, e.label),
            "text": lambda: Entity(e.id, e.start, e.end, e.text[:-1] + "#", e.label),

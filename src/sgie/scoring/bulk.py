@@ -73,8 +73,10 @@ def int64s(values: Sequence[int]) -> np.ndarray:
 class Flat(msgspec.Struct, frozen=True):
     """The entities of a batch of documents, in order, as arrays: ``doc`` (index of the
     document in the batch), ``start``, ``end``, ``code`` (index of the label in
-    ``schema.ENTITY_LABELS``); ``ids`` and ``texts`` are their ids and texts."""
+    ``schema.ENTITY_LABELS``); ``items`` are the entities themselves, ``ids`` and ``texts``
+    their ids and texts."""
 
+    items: list[Entity]
     doc: np.ndarray
     start: np.ndarray
     end: np.ndarray
@@ -87,25 +89,10 @@ class Flat(msgspec.Struct, frozen=True):
         """``struct.error`` if an offset does not fit in 64 bits."""
         items = list(chain.from_iterable(docs))
         lengths = np.fromiter(map(len, docs), np.int64, len(docs))
-        return cls(np.arange(len(docs), dtype=np.int64).repeat(lengths),
+        return cls(items, np.arange(len(docs), dtype=np.int64).repeat(lengths),
                    int64s([e.start for e in items]), int64s([e.end for e in items]),
                    int64s([_CODE[e.label] for e in items]),
                    [e.id for e in items], [e.text for e in items])  # fmt: skip
-
-    def split(self, documents: int) -> tuple[Flat, Flat, Flat]:
-        """For the entities of two sides of a batch of ``documents`` listed together
-        (``of([*gold, *pred])``: the second side's documents are numbered after the first's):
-        these entities, each side's numbered as the batch's documents, and the two sides."""
-        k = int(self.doc.searchsorted(documents))
-        doc = self.doc.copy()
-        doc[k:] -= documents
-        both = Flat(doc, self.start, self.end, self.code, self.ids, self.texts)
-        return both, both.part(0, k), both.part(k, len(doc))
-
-    def part(self, lo: int, hi: int) -> Flat:
-        """The entities ``lo`` to ``hi`` (array views, list copies)."""
-        return Flat(self.doc[lo:hi], self.start[lo:hi], self.end[lo:hi], self.code[lo:hi],
-                    self.ids[lo:hi], self.texts[lo:hi])  # fmt: skip
 
 
 class EntityBatch(msgspec.Struct, frozen=True):

@@ -80,7 +80,7 @@ def spans_hold(texts: Chars, flat: Flat, spans: Spans) -> bool:
     for code unit, the slices ``text[start:end]`` joined by NULs, and hold exactly one NUL per
     string: so each string is as long as its slice (a NUL inside a string would be one too
     many) and equal to it."""
-    n = len(flat.doc)
+    n = len(flat.items)
     if n == 0:
         return True
     start, end = flat.start, flat.end

@@ -1,16 +1,14 @@
 """The ``entities.surface`` counts of many documents at once, with numpy arrays.
 
 What it does
-    ``surface_flat(gold, pred, spans)`` sums, over a batch of documents, what
+    ``surface_flat(gold, pred, gold_spans, pred_spans)`` sums, over a batch of documents, what
     ``sgie.scoring.surface.score_surface`` counts for each (per document, the sets of
     ``(normalise(text), label)`` pairs of both sides: ``tp`` pairs in both, ``fp`` predicted
     only, ``fn`` gold only), equal to it by construction and by test
     (``tests/test_scoring_bulk_checks.py``):
 
     * each entity's string is normalised only if ``bulk_checks.irregular`` says it may change
-      (the others are already in normal form); ``spans`` holds the strings of both sides
-      (``Spans`` of the gold entities then the predicted ones), so that the hashes and that
-      mask are computed for both at once;
+      (the others are already in normal form);
     * each entity gets a 64-bit key mixing its document, its label and the hash of its string
       (``bulk_checks.string_hashes``, over the strings' code units at once);
       per side the distinct keys are found by sorting, and ``tp`` is the number of keys of
@@ -40,20 +38,20 @@ _LABELS = len(schema.ENTITY_LABELS)
 
 class _Side:
     """One side's entities of a batch: ``group`` (document and label as one int), ``start``,
-    ``end``, ``strings`` (normalised) and ``key``; ``hashed`` and ``odd`` are the hashes of
-    their strings and the mask of those that ``irregular`` flags."""
+    ``end``, ``strings`` (normalised) and ``key``."""
 
-    def __init__(self, flat: Flat, hashed: np.ndarray, odd: np.ndarray):
+    def __init__(self, flat: Flat, spans: Spans):
         self.hashed = True  # every string hashed with string_hashes
         strings = flat.texts
-        flagged = odd.nonzero()[0]
-        if len(flagged):
+        hashed = string_hashes(spans.chars, spans.offset, spans.length)
+        odd = irregular(spans).nonzero()[0]
+        if len(odd):
             strings = list(strings)
-            for k in flagged.tolist():
+            for k in odd.tolist():
                 strings[k] = normalise(strings[k])
-            rehashed = joined_hashes([strings[k] for k in flagged.tolist()])
+            rehashed = joined_hashes([strings[k] for k in odd.tolist()])
             if rehashed is not None:  # None: a NUL (never in a span that holds)
-                hashed[flagged] = rehashed
+                hashed[odd] = rehashed
             self.hashed = rehashed is not None
         self.group = flat.doc * _LABELS + flat.code
         self.start, self.end, self.strings = flat.start, flat.end, strings
@@ -90,13 +88,9 @@ class _Side:
         return key[keep], order[keep]
 
 
-def surface_flat(gold: Flat, pred: Flat, spans: Spans) -> PRF:
-    """The batch's ``entities.surface`` counts (see the module docstring): ``spans`` are the
-    strings of ``gold``'s entities then ``pred``'s."""
-    hashed = string_hashes(spans.chars, spans.offset, spans.length)
-    odd = irregular(spans)
-    k = len(gold.doc)
-    g, p = _Side(gold, hashed[:k], odd[:k]), _Side(pred, hashed[k:], odd[k:])
+def surface_flat(gold: Flat, pred: Flat, gold_spans: Spans, pred_spans: Spans) -> PRF:
+    """The batch's ``entities.surface`` counts (see the module docstring)."""
+    g, p = _Side(gold, gold_spans), _Side(pred, pred_spans)
     if not (g.hashed and p.hashed):
         return _with_sets(g, p)
     bits = max(1, len(g.key), len(p.key)).bit_length()  # room for an index of either side

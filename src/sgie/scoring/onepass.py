@@ -18,9 +18,6 @@ What it does
     * **decoding**: msgspec decodes each line straight into the records (``_Document`` /
       ``_Prediction``: the validator's fast types with ``entities`` required and no other
       layer);
-    * **listing**: the entities of both sides as arrays, listed together and then split
-      (``sgie.scoring.bulk.Flat``), so that the checks and the strings take one array
-      operation for both sides;
     * **checks** (those of ``sgie.scoring.validate.check`` for entity-only records): every
       span satisfies the offset rule (``sgie.scoring.bulk_checks.spans_hold``: numpy over the batch),
       entity ids are unique within each document (``sgie.scoring.bulk_checks.unique_per_document``),
@@ -163,17 +160,15 @@ def _no_repeated_key(raw: memoryview, records: list[_Document] | list[_Predictio
         raise _NotInOrder
 
 
-def _sides(texts: Chars, gold: Entities, pred: Entities) -> tuple[Flat, Flat, Spans]:
-    """Both sides' entities of a batch as arrays (gold, predicted) and their strings (gold's
-    then predicted: ``Spans``), once the checks of the module docstring hold (``_NotInOrder``
-    if any fails): ``texts`` are those of the batch's documents. The two sides are listed and
-    checked together (``Flat.split``): half the array operations per batch."""
-    listed = _flat([*gold, *pred])  # the predicted documents numbered after the gold ones
-    spans = Spans(listed)
-    both, gold_flat, pred_flat = listed.split(len(gold))
-    if not unique_per_document(listed.doc, listed.ids) or not spans_hold(texts, both, spans):
+def _side(texts: Chars, entities: Entities) -> tuple[Flat, Spans]:
+    """One side's entities of a batch as arrays, with their strings, once the checks of the
+    module docstring hold (``_NotInOrder`` if any fails): ``texts`` are those of the batch's
+    documents."""
+    flat = _flat(entities)
+    spans = Spans(flat)
+    if not unique_per_document(flat.doc, flat.ids) or not spans_hold(texts, flat, spans):
         raise _NotInOrder
-    return gold_flat, pred_flat, spans
+    return flat, spans
 
 
 def _flat(entities: Entities) -> Flat:
@@ -263,6 +258,8 @@ def _evaluate(g: BufferedIOBase, p: BufferedIOBase, gold_source: str, prediction
     n_gold = n_pred = 0
     surface = PRF()
     for golds, gold_ids, gold_entities in _batches(g, _DOCUMENT, 3):
+        chars = Chars([r.text for r in golds])
+        gold_flat, gold_spans = _side(chars, gold_entities)
         # the predictions up to this batch's last id
         last = gold_ids[-1]
         while not waiting_ids or waiting_ids[-1] <= last:
@@ -278,7 +275,7 @@ def _evaluate(g: BufferedIOBase, p: BufferedIOBase, gold_source: str, prediction
             pred_entities = mine
         else:
             pred_entities = _placed(gold_ids, mine, mine_ids, missing)
-        gold_flat, pred_flat, spans = _sides(Chars([r.text for r in golds]), gold_entities, pred_entities)
+        pred_flat, pred_spans = _side(chars, pred_entities)
         n_gold, n_pred = n_gold + len(golds), n_pred + len(mine)
         if per_document is not None or keep:
             counts = score_flat(gold_entities, pred_entities, gold_flat, pred_flat)
@@ -291,7 +288,7 @@ def _evaluate(g: BufferedIOBase, p: BufferedIOBase, gold_source: str, prediction
                     per_document(doc_id, c)
         else:
             total = total + total_flat(gold_entities, pred_entities, gold_flat, pred_flat)
-        surface += surface_flat(gold_flat, pred_flat, spans)  # per-document sets
+        surface += surface_flat(gold_flat, pred_flat, gold_spans, pred_spans)  # per-document sets
     if n_gold == 0 or n_pred == 0 or waiting or next(predictions, None) is not None:
         raise _NotInOrder  # an empty file, or predictions after the last gold id
     # entities in every record of both files, no other layer (``_Document``, ``_Prediction``)
