@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from strategies import entities, slotted_entities, texts, typographic_texts
 
 from sgie.scoring import evaluate_sources, onepass
+from sgie.scoring.official import one_pass_files
 from sgie.scoring.onepass import evaluate_in_order
 from sgie.scoring.report import PerDocumentWriter
 from sgie.scoring.result import Result
@@ -221,3 +222,17 @@ def test_chunks_are_whole_lines_of_the_file(lines, last_ended, batch_bytes):
     assert b"".join(pieces) == raw
     assert all(piece.find(b"\n", batch_bytes - 1) == len(piece) - 1 for piece in pieces[:-1])
     assert all(pieces) and all(p.find(b"\n", batch_bytes - 1) in (-1, len(p) - 1) for p in pieces[-1:])
+
+
+def test_the_one_pass_is_tried_for_two_files_without_outcomes(tmp_path):
+    """``one_pass_files`` gives the two files, unless outcomes are asked for or per-document
+    entries could not be restarted (what the command checks before tuning the allocator)."""
+    g, p = write(tmp_path / "g.jsonl", SAMPLE_GOLD), write(tmp_path / "p.jsonl", SAMPLE_PRED)
+    gold = GoldFile(g)
+    predictions = PredictionFile(p, gold)
+    sink = lambda doc_id, counts: None  # noqa: E731
+    both = one_pass_files(gold, predictions, outcomes=False, per_document=None, restart=None)
+    assert both == (gold, predictions)
+    assert one_pass_files(gold, predictions, outcomes=False, per_document=sink, restart=lambda: None)
+    assert one_pass_files(gold, predictions, outcomes=True, per_document=None, restart=None) is None
+    assert one_pass_files(gold, predictions, outcomes=False, per_document=sink, restart=None) is None

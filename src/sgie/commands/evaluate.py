@@ -24,7 +24,7 @@ from sgie.records import JSONObject
 from sgie.safeio import check_not_inputs
 from sgie.scoring.formats.inputs import FORMATS, Setaside, gold_in_space, in_space, read_converted
 from sgie.scoring.formats.labels import LABEL_SPACES, LabelSpace, label_map, label_space
-from sgie.scoring.official import evaluate_sources
+from sgie.scoring.official import evaluate_sources, one_pass_files
 from sgie.scoring.report import PerDocumentWriter, format_table, write_result_json
 from sgie.scoring.sources import (
     GoldFile,
@@ -166,18 +166,18 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
                          file=predictions.source)  # fmt: skip
     if args.per_document and not args.json:
         raise InputError("'--per-document' is only used with --json (got --per-document alone)")
-    if isinstance(gold, GoldFile) and isinstance(predictions, PredictionFile):
-        from sgie.scoring.onepass import keep_freed_memory  # two files: the one pass may read them
-
-        keep_freed_memory()
+    outcomes = args.errors or args.outcomes or args.html is not None
     # per-document counts go to a temporary file, so that memory holds one document at a time
     # and nothing is printed unless every document was read and scored
     with tempfile.TemporaryFile() as spool:
         writer = PerDocumentWriter(spool) if args.per_document else None
-        result = evaluate_sources(gold, predictions, keep_per_document=False,
-                                  per_document=writer.add if writer else None,
-                                  restart=writer.restart if writer else None,
-                                  outcomes=args.errors or args.outcomes or args.html is not None)  # fmt: skip
+        sink, restart = (writer.add, writer.restart) if writer else (None, None)
+        if one_pass_files(gold, predictions, outcomes=outcomes, per_document=sink, restart=restart):
+            from sgie.scoring.onepass import keep_freed_memory  # process-wide: the command's to set
+
+            keep_freed_memory()
+        result = evaluate_sources(gold, predictions, keep_per_document=False, per_document=sink,
+                                  restart=restart, outcomes=outcomes)  # fmt: skip
         placements: list[PlacementLine] = []
         if result.placed or result.ungrounded:  # text-only spans (never in the one pass)
             from sgie.scoring.views.errors import placement_lines

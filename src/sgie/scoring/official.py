@@ -59,7 +59,7 @@ what the command rejects. The command reads files as a stream, so memory does no
 the number of documents: two files whose ids are in increasing order and that hold entities
 only are read once, side by side, and checked and scored a batch of lines at a time
 (``sgie.scoring.onepass``, with ``sgie.scoring.bulk``, ``bulk_checks`` and ``bulk_surface``:
-the same result); any other files are
+the same result; ``one_pass_files`` says when it is tried); any other files are
 indexed by id, then each record is read again at its offset. ``--json`` leaves the
 per-document counts out unless ``--per-document`` is given (they are then spooled to a
 temporary file, one document at a time; the one pass gives them too, and if it gives up
@@ -264,6 +264,18 @@ def nothing_predicted(doc_id: str, layers: Mapping[str, LayerStatus]) -> DocAnno
                           () if layers["attributions"].attempted else None)  # fmt: skip
 
 
+def one_pass_files(gold: GoldSource, predictions: PredictionSource, *, outcomes: bool,
+                   per_document: Sink | None,
+                   restart: Callable[[], None] | None) -> tuple[GoldFile, PredictionFile] | None:  # fmt: skip
+    """The two files, if ``evaluate_sources`` tries the one pass first for these arguments
+    (two files, no item outcomes asked for, per-document entries only if they can be
+    restarted); ``None`` if it does not."""
+    if (isinstance(gold, GoldFile) and isinstance(predictions, PredictionFile) and not outcomes
+            and (per_document is None or restart is not None)):  # fmt: skip
+        return gold, predictions
+    return None
+
+
 def evaluate_sources(
     gold: GoldSource,
     predictions: PredictionSource,
@@ -282,18 +294,15 @@ def evaluate_sources(
     (``sgie.scoring.onepass``; ``one_pass=False``: never), which may give up part-way: with
     ``per_document``, that is done only if ``restart`` is given, which must forget every entry
     given so far (it is called before the documents are given again, from the first)."""
-    if (
-        one_pass
-        and isinstance(gold, GoldFile)
-        and isinstance(predictions, PredictionFile)
-        and not outcomes
-        and (per_document is None or restart is not None)
-    ):  # two files in id order: one pass, in batches (numpy is imported then)
+    files = one_pass_files(gold, predictions, outcomes=outcomes, per_document=per_document,
+                           restart=restart) if one_pass else None  # fmt: skip
+    if files is not None:  # two files in id order: one pass, in batches (numpy is imported then)
         from sgie.scoring.onepass import evaluate_in_order
 
-        fast = evaluate_in_order(gold.file.path, predictions.file.path, gold_source=gold.source,
-                                 predictions_source=predictions.source, per_document=per_document,
-                                 keep_per_document=keep_per_document)  # fmt: skip
+        gold_file, prediction_file = files
+        fast = evaluate_in_order(gold_file.file.path, prediction_file.file.path,
+                                 gold_source=gold.source, predictions_source=predictions.source,
+                                 per_document=per_document, keep_per_document=keep_per_document)  # fmt: skip
         if fast is not None:
             return fast
         if restart is not None:
