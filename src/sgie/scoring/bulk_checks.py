@@ -94,7 +94,8 @@ def spans_hold(texts: Chars, flat: Flat, spans: Spans) -> bool:
     index = (texts.offset[flat.doc] + start - spans.offset).repeat(spans.length + 1)
     index += np.arange(len(chars))
     index[spans.offset + spans.length] = texts.end  # each separator against the final NUL
-    return bool((texts.chars[index] == chars).all())  # of one length: len(index) == len(chars)
+    # every index is in range (the offsets hold): "wrap" skips the bounds checks of "raise"
+    return bool((texts.chars.take(index, mode="wrap") == chars).all())  # len(index) == len(chars)
 
 
 def unique_per_document(doc: np.ndarray, ids: Sequence[str]) -> bool:
@@ -107,8 +108,7 @@ def unique_per_document(doc: np.ndarray, ids: Sequence[str]) -> bool:
     if hashed is None:  # an id holds a NUL
         hashed = int64s(list(map(hash, ids))).view(np.uint64)
     key = doc.astype(np.uint64) * MIX + hashed
-    ordered = key.copy()
-    ordered.sort()
+    ordered = np.sort(key)
     if not (ordered[1:] == ordered[:-1]).any():
         return True
     order = key.argsort(kind="stable")  # equal keys: compare those ids

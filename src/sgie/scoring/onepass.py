@@ -60,17 +60,19 @@ from sgie.scoring.layers import LAYER_NAMES
 from sgie.scoring.result import DocumentCounts, LayerStatus, Result, Sink
 
 
-class _Document(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+class _Document(msgspec.Struct, frozen=True, forbid_unknown_fields=True, gc=False):
     """A documents-format line with entities and no other layer (the types of the records are
-    those of ``sgie.records``, as in the validator's fast path)."""
+    those of ``sgie.records``, as in the validator's fast path). Not tracked by the cycle
+    collector (``gc=False``, as ``Entity``): strings and a tuple of entities make no cycle."""
 
     id: str
     text: str
     entities: tuple[Entity, ...]
 
 
-class _Prediction(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
-    """A prediction line with entities (all with offsets) and no other layer."""
+class _Prediction(msgspec.Struct, frozen=True, forbid_unknown_fields=True, gc=False):
+    """A prediction line with entities (all with offsets) and no other layer (``gc=False``,
+    as ``_Document``)."""
 
     id: str
     entities: tuple[Entity, ...]
