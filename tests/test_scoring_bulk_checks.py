@@ -123,3 +123,11 @@ def test_equal_strings_hash_alike_in_bytes_and_in_utf32():
     assert narrow.tolist() == wide[:3].tolist()
     assert len(set(wide.tolist())) == 4
     assert bulk_checks.joined_hashes(["a\0b"]) is None
+
+
+def test_counting_is_arange_grown_on_demand():
+    """``counting(n)`` equals ``np.arange(n)`` before and after the memo grows, and is read-only."""
+    for n in (0, 3, 1, 5000, 17):
+        got = bulk_checks.counting(n)
+        assert got.dtype == np.int64 and np.array_equal(got, np.arange(n))
+        assert not got.flags.writeable

@@ -122,8 +122,9 @@ def _pairs(gold: Flat, pred: Flat, documents: int) -> tuple[np.ndarray, np.ndarr
     side = np.concatenate([np.zeros(len(gold.doc), np.int8), np.ones(len(pred.doc), np.int8)])
     # shift each document's offsets past the previous one's: one sweep serves every document
     shift = doc * (int(end.max()) + 1)
-    order = (start + shift).argsort(kind="stable")
-    s, e, side, doc = (start + shift)[order], (end + shift)[order], side[order], doc[order]
+    s = start + shift
+    order = s.argsort(kind="stable")
+    s, e, side, doc = s[order], (end + shift)[order], side[order], doc[order]
     overlaps = np.zeros(len(s), dtype=bool)
     overlaps[1:] = s[1:] < np.maximum.accumulate(e)[:-1]
     second = overlaps.nonzero()[0]

@@ -92,7 +92,7 @@ def spans_hold(texts: Chars, flat: Flat, spans: Spans) -> bool:
     if np.count_nonzero(chars == 0) != n:
         return False
     index = (texts.offset[flat.doc] + start - spans.offset).repeat(spans.length + 1)
-    index += np.arange(len(chars))
+    index += counting(len(chars))
     index[spans.offset + spans.length] = texts.end  # each separator against the final NUL
     # every index is in range (the offsets hold): "wrap" skips the bounds checks of "raise"
     return bool((texts.chars.take(index, mode="wrap") == chars).all())  # len(index) == len(chars)
@@ -116,6 +116,23 @@ def unique_per_document(doc: np.ndarray, ids: Sequence[str]) -> bool:
     return all(
         ids[order[i]] != ids[order[i + 1]] or doc[order[i]] != doc[order[i + 1]] for i in same.tolist()
     )
+
+
+class _Counting:
+    """``0, 1, ..., n - 1`` as read-only ``int64``, grown on demand (a memo: filling a fresh
+    ``np.arange`` for every batch costs about as much as adding it)."""
+
+    def __init__(self) -> None:
+        self.values = np.arange(0, dtype=np.int64)
+
+    def get(self, n: int) -> np.ndarray:
+        if len(self.values) < n:
+            self.values = np.arange(max(n, 2 * len(self.values)), dtype=np.int64)
+            self.values.flags.writeable = False
+        return self.values[:n]
+
+
+counting = _Counting().get
 
 
 class _Powers:

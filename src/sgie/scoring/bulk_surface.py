@@ -29,7 +29,7 @@ import numpy as np
 
 from sgie import schema
 from sgie.scoring.bulk import Flat
-from sgie.scoring.bulk_checks import MIX, Spans, irregular, joined_hashes, string_hashes
+from sgie.scoring.bulk_checks import MIX, Spans, counting, irregular, joined_hashes, string_hashes
 from sgie.scoring.counts import PRF
 from sgie.scoring.textnorm import normalise
 
@@ -76,7 +76,7 @@ class _Side:
         high bits (the same ``bits`` on both sides), and any two items they pair are checked
         like any shared key."""
         low = np.uint64((1 << bits) - 1)
-        packed = (self.key & ~low) | np.arange(len(self.key), dtype=np.uint64)
+        packed = (self.key & ~low) | counting(len(self.key)).view(np.uint64)
         packed.sort()
         order = (packed & low).astype(np.int64)
         key = packed & ~low
