@@ -123,13 +123,18 @@ class _Counting:
     ``np.arange`` for every batch costs about as much as adding it)."""
 
     def __init__(self) -> None:
-        self.values = np.arange(0, dtype=np.int64)
+        self.values = self._first(0)
 
     def get(self, n: int) -> np.ndarray:
         if len(self.values) < n:
-            self.values = np.arange(max(n, 2 * len(self.values)), dtype=np.int64)
-            self.values.flags.writeable = False
+            self.values = self._first(max(n, 2 * len(self.values)))
         return self.values[:n]
+
+    @staticmethod
+    def _first(n: int) -> np.ndarray:
+        values = np.arange(n, dtype=np.int64)
+        values.flags.writeable = False
+        return values
 
 
 counting = _Counting().get
