@@ -27,7 +27,7 @@ Inputs / outputs
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -118,39 +118,35 @@ def unique_per_document(doc: np.ndarray, ids: Sequence[str]) -> bool:
     )
 
 
-class _Counting:
-    """``0, 1, ..., n - 1`` as read-only ``int64``, grown on demand (a memo: filling a fresh
-    ``np.arange`` for every batch costs about as much as adding it)."""
+class _Grown:
+    """Arrays of one length ``m`` made by ``make(m)``, kept and made again, at least twice as
+    long, when a caller needs more than ``m`` items (a memo)."""
 
-    def __init__(self) -> None:
-        self.values = self._first(0)
+    def __init__(self, make: Callable[[int], tuple[np.ndarray, ...]]) -> None:
+        self._make = make
+        self._arrays = make(1)
 
-    def get(self, n: int) -> np.ndarray:
-        if len(self.values) < n:
-            self.values = self._first(max(n, 2 * len(self.values)))
-        return self.values[:n]
-
-    @staticmethod
-    def _first(n: int) -> np.ndarray:
-        values = np.arange(n, dtype=np.int64)
-        values.flags.writeable = False
-        return values
+    def get(self, n: int) -> tuple[np.ndarray, ...]:
+        """The arrays, with at least ``n`` items each."""
+        if len(self._arrays[0]) < n:
+            self._arrays = self._make(max(n, 2 * len(self._arrays[0])))
+        return self._arrays
 
 
-counting = _Counting().get
+def _read_only_range(m: int) -> tuple[np.ndarray]:
+    values = np.arange(m, dtype=np.int64)
+    values.flags.writeable = False
+    return (values,)
 
 
-class _Powers:
-    """``P**i`` and ``P**-i`` modulo 2**64 for ``i < n``, grown on demand (a memo)."""
+#: ``0, 1, 2, ...``: filling a fresh ``np.arange`` for every batch costs about as much as
+#: adding it.
+_COUNTING = _Grown(_read_only_range)
 
-    def __init__(self) -> None:
-        self.up = self.down = np.ones(1, np.uint64)
 
-    def get(self, n: int) -> tuple[np.ndarray, np.ndarray]:
-        if len(self.up) < n:
-            m = max(n, 2 * len(self.up))
-            self.up, self.down = _geometric(_P, m), _geometric(_P_INVERSE, m)
-        return self.up, self.down
+def counting(n: int) -> np.ndarray:
+    """``0, 1, ..., n - 1`` as read-only ``int64`` (a view of ``_COUNTING``)."""
+    return _COUNTING.get(n)[0][:n]
 
 
 def _geometric(ratio: int, m: int) -> np.ndarray:
@@ -161,7 +157,8 @@ def _geometric(ratio: int, m: int) -> np.ndarray:
 
 _P = 0x100000001B3  # odd, so invertible modulo 2**64
 _P_INVERSE = pow(_P, -1, 1 << 64)
-_POWERS = _Powers()
+#: ``P**i`` and ``P**-i`` modulo 2**64.
+_POWERS = _Grown(lambda m: (_geometric(_P, m), _geometric(_P_INVERSE, m)))
 
 
 def string_hashes(chars: np.ndarray, offset: np.ndarray, length: np.ndarray) -> np.ndarray:
