@@ -11,7 +11,9 @@ each size (number of gold entity spans; default 10^5 and 10^6) it
    * the **floor** (``benchmarks/floor.py``: read both files, decode every line with msgspec);
    * **sgie**: ``python -m sgie.cli evaluate --gold G --predictions P --json`` of this checkout
      (its output is read through a pipe; the result object is kept, a ``per_document`` section
-     is counted and dropped), its modules compiled to bytecode first (``compile_bytecode``);
+     is counted and dropped), its modules compiled to bytecode first (``compile_bytecode``)
+     and its C kernel built in place (``build_kernel``), as ``pip install`` does where a C
+     compiler is found (the record says ``kernel``: whether the runs had it);
    * **nervaluate** (``benchmarks/nervaluate_peer.py``);
    * **seqeval** strict counts (``benchmarks/seqeval_peer.py``; timed too, but it counts one
      scheme only, so it is not a yardstick);
@@ -190,6 +192,17 @@ def compile_bytecode() -> None:
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(SRC / "sgie")], check=True)
 
 
+def build_kernel() -> bool:
+    """Build sgie's optional C kernel (``sgie.scoring._flatten``) in this checkout, as ``pip
+    install`` does where a C compiler is found; whether sgie, run from this checkout, has it
+    (without it, sgie takes the Python path: same results, slower)."""
+    subprocess.run([sys.executable, "-c", "from setuptools import setup; setup()", "build_ext", "--inplace"],
+                   cwd=HERE.parent, capture_output=True, check=False)  # fmt: skip
+    probe = "from sgie.scoring.flatten import KERNEL; print(KERNEL is not None)"
+    out = subprocess.run([sys.executable, "-c", probe], env=ENV, capture_output=True, text=True, check=True)
+    return out.stdout.strip() == "True"
+
+
 def data_files(out: Path, shape: int, n: int) -> tuple[Path, Path]:
     """The gold and predictions files of ``n`` gold spans at ``shape`` entities per document,
     generated under ``out`` (``s<shape>/n<n>/``) unless they are there."""
@@ -230,7 +243,9 @@ def main() -> None:
         earlier = {r["data"]: (r, old["date"]) for r in old["rows"]}
     sgie = [sys.executable, "-m", "sgie.cli"]
     args.out.mkdir(parents=True, exist_ok=True)
+    kernel = build_kernel()
     compile_bytecode()
+    print(f"sgie's C kernel: {'built' if kernel else 'not built (the Python path)'}")
     startup = measure([*sgie, "--version"], 5)
     rows = []
     print(f"sgie start-up (sgie --version): {startup['cpu']:.2f} s CPU, {startup['wall']:.2f} s wall")
@@ -280,7 +295,7 @@ def main() -> None:
                   f"| {'yes' if not problems else 'NO'} |",
                   flush=True)  # fmt: skip
     startup.pop("_out")
-    result = {**stamp(), "load_average": [round(x, 2) for x in os.getloadavg()],
+    result = {**stamp(), "kernel": kernel, "load_average": [round(x, 2) for x in os.getloadavg()],
               "startup": startup, "repeat": args.repeat, "peer_repeat": args.peer_repeat,
               "shapes": {str(r["per_doc"]): i for i, r in enumerate(rows)
                          if r["gold_spans"] == max(args.sizes)},

@@ -38,7 +38,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from bench_scorer import ENV, compile_bytecode, data_files, digest, stamp  # noqa: E402
+from bench_scorer import ENV, build_kernel, compile_bytecode, data_files, digest, stamp  # noqa: E402
 from synthetic import SHAPES  # noqa: E402
 
 COLLECTED = re.compile(rb"Collected : (\d+)")
@@ -86,6 +86,7 @@ def main() -> None:
     args = parser.parse_args()
     if shutil.which("valgrind") is None:
         sys.exit("instructions.py: valgrind must be on the PATH (Debian: apt-get install valgrind)")
+    kernel = build_kernel()
     compile_bytecode()
     rows = []
     startup: dict[str, int] = {}
@@ -107,7 +108,8 @@ def main() -> None:
         print(f"| {shape} | {args.size:,} | {floor / 1e9:.3f} G | {ours / 1e9:.3f} G | "
               f"{row['over_floor']:.2f} | {row['work_over_floor']:.2f} |")  # fmt: skip
     valgrind = subprocess.run(["valgrind", "--version"], capture_output=True, text=True, check=False)
-    record = {**stamp(), "valgrind": valgrind.stdout.strip(), "startup": startup, "rows": rows}
+    record = {**stamp(), "kernel": kernel, "valgrind": valgrind.stdout.strip(), "startup": startup,
+              "rows": rows}  # fmt: skip
     args.record.write_text(json.dumps(record, indent=2) + "\n")
     print(f"wrote {args.record} (start-up: floor {startup['floor'] / 1e9:.3f} G, "
           f"sgie {startup['sgie'] / 1e9:.3f} G instructions)")

@@ -381,3 +381,16 @@ def slotted_entities(draw: st.DrawFn, text: str, max_slots: int = 6) -> tuple[tu
                                   draw(st.sampled_from(schema.ENTITY_LABELS))))  # fmt: skip
     pred = draw(st.permutations(pred))
     return tuple(gold), tuple(pred)
+
+
+@st.composite
+def raw_entity_batches(draw: st.DrawFn, max_documents: int = 5, max_entities: int = 6) -> list:
+    """The entities of a batch of documents as records that need not hold in any text: any
+    strings (every width of str, NULs and astral characters included), any offsets up to 64
+    bits and beyond, labels of the schema; documents as tuples or lists, some empty (for
+    ``sgie.scoring.flatten``, which checks none of it)."""
+    strings = st.text(st.characters(codec=None, exclude_categories=("Cs",)), max_size=12)
+    offsets = st.one_of(st.integers(-5, 5000), st.integers(-(2**63), 2**63 - 1), st.integers(2**63, 2**70))
+    entity = st.builds(Entity, strings, offsets, offsets, strings, st.sampled_from(schema.ENTITY_LABELS))
+    docs = draw(st.lists(st.lists(entity, max_size=max_entities), max_size=max_documents))
+    return [tuple(d) if draw(st.booleans()) else d for d in docs]

@@ -86,10 +86,11 @@ def test_spans_hold_is_the_offset_rule(batch, data):
     docs, gold, _ = batch
     flat = Flat.of(gold)
     assert spans_hold(Chars(docs), flat, Spans(flat))
-    if not flat.items:
+    items = [x for entities_ in gold for x in entities_]
+    if not items:
         return
-    k = data.draw(st.integers(0, len(flat.items) - 1))
-    e = flat.items[k]
+    k = data.draw(st.integers(0, len(items) - 1))
+    e = items[k]
     change = data.draw(st.sampled_from(["shift", "text", "nul", "wide", "longer"]))
     new = {"shift": lambda: Entity(e.id, e.start + 1, e.end + 1, e.text, e.label),
            "text": lambda: Entity(e.id, e.start, e.end, e.text[:-1] + "#", e.label),
@@ -106,13 +107,17 @@ def test_spans_hold_is_the_offset_rule(batch, data):
 def test_unique_ids_per_document_even_when_hashes_collide(monkeypatch):
     """A repeated id within a document is found; the same id in two documents is fine; equal
     hashes of different ids are not taken for a repeat."""
-    doc = np.array([0, 0, 1, 1])
-    assert unique_per_document(doc, ["a", "b", "a", "b"])
-    assert not unique_per_document(doc, ["a", "b", "c", "c"])
-    assert not unique_per_document(doc, ["a", "b\0", "b\0", "b\0"])  # a NUL: Python's hash
-    monkeypatch.setattr(bulk_checks, "joined_hashes", lambda strings: np.zeros(len(strings), np.uint64))
-    assert unique_per_document(doc, ["a", "b", "a", "b"])
-    assert not unique_per_document(doc, ["a", "a", "c", "d"])
+
+    def unique(*ids: str) -> bool:  # two documents of two entities each
+        pairs = ids[:2], ids[2:]
+        return unique_per_document(Flat.of([tuple(Entity(i, 0, 1, "x", "GPE") for i in d) for d in pairs]))
+
+    assert unique("a", "b", "a", "b")
+    assert not unique("a", "b", "c", "c")
+    assert not unique("a", "b\0", "b\0", "b\0")  # a NUL: Python's hash
+    monkeypatch.setattr(bulk_checks, "hashes_of_joined", lambda joined, n: np.zeros(n, np.uint64))
+    assert unique("a", "b", "a", "b")
+    assert not unique("a", "a", "c", "d")
 
 
 def test_equal_strings_hash_alike_in_bytes_and_in_utf32():

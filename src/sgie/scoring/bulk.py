@@ -19,10 +19,11 @@ What it does
     side such as nested entities) is handed to ``score_entities`` on its own (the general path,
     an optimal assignment where overlaps compete).
 
-    Per-span Python work is one list comprehension per field (``Flat.of``: ``start``, ``end``,
-    ``label``, ``id``, ``text``), the integers packed with ``struct`` (``int64s``); nothing is
-    done per document in Python for the uncontested ones. A batch of a few thousand documents
-    or a few hundred thousand entities keeps the arrays small.
+    The only per-span step is turning the records into columns (``Flat.of``, by
+    ``sgie.scoring.flatten``: a C loop where the kernel was built, one list comprehension per
+    field otherwise); nothing is done per document in Python for the uncontested ones. A
+    batch of a few thousand documents or a few hundred thousand entities keeps the arrays
+    small.
 
 What it does not do
     No validation (the spans must hold: ``0 <= start < end <= len(text)``, labels from
@@ -38,9 +39,7 @@ Inputs / outputs
 
 from __future__ import annotations
 
-import struct
 from collections.abc import Mapping, Sequence
-from itertools import chain
 
 import msgspec
 import numpy as np
@@ -58,41 +57,39 @@ from sgie.scoring.entities import (
     EntityCounts,
     score_entities,
 )
+from sgie.scoring.flatten import flatten
 
 _LABELS = len(schema.ENTITY_LABELS)
-_CODE = {label: i for i, label in enumerate(schema.ENTITY_LABELS)}
-
-
-def int64s(values: Sequence[int]) -> np.ndarray:
-    """``values`` as a read-only ``int64`` array (``struct.error`` if one does not fit):
-    ``struct.pack`` converts a list of ints at about half the cost per item of
-    ``np.fromiter`` or ``np.array``."""
-    return np.frombuffer(struct.pack(f"{len(values)}q", *values), np.int64)
 
 
 class Flat(msgspec.Struct, frozen=True):
-    """The entities of a batch of documents, in order, as arrays: ``doc`` (index of the
-    document in the batch), ``start``, ``end``, ``code`` (index of the label in
-    ``schema.ENTITY_LABELS``); ``items`` are the entities themselves, ``ids`` and ``texts``
-    their ids and texts."""
+    """The entities of a batch of documents (``docs``), in order, as arrays
+    (``sgie.scoring.flatten``): ``doc`` (index of the document in the batch), ``start``,
+    ``end``, ``code`` (index of the label in ``schema.ENTITY_LABELS``), and their ids and
+    texts each followed by a NUL (``joined_ids``, ``joined_texts``)."""
 
-    items: list[Entity]
+    docs: Sequence[Sequence[Entity]]
     doc: np.ndarray
     start: np.ndarray
     end: np.ndarray
     code: np.ndarray
-    ids: list[str]
-    texts: list[str]
+    joined_ids: str
+    joined_texts: str
 
     @classmethod
     def of(cls, docs: Sequence[Sequence[Entity]]) -> Flat:
-        """``struct.error`` if an offset does not fit in 64 bits."""
-        items = list(chain.from_iterable(docs))
-        lengths = np.fromiter(map(len, docs), np.int64, len(docs))
-        return cls(items, np.arange(len(docs), dtype=np.int64).repeat(lengths),
-                   int64s([e.start for e in items]), int64s([e.end for e in items]),
-                   int64s([_CODE[e.label] for e in items]),
-                   [e.id for e in items], [e.text for e in items])  # fmt: skip
+        """``OverflowError`` if an offset does not fit in 64 bits, ``KeyError`` for a label
+        outside the schema."""
+        c = flatten(docs)
+        return cls(docs, c.doc, c.start, c.end, c.code, c.joined_ids, c.joined_texts)
+
+    def ids(self) -> list[str]:
+        """The entities' ids, in order (a list made on each call: for the rare paths)."""
+        return [e.id for items in self.docs for e in items]
+
+    def texts(self) -> list[str]:
+        """The entities' texts, in order (a list made on each call: for the rare paths)."""
+        return [e.text for items in self.docs for e in items]
 
 
 class EntityBatch(msgspec.Struct, frozen=True):

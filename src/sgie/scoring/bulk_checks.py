@@ -8,7 +8,7 @@ What it does
     * ``spans_hold(texts, flat, spans)``: every entity satisfies the offset rule of
       ``sgie.spans`` (``0 <= start < end <= len(text)`` and ``text[start:end]`` equals the
       entity's ``text``), comparing characters as arrays;
-    * ``unique_per_document(doc, ids)``: no document repeats an entity id;
+    * ``unique_per_document(flat)``: no document repeats an entity id;
     * ``irregular(spans)``: which strings ``sgie.scoring.textnorm.normalise`` may change (the
       rest are already in normal form; the bulk surface metric normalises only these).
 
@@ -31,7 +31,8 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from sgie.scoring.bulk import Flat, int64s
+from sgie.scoring.bulk import Flat
+from sgie.scoring.flatten import int64s
 from sgie.scoring.textnorm import CHANGED
 
 _CHANGED = np.array(sorted(map(ord, CHANGED)), np.uint32)
@@ -68,9 +69,9 @@ class Spans:
     checks)."""
 
     def __init__(self, flat: Flat):
-        self.ascii, self.chars = code_units("\0".join([*flat.texts, ""]) if flat.texts else "")
+        self.ascii, self.chars = code_units(flat.joined_texts)
         self.length = flat.end - flat.start
-        self.offset = np.zeros(len(flat.texts), np.int64)
+        self.offset = np.zeros(len(flat.doc), np.int64)
         (self.length[:-1] + 1).cumsum(out=self.offset[1:])
 
 
@@ -80,7 +81,7 @@ def spans_hold(texts: Chars, flat: Flat, spans: Spans) -> bool:
     for code unit, the slices ``text[start:end]`` joined by NULs, and hold exactly one NUL per
     string: so each string is as long as its slice (a NUL inside a string would be one too
     many) and equal to it."""
-    n = len(flat.items)
+    n = len(flat.doc)
     if n == 0:
         return True
     start, end = flat.start, flat.end
@@ -98,21 +99,23 @@ def spans_hold(texts: Chars, flat: Flat, spans: Spans) -> bool:
     return bool((texts.chars.take(index, mode="wrap") == chars).all())  # len(index) == len(chars)
 
 
-def unique_per_document(doc: np.ndarray, ids: Sequence[str]) -> bool:
-    """Whether no document repeats an id (``ids[k]`` is in document ``doc[k]``), for all at
-    once: the pairs (document, hash of the id: ``joined_hashes``) are sorted and neighbours
-    compared; only when two are equal are the ids themselves compared."""
-    if len(ids) < 2:
+def unique_per_document(flat: Flat) -> bool:
+    """Whether no document repeats an entity id, for all of ``flat``'s at once: the pairs
+    (document, hash of the id: ``hashes_of_joined``) are sorted and neighbours compared; only
+    when two are equal are the ids themselves compared."""
+    doc = flat.doc
+    if len(doc) < 2:
         return True
-    hashed = joined_hashes(ids)
+    hashed = hashes_of_joined(flat.joined_ids, len(doc))
     if hashed is None:  # an id holds a NUL
-        hashed = int64s(list(map(hash, ids))).view(np.uint64)
+        hashed = int64s(list(map(hash, flat.ids()))).view(np.uint64)
     key = doc.astype(np.uint64) * MIX + hashed
     ordered = np.sort(key)
     if not (ordered[1:] == ordered[:-1]).any():
         return True
     order = key.argsort(kind="stable")  # equal keys: compare those ids
     same = (key[order][1:] == key[order][:-1]).nonzero()[0]
+    ids = flat.ids()
     return all(
         ids[order[i]] != ids[order[i + 1]] or doc[order[i]] != doc[order[i + 1]] for i in same.tolist()
     )
@@ -177,11 +180,17 @@ def string_hashes(chars: np.ndarray, offset: np.ndarray, length: np.ndarray) -> 
 
 def joined_hashes(strings: Sequence[str]) -> np.ndarray | None:
     """``string_hashes`` of ``strings``, or ``None`` if one holds a NUL (the separator)."""
-    _, chars = code_units("\0".join([*strings, ""]))
+    return hashes_of_joined("\0".join([*strings, ""]), len(strings))
+
+
+def hashes_of_joined(joined: str, n: int) -> np.ndarray | None:
+    """``string_hashes`` of the ``n`` strings of ``joined`` (each followed by a NUL), or
+    ``None`` if it holds more NULs than that (a string holds one)."""
+    _, chars = code_units(joined)
     ends = (chars == 0).nonzero()[0]
-    if len(ends) != len(strings):
+    if len(ends) != n:
         return None
-    offset = np.zeros(len(strings), np.int64)
+    offset = np.zeros(n, np.int64)
     offset[1:] = ends[:-1] + 1
     return string_hashes(chars, offset, ends - offset)
 

@@ -20,7 +20,8 @@ What it does
 
 What it does not do
     No ungrounded entities (the one-pass reader takes none), no per-document counts, no
-    validation.
+    validation: the spans must hold (``bulk_checks.spans_hold``), as the one pass checks
+    before it counts.
 """
 
 from __future__ import annotations
@@ -38,24 +39,41 @@ _LABELS = len(schema.ENTITY_LABELS)
 
 class _Side:
     """One side's entities of a batch: ``group`` (document and label as one int), ``start``,
-    ``end``, ``strings`` (normalised) and ``key``."""
+    ``end``, ``key``, and each entity's normalised string (``string(k)``, ``strings()``)."""
 
     def __init__(self, flat: Flat, spans: Spans):
         self.hashed = True  # every string hashed with string_hashes
-        strings = flat.texts
+        self._flat, self._spans = flat, spans
+        self._normalised: dict[int, str] = {}  # the strings that normalise changed
         hashed = string_hashes(spans.chars, spans.offset, spans.length)
-        odd = irregular(spans).nonzero()[0]
-        if len(odd):
-            strings = list(strings)
-            for k in odd.tolist():
-                strings[k] = normalise(strings[k])
-            rehashed = joined_hashes([strings[k] for k in odd.tolist()])
+        odd = irregular(spans).nonzero()[0].tolist()
+        if odd:
+            self._normalised = {k: normalise(self._text(k)) for k in odd}
+            rehashed = joined_hashes([self._normalised[k] for k in odd])
             if rehashed is not None:  # None: a NUL (never in a span that holds)
                 hashed[odd] = rehashed
             self.hashed = rehashed is not None
         self.group = flat.doc * _LABELS + flat.code
-        self.start, self.end, self.strings = flat.start, flat.end, strings
+        self.start, self.end = flat.start, flat.end
         self.key = hashed ^ (self.group.astype(np.uint64) * MIX)
+
+    def _text(self, k: int) -> str:
+        """The ``k``-th entity's text, sliced from the joined texts (the spans hold: each
+        string is as long as its offsets say, ``Spans.offset``)."""
+        at = int(self._spans.offset[k])
+        return self._flat.joined_texts[at : at + int(self._spans.length[k])]
+
+    def string(self, k: int) -> str:
+        """The ``k``-th entity's string, normalised."""
+        found = self._normalised.get(k)
+        return found if found is not None else self._text(k)
+
+    def strings(self) -> list[str]:
+        """Every entity's string, normalised, in order."""
+        texts = self._flat.texts()
+        for k, normalised in self._normalised.items():
+            texts[k] = normalised
+        return texts
 
     def same(self, a: np.ndarray, b: np.ndarray, other: _Side | None = None) -> bool:
         """Whether items ``a`` of this side and ``b`` of ``other`` (default: this side) have
@@ -66,8 +84,9 @@ class _Side:
         if not (self.group[a] == o.group[b]).all():
             return False
         moved = (self.start[a] != o.start[b]) | (self.end[a] != o.end[b])
-        mine, theirs = self.strings, o.strings
-        return all(mine[i] == theirs[j] for i, j in zip(a[moved].tolist(), b[moved].tolist(), strict=True))
+        return all(
+            self.string(i) == o.string(j) for i, j in zip(a[moved].tolist(), b[moved].tolist(), strict=True)
+        )
 
     def distinct(self, bits: int) -> tuple[np.ndarray, np.ndarray] | None:
         """The sorted distinct keys and an item of each, or ``None`` if two different pairs
@@ -110,7 +129,7 @@ def surface_flat(gold: Flat, pred: Flat, gold_spans: Spans, pred_spans: Spans) -
 
 def _with_sets(g: _Side, p: _Side) -> PRF:
     """The counts with Python sets of (document and label, string)."""
-    gold = set(zip(g.group.tolist(), g.strings, strict=True))
-    pred = set(zip(p.group.tolist(), p.strings, strict=True))
+    gold = set(zip(g.group.tolist(), g.strings(), strict=True))
+    pred = set(zip(p.group.tolist(), p.strings(), strict=True))
     tp = len(gold & pred)
     return PRF(tp, len(pred) - tp, len(gold) - tp)

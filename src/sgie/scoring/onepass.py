@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import gc
 import os
-import struct
 from bisect import bisect_right
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -168,7 +167,7 @@ def _side(texts: Chars, entities: Entities) -> tuple[Flat, Spans]:
     documents."""
     flat = _flat(entities)
     spans = Spans(flat)
-    if not unique_per_document(flat.doc, flat.ids) or not spans_hold(texts, flat, spans):
+    if not unique_per_document(flat) or not spans_hold(texts, flat, spans):
         raise _NotInOrder
     return flat, spans
 
@@ -176,7 +175,7 @@ def _side(texts: Chars, entities: Entities) -> tuple[Flat, Spans]:
 def _flat(entities: Entities) -> Flat:
     try:
         return Flat.of(entities)
-    except (struct.error, KeyError):  # an offset beyond 64 bits; a label msgspec let through
+    except (OverflowError, KeyError):  # an offset beyond 64 bits; a label msgspec let through
         raise _NotInOrder from None
 
 

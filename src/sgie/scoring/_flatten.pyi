@@ -1,0 +1,9 @@
+"""Types of the compiled kernel ``sgie.scoring._flatten`` (``_flatten.c``)."""
+
+from collections.abc import Sequence
+
+from sgie.records import Entity
+
+def flatten(
+    docs: Sequence[Sequence[Entity]], entity_type: type[Entity], codes: dict[str, int], /
+) -> tuple[bytes, bytes, bytes, bytes, str, str]: ...
