@@ -113,3 +113,25 @@ def test_studio_open_without_the_server_says_so_first(monkeypatch, capsys):
     out, err = capsys.readouterr()
     assert "starting" not in out and "None" not in out
     assert err.count("\n") == 1 and "'studio' extra" in err
+
+
+def test_a_wheel_builds_without_a_c_compiler(root, tmp_path):
+    """With a C compiler that fails, ``pip wheel`` still builds sgie, without its optional kernel."""
+    import shutil
+    import zipfile
+
+    tree = tmp_path / "sgie"
+    tree.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(root / name, tree / name)
+    built = shutil.ignore_patterns("__pycache__", "*.so", "*.egg-info")
+    shutil.copytree(root / "src", tree / "src", ignore=built)
+    env = {"PATH": "/usr/bin:/bin", "CC": "/bin/false", "LDSHARED": "/bin/false", "HOME": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-build-isolation", "--no-deps", "-q",
+                           "-w", str(tmp_path / "dist"), str(tree)],
+                          capture_output=True, text=True, env=env, timeout=300)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    (wheel,) = (tmp_path / "dist").glob("sgie-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "sgie/scoring/flatten.py" in names and "sgie/scoring/_flatten.pyi" in names
+    assert not [n for n in names if n.endswith((".so", ".pyd"))]
