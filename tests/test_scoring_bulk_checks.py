@@ -136,3 +136,21 @@ def test_counting_is_arange_grown_on_demand():
         got = bulk_checks.counting(n)
         assert got.dtype == np.int64 and np.array_equal(got, np.arange(n))
         assert not got.flags.writeable
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.text(max_size=6), st.text(max_size=6)), max_size=8), st.booleans())
+def test_equal_slices_is_pairwise_string_equality(pairs, same):
+    """``equal_slices`` says yes exactly when every pair of strings is equal, whatever their widths."""
+    if same:
+        pairs = [(a, a) for a, _ in pairs]
+    left, right = [a for a, _ in pairs], [b for _, b in pairs]
+
+    def laid_out(strings):  # code units with a gap before each string, and where each one is
+        _, chars = bulk_checks.code_units("".join("#" + s for s in strings))
+        offset = np.cumsum([1 + len(s) for s in strings]) - np.array([len(s) for s in strings], np.int64)
+        return chars, offset.astype(np.int64), np.array([len(s) for s in strings], np.int64)
+
+    ca, oa, la = laid_out(left)
+    cb, ob, lb = laid_out(right)
+    assert bulk_checks.equal_slices(ca, oa, la, cb, ob, lb) == (left == right)

@@ -9,6 +9,7 @@ What it does
       ``sgie.spans`` (``0 <= start < end <= len(text)`` and ``text[start:end]`` equals the
       entity's ``text``), comparing characters as arrays;
     * ``unique_per_document(flat)``: no document repeats an entity id;
+    * ``equal_slices(...)``: whether many pairs of slices of two code-unit arrays are equal;
     * ``irregular(spans)``: which strings ``sgie.scoring.textnorm.normalise`` may change (the
       rest are already in normal form; the bulk surface metric normalises only these).
 
@@ -97,6 +98,23 @@ def spans_hold(texts: Chars, flat: Flat, spans: Spans) -> bool:
     index[spans.offset + spans.length] = texts.end  # each separator against the final NUL
     # every index is in range (the offsets hold): "wrap" skips the bounds checks of "raise"
     return bool((texts.chars.take(index, mode="wrap") == chars).all())  # len(index) == len(chars)
+
+
+def equal_slices(chars_a: np.ndarray, offset_a: np.ndarray, length_a: np.ndarray,
+                 chars_b: np.ndarray, offset_b: np.ndarray, length_b: np.ndarray) -> bool:  # fmt: skip
+    """Whether ``chars_a[offset_a[i]:offset_a[i] + length_a[i]]`` equals the same slice of
+    ``chars_b`` for every ``i``, code unit for code unit (the two arrays may be of different
+    widths: equal code points are equal values), for all at once."""
+    if not np.array_equal(length_a, length_b):
+        return False
+    total = int(length_a.sum())
+    if total == 0:
+        return True
+    first = np.zeros(len(length_a), np.int64)  # where each slice starts among the others
+    length_a[:-1].cumsum(out=first[1:])
+    within = counting(total) - first.repeat(length_a)
+    a, b = chars_a[offset_a.repeat(length_a) + within], chars_b[offset_b.repeat(length_a) + within]
+    return bool((a == b).all())
 
 
 def unique_per_document(flat: Flat) -> bool:

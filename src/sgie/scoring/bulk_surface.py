@@ -30,7 +30,15 @@ import numpy as np
 
 from sgie import schema
 from sgie.scoring.bulk import Flat
-from sgie.scoring.bulk_checks import MIX, Spans, counting, irregular, joined_hashes, string_hashes
+from sgie.scoring.bulk_checks import (
+    MIX,
+    Spans,
+    counting,
+    equal_slices,
+    irregular,
+    joined_hashes,
+    string_hashes,
+)
 from sgie.scoring.counts import PRF
 from sgie.scoring.textnorm import normalise
 
@@ -39,34 +47,27 @@ _LABELS = len(schema.ENTITY_LABELS)
 
 class _Side:
     """One side's entities of a batch: ``group`` (document and label as one int), ``start``,
-    ``end``, ``key``, and each entity's normalised string (``string(k)``, ``strings()``)."""
+    ``end``, ``key``, and each entity's normalised string (``strings()``)."""
 
     def __init__(self, flat: Flat, spans: Spans):
         self.hashed = True  # every string hashed with string_hashes
         self._flat, self._spans = flat, spans
-        self._normalised: dict[int, str] = {}  # the strings that normalise changed
         hashed = string_hashes(spans.chars, spans.offset, spans.length)
-        odd = irregular(spans).nonzero()[0].tolist()
-        if odd:
-            self._normalised = {k: normalise(self._text(k)) for k in odd}
-            rehashed = joined_hashes([self._normalised[k] for k in odd])
+        self._odd = irregular(spans)  # the strings normalise may change
+        odd = self._odd.nonzero()[0]
+        #: the normalised strings of those (the others are their texts)
+        self._normalised: dict[int, str] = {}
+        if len(odd):
+            at, length = spans.offset[odd].tolist(), spans.length[odd].tolist()
+            texts = flat.joined_texts  # each string is as long as its offsets say: the spans hold
+            self._normalised = {k: normalise(texts[i : i + n]) for k, i, n in zip(odd.tolist(), at, length)}
+            rehashed = joined_hashes(list(self._normalised.values()))
             if rehashed is not None:  # None: a NUL (never in a span that holds)
                 hashed[odd] = rehashed
             self.hashed = rehashed is not None
         self.group = flat.doc * _LABELS + flat.code
         self.start, self.end = flat.start, flat.end
         self.key = hashed ^ (self.group.astype(np.uint64) * MIX)
-
-    def _text(self, k: int) -> str:
-        """The ``k``-th entity's text, sliced from the joined texts (the spans hold: each
-        string is as long as its offsets say, ``Spans.offset``)."""
-        at = int(self._spans.offset[k])
-        return self._flat.joined_texts[at : at + int(self._spans.length[k])]
-
-    def string(self, k: int) -> str:
-        """The ``k``-th entity's string, normalised."""
-        found = self._normalised.get(k)
-        return found if found is not None else self._text(k)
 
     def strings(self) -> list[str]:
         """Every entity's string, normalised, in order."""
@@ -75,18 +76,33 @@ class _Side:
             texts[k] = normalised
         return texts
 
+    def _strings_at(self, items: np.ndarray) -> list[str]:
+        """The normalised strings of ``items``."""
+        at, length = self._spans.offset[items].tolist(), self._spans.length[items].tolist()
+        texts, normalised = self._flat.joined_texts, self._normalised
+        return [normalised[k] if k in normalised else texts[i : i + n]
+                for k, i, n in zip(items.tolist(), at, length, strict=True)]  # fmt: skip
+
     def same(self, a: np.ndarray, b: np.ndarray, other: _Side | None = None) -> bool:
         """Whether items ``a`` of this side and ``b`` of ``other`` (default: this side) have
         the same document, label and string, pairwise. Two entities of one document at the
         same offsets have the same string (both equal that slice of its text: the checks of
-        ``bulk_checks.spans_hold`` passed); only the others are compared as strings."""
+        ``bulk_checks.spans_hold`` passed); only the others are compared as strings: those
+        that ``normalise`` may have changed one by one, the rest as arrays of code units
+        (``bulk_checks.equal_slices``)."""
         o = other if other is not None else self
         if not (self.group[a] == o.group[b]).all():
             return False
         moved = (self.start[a] != o.start[b]) | (self.end[a] != o.end[b])
-        return all(
-            self.string(i) == o.string(j) for i, j in zip(a[moved].tolist(), b[moved].tolist(), strict=True)
-        )
+        a, b = a[moved], b[moved]
+        odd = self._odd[a] | o._odd[b]
+        if odd.any():
+            if self._strings_at(a[odd]) != o._strings_at(b[odd]):
+                return False
+            a, b = a[~odd], b[~odd]
+        mine_spans, their_spans = self._spans, o._spans
+        return equal_slices(mine_spans.chars, mine_spans.offset[a], mine_spans.length[a],
+                            their_spans.chars, their_spans.offset[b], their_spans.length[b])  # fmt: skip
 
     def distinct(self, bits: int) -> tuple[np.ndarray, np.ndarray] | None:
         """The sorted distinct keys and an item of each, or ``None`` if two different pairs
