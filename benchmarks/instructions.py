@@ -9,7 +9,10 @@ at ``--size`` gold spans (default 10^5: the data of ``bench_scorer.py``, generat
 gitignored folder if missing) it counts
 
 * the **floor** (``benchmarks/floor.py``: read both files, decode every line with msgspec);
-* **sgie**: ``python -m sgie.cli evaluate --gold G --predictions P --json`` of this checkout;
+* **sgie**: ``python -m sgie.cli evaluate --gold G --predictions P --json`` of this checkout
+  (its C kernel built in place, as ``pip install`` does where a C compiler is found);
+* **sgie_python**: the same command without the kernel (``sgie.scoring.flatten.KERNEL`` set
+  to ``None`` before it runs): what an install without a C compiler executes;
 * **start-up** of both: the same two commands on the first line of each file (interpreter,
   imports and one tiny document), once for all shapes;
 
@@ -68,11 +71,17 @@ def first_lines(gold: Path, pred: Path, folder: Path) -> tuple[Path, Path]:
     return out[0], out[1]
 
 
+#: ``sgie`` with the Python path of ``sgie.scoring.flatten`` (as where the kernel is not built).
+WITHOUT_KERNEL = ("import sys; import sgie.scoring.flatten as f; f.KERNEL = None; from sgie.cli import main; "
+                  "sys.exit(main(sys.argv[1:]))")  # fmt: skip
+
+
 def commands(gold: Path, pred: Path) -> dict[str, list[str]]:
-    """The floor's command and sgie's, on ``gold`` and ``pred``."""
+    """The floor's command and sgie's (with and without its kernel), on ``gold`` and ``pred``."""
+    evaluate = ["evaluate", "--gold", str(gold), "--predictions", str(pred), "--json"]
     return {"floor": [sys.executable, str(HERE / "floor.py"), str(gold), str(pred)],
-            "sgie": [sys.executable, "-m", "sgie.cli", "evaluate", "--gold", str(gold), "--predictions",
-                     str(pred), "--json"]}  # fmt: skip
+            "sgie": [sys.executable, "-m", "sgie.cli", *evaluate],
+            "sgie_python": [sys.executable, "-c", WITHOUT_KERNEL, *evaluate]}  # fmt: skip
 
 
 def main() -> None:
@@ -90,8 +99,9 @@ def main() -> None:
     compile_bytecode()
     rows = []
     startup: dict[str, int] = {}
-    print("| spans/doc | gold spans | floor | sgie | sgie ÷ floor | the same, without start-up |")
-    print("|---|---|---|---|---|---|")
+    print("| spans/doc | gold spans | floor | sgie | sgie ÷ floor | the same, without start-up | "
+          "sgie without its kernel |")
+    print("|---|---|---|---|---|---|---|")
     for shape in args.shapes:
         gold, pred = data_files(args.out, shape, args.size)
         if not startup:
@@ -103,10 +113,12 @@ def main() -> None:
         work = (ours - startup["sgie"]) / (floor - startup["floor"])
         row = {"per_doc": shape, "gold_spans": args.size, "data": digest(gold, pred), "floor": floor,
                "sgie": ours, "over_floor": round(ours / floor, 2),
-               "work_over_floor": round(work, 2)}  # fmt: skip
+               "work_over_floor": round(work, 2), "sgie_python": counts["sgie_python"],
+               "python_over_floor": round(counts["sgie_python"] / floor, 2)}  # fmt: skip
         rows.append(row)
         print(f"| {shape} | {args.size:,} | {floor / 1e9:.3f} G | {ours / 1e9:.3f} G | "
-              f"{row['over_floor']:.2f} | {row['work_over_floor']:.2f} |")  # fmt: skip
+              f"{row['over_floor']:.2f} | {row['work_over_floor']:.2f} | "
+              f"{counts['sgie_python'] / 1e9:.3f} G |")  # fmt: skip
     valgrind = subprocess.run(["valgrind", "--version"], capture_output=True, text=True, check=False)
     record = {**stamp(), "kernel": kernel, "valgrind": valgrind.stdout.strip(), "startup": startup,
               "rows": rows}  # fmt: skip
