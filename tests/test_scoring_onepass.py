@@ -236,3 +236,12 @@ def test_the_one_pass_is_tried_for_two_files_without_outcomes(tmp_path):
     assert one_pass_files(gold, predictions, outcomes=False, per_document=sink, restart=lambda: None)
     assert one_pass_files(gold, predictions, outcomes=True, per_document=None, restart=None) is None
     assert one_pass_files(gold, predictions, outcomes=False, per_document=sink, restart=None) is None
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.binary(max_size=300), st.integers(1, 64))
+def test_lines_and_colons_counts_across_pieces(raw, piece):
+    """Line ends and colons are counted as ``bytes.count`` does, however the bytes fall into pieces."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(onepass, "_COUNT_PIECE", piece)
+        assert onepass._lines_and_colons(memoryview(raw)) == (raw.count(b"\n"), raw.count(b":"))

@@ -131,28 +131,44 @@ def _batches(
         except _ERRORS:
             raise _NotInOrder from None
         # one record per line: decode_lines would pass over a blank line
-        if len(records) != _count(chunk, b"\n") + (chunk[-1] != 10) or not records:
+        lines, colons = _lines_and_colons(chunk)
+        if len(records) != lines + (chunk[-1] != 10) or not records:
             raise _NotInOrder
         ids = [r.id for r in records]
         if not (last < ids[0] and all(map(lt, ids, ids[1:]))):
             raise _NotInOrder
         last = ids[-1]
         entities = [r.entities for r in records]
-        _no_repeated_key(chunk, records, entities, keys)
+        _no_repeated_key(chunk, colons, records, entities, keys)
         yield records, ids, entities
 
 
-def _count(raw: memoryview, byte: bytes) -> int:
-    """``raw.count(byte)`` for a single byte, vectorised (``bytes.count`` tests byte by byte)."""
-    return int(np.count_nonzero(np.frombuffer(raw, np.uint8) == ord(byte)))
+#: Bytes looked at a time by ``_lines_and_colons``: its temporaries stay in the core's own cache.
+_COUNT_PIECE = 1 << 16
+_NEWLINE, _COLON = ord("\n"), ord(":")
 
 
-def _no_repeated_key(raw: memoryview, records: list[_Document] | list[_Prediction], entities: Entities,
-                     keys: int) -> None:  # fmt: skip
-    """``raw`` (the lines of ``records``, whose entities are ``entities``) has one ``:`` per
-    key, plus those inside strings, and if its strings hold any, no ``\\u003`` escape (an
-    escaped colon could hide a repeated key)."""
-    colons, keys = _count(raw, b":"), keys * len(records) + _ENTITY_KEYS * sum(map(len, entities))
+def _lines_and_colons(raw: memoryview) -> tuple[int, int]:
+    """How many line ends and ``:`` bytes ``raw`` holds, vectorised (``bytes.count`` tests
+    byte by byte), ``_COUNT_PIECE`` bytes at a time (a comparison of the whole batch at once
+    would write and read back a temporary as large as the batch)."""
+    values = np.frombuffer(raw, np.uint8)
+    same = np.empty(min(len(values), _COUNT_PIECE), dtype=bool)
+    lines = colons = 0
+    for at in range(0, len(values), _COUNT_PIECE):
+        part = values[at : at + _COUNT_PIECE]
+        mask = same[: len(part)]
+        lines += int(np.count_nonzero(np.equal(part, _NEWLINE, out=mask)))
+        colons += int(np.count_nonzero(np.equal(part, _COLON, out=mask)))
+    return lines, colons
+
+
+def _no_repeated_key(raw: memoryview, colons: int, records: list[_Document] | list[_Prediction],
+                     entities: Entities, keys: int) -> None:  # fmt: skip
+    """``raw`` (the lines of ``records``, whose entities are ``entities``; ``colons`` of its
+    bytes are ``:``) has one ``:`` per key, plus those inside strings, and if its strings hold
+    any, no ``\\u003`` escape (an escaped colon could hide a repeated key)."""
+    keys = keys * len(records) + _ENTITY_KEYS * sum(map(len, entities))
     if colons == keys:
         return
     strings = [r.id for r in records] + [getattr(r, "text", "") for r in records]
