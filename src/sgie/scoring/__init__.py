@@ -19,7 +19,11 @@ What it does
     module: the one evaluation loop, ``evaluate``) -> ``report`` (JSON bytes, table);
     ``extractors`` runs any extractor. Around them: ``formats`` (other ways in: BIO tags,
     foreign label maps and coarse label spaces, converted into prediction records) and
-    ``views`` (the per-item outcomes for people: ``--errors`` text, ``--html`` page).
+    ``views`` (the per-item outcomes for people: ``--errors`` text, ``--html`` page). For
+    large entity-only files in id order, ``official`` first tries ``onepass`` (both files read
+    once, in batches): ``flatten`` (a batch's records into columns; by the optional C kernel
+    ``_flatten`` where it was built) -> ``bulk_checks`` (the validator's checks as array
+    operations) -> ``bulk`` and ``bulk_surface`` (the counts, in bulk).
 
 What it does not do
     No command-line parsing (``sgie.commands.evaluate``), no bootstrap or significance tests

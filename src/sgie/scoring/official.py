@@ -58,8 +58,8 @@ is checked by the one validator (``sgie.scoring.validate``), so the Python API r
 what the command rejects. The command reads files as a stream, so memory does not grow with
 the number of documents: two files whose ids are in increasing order and that hold entities
 only are read once, side by side, and checked and scored a batch of lines at a time
-(``sgie.scoring.onepass``, with ``sgie.scoring.bulk``, ``bulk_checks`` and ``bulk_surface``:
-the same result; ``one_pass_files`` says when it is tried); any other files are
+(``sgie.scoring.onepass``, with ``sgie.scoring.flatten``, ``bulk``, ``bulk_checks`` and
+``bulk_surface``: the same result; ``one_pass_files`` says when it is tried); any other files are
 indexed by id, then each record is read again at its offset. ``--json`` leaves the
 per-document counts out unless ``--per-document`` is given (they are then spooled to a
 temporary file, one document at a time; the one pass gives them too, and if it gives up
