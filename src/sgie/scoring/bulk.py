@@ -57,31 +57,25 @@ from sgie.scoring.entities import (
     EntityCounts,
     score_entities,
 )
-from sgie.scoring.flatten import flatten
+from sgie.scoring.flatten import Columns, flatten
 
 _LABELS = len(schema.ENTITY_LABELS)
 
 
-class Flat(msgspec.Struct, frozen=True):
-    """The entities of a batch of documents (``docs``), in order, as arrays
-    (``sgie.scoring.flatten``): ``doc`` (index of the document in the batch), ``start``,
+class Flat(Columns, frozen=True):
+    """The entities of a batch of documents (``docs``), in order, as the columns of
+    ``sgie.scoring.flatten``: ``doc`` (index of the document in the batch), ``start``,
     ``end``, ``code`` (index of the label in ``schema.ENTITY_LABELS``), and their ids and
     texts each followed by a NUL (``joined_ids``, ``joined_texts``)."""
 
     docs: Sequence[Sequence[Entity]]
-    doc: np.ndarray
-    start: np.ndarray
-    end: np.ndarray
-    code: np.ndarray
-    joined_ids: str
-    joined_texts: str
 
     @classmethod
     def of(cls, docs: Sequence[Sequence[Entity]]) -> Flat:
         """``OverflowError`` if an offset does not fit in 64 bits, ``KeyError`` for a label
         outside the schema."""
         c = flatten(docs)
-        return cls(docs, c.doc, c.start, c.end, c.code, c.joined_ids, c.joined_texts)
+        return cls(c.doc, c.start, c.end, c.code, c.joined_ids, c.joined_texts, docs)
 
     def ids(self) -> list[str]:
         """The entities' ids, in order (a list made on each call: for the rare paths)."""
