@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from msgspec.structs import replace
 from strategies import TYPOGRAPHY, entities, slotted_entities, texts, typographic_texts
 
 import sgie.scoring.bulk_checks as bulk_checks
@@ -19,6 +20,8 @@ from sgie.scoring.bulk import Flat
 from sgie.scoring.bulk_checks import Chars, Spans, irregular, spans_hold, unique_per_document
 from sgie.scoring.bulk_surface import surface_flat
 from sgie.scoring.counts import PRF
+from sgie.scoring.flatten import KERNEL
+from sgie.scoring.hashing import code_units
 from sgie.scoring.surface import score_surface
 from sgie.scoring.textnorm import CHANGED, OTHER_SPACE, normalise
 
@@ -71,9 +74,8 @@ def test_bulk_surface_does_not_trust_the_hash(batch):
     """With every string hashing alike, the keys collide, the checks see it, and the counts are
     still those of the per-document sets."""
     docs, gold, pred = batch
-    g, p = Flat.of(gold), Flat.of(pred)
+    g, p = (replace(f, text_hash=np.zeros(len(f.doc), np.uint64)) for f in (Flat.of(gold), Flat.of(pred)))
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(bulk_surface, "string_hashes", lambda c, offset, n: np.zeros(len(offset), np.uint64))
         mp.setattr(bulk_surface, "joined_hashes", lambda strings: np.zeros(len(strings), np.uint64))
         assert surface_flat(g, p, Spans(g), Spans(p)) == sum(map(score_surface, gold, pred), PRF())
 
@@ -81,11 +83,13 @@ def test_bulk_surface_does_not_trust_the_hash(batch):
 @settings(max_examples=200, deadline=None)
 @given(batches(), st.data())
 def test_spans_hold_is_the_offset_rule(batch, data):
-    """``spans_hold`` says yes exactly when every entity's text is its slice of the text,
-    whatever was changed: an offset, a character, a NUL inside the string, a non-ASCII one."""
+    """``spans_hold`` (and the kernel's ``holds``) says yes exactly when every entity's text is
+    its slice of the text, whatever was changed: an offset, a character, a NUL inside the
+    string, a non-ASCII one."""
     docs, gold, _ = batch
     flat = Flat.of(gold)
     assert spans_hold(Chars(docs), flat, Spans(flat))
+    assert Flat.of(gold, docs).holds is (True if KERNEL is not None else None)
     items = [x for entities_ in gold for x in entities_]
     if not items:
         return
@@ -102,40 +106,23 @@ def test_spans_hold_is_the_offset_rule(batch, data):
     holds = 0 <= new.start < new.end <= len(docs[doc]) and docs[doc][new.start : new.end] == new.text
     flat2 = Flat.of(changed)
     assert spans_hold(Chars(docs), flat2, Spans(flat2)) == holds
+    assert Flat.of(changed, docs).holds in ({holds} if KERNEL is not None else {None})  # the kernel's check
 
 
-def test_unique_ids_per_document_even_when_hashes_collide(monkeypatch):
+def test_unique_ids_per_document_even_when_hashes_collide():
     """A repeated id within a document is found; the same id in two documents is fine; equal
     hashes of different ids are not taken for a repeat."""
 
-    def unique(*ids: str) -> bool:  # two documents of two entities each
+    def unique(*ids: str, collide: bool = False) -> bool:  # two documents of two entities each
         pairs = ids[:2], ids[2:]
-        return unique_per_document(Flat.of([tuple(Entity(i, 0, 1, "x", "GPE") for i in d) for d in pairs]))
+        flat = Flat.of([tuple(Entity(i, 0, 1, "x", "GPE") for i in d) for d in pairs])
+        return unique_per_document(replace(flat, id_hash=np.zeros(4, np.uint64)) if collide else flat)
 
     assert unique("a", "b", "a", "b")
     assert not unique("a", "b", "c", "c")
-    assert not unique("a", "b\0", "b\0", "b\0")  # a NUL: Python's hash
-    monkeypatch.setattr(bulk_checks, "hashes_of_joined", lambda joined, n: np.zeros(n, np.uint64))
-    assert unique("a", "b", "a", "b")
-    assert not unique("a", "a", "c", "d")
-
-
-def test_equal_strings_hash_alike_in_bytes_and_in_utf32():
-    """``joined_hashes`` depends on the strings only, not on the width of their batch."""
-    narrow = bulk_checks.joined_hashes(["Kyiv", "a b", "x"])
-    wide = bulk_checks.joined_hashes(["Kyiv", "a b", "x", "Київ"])
-    assert narrow is not None and wide is not None
-    assert narrow.tolist() == wide[:3].tolist()
-    assert len(set(wide.tolist())) == 4
-    assert bulk_checks.joined_hashes(["a\0b"]) is None
-
-
-def test_counting_is_arange_grown_on_demand():
-    """``counting(n)`` equals ``np.arange(n)`` before and after the memo grows, and is read-only."""
-    for n in (0, 3, 1, 5000, 17):
-        got = bulk_checks.counting(n)
-        assert got.dtype == np.int64 and np.array_equal(got, np.arange(n))
-        assert not got.flags.writeable
+    assert not unique("a", "b\0", "b\0", "b\0")  # a NUL: hashed one by one
+    assert unique("a", "b", "a", "b", collide=True)
+    assert not unique("a", "a", "c", "d", collide=True)
 
 
 @settings(max_examples=300, deadline=None)
@@ -147,7 +134,7 @@ def test_equal_slices_is_pairwise_string_equality(pairs, same):
     left, right = [a for a, _ in pairs], [b for _, b in pairs]
 
     def laid_out(strings):  # code units with a gap before each string, and where each one is
-        _, chars = bulk_checks.code_units("".join("#" + s for s in strings))
+        _, chars = code_units("".join("#" + s for s in strings))
         offset = np.cumsum([1 + len(s) for s in strings]) - np.array([len(s) for s in strings], np.int64)
         return chars, offset.astype(np.int64), np.array([len(s) for s in strings], np.int64)
 

@@ -1,23 +1,28 @@
 /* sgie.scoring._flatten: the compiled kernel of sgie.scoring.flatten (optional).
 
 What it does
-    flatten(docs, entity_type, codes) takes the entities of a batch of documents (a list or
-    tuple of documents, each a tuple or list of records of exactly ``entity_type``, a frozen
-    msgspec Struct with the fields id, start, end, text, label) and returns what
-    ``sgie.scoring.flatten.flatten_python`` returns for them, in one C loop:
+    flatten(docs, entity_type, codes, texts) takes the entities of a batch of documents (a
+    list or tuple of documents, each a tuple or list of records of exactly ``entity_type``, a
+    frozen msgspec Struct with the fields id, start, end, text, label) and, optionally, the
+    documents' texts (a list of str, one per document, or None), and returns what
+    ``sgie.scoring.flatten`` describes, in one C loop:
 
-        (doc, start, end, code, joined_ids, joined_texts)
+        (doc, start, end, code, id_hash, text_hash, joined_texts, holds)
 
     doc, start, end and code are bytes holding native int64 values, one per entity in order:
-    the index of its document, its offsets, and ``codes[label]``; joined_ids and joined_texts
-    are every id (text) followed by a NUL, as one str. The fields are read from the records'
-    slots (the offsets of their member descriptors), not through attribute lookups.
+    the index of its document, its offsets, and ``codes[label]``; id_hash and text_hash bytes
+    holding native uint64 values: sgie.scoring.hashing's HASH of the entity's id and text
+    (hash_of below); joined_texts every text followed by a NUL, as one str; holds whether
+    every entity satisfies the offset rule in its document's text (span_holds below), or
+    None when no texts were given. The fields are read from the records' slots (the offsets
+    of their member descriptors), not through attribute lookups.
 
 What it does not do
-    No validation beyond the types it reads: an offset that does not fit in 64 bits raises
+    No validation beyond holds: an offset that does not fit in 64 bits raises
     OverflowError, a label missing from codes KeyError, anything else unexpected (another
-    record type, a field that is not a slot, a field of the wrong type) TypeError, on which
-    the caller takes the Python path. It keeps no reference and changes nothing it is given.
+    record type, a field that is not a slot, a field of the wrong type, texts that are not one
+    str per document) TypeError, on which the caller takes the Python path. It keeps no
+    reference and changes nothing it is given.
 
 Built by ``pip install`` where a C compiler is found (``ext-modules`` in pyproject.toml, an
 optional extension: without a compiler the install goes on and sgie uses the Python path,
@@ -26,6 +31,7 @@ which gives the same results, more slowly; tests/test_scoring_flatten.py holds t
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <structmember.h>
+#include <stdint.h>
 #include <string.h>
 
 #define FIELDS 5
@@ -95,10 +101,63 @@ static PyObject *joined(PyObject *const *strings, Py_ssize_t n)
     return out;
 }
 
+/* sgie.scoring.hashing's HASH: sum(ord(s[j]) * P**j) ^ (len(s) * MIX), modulo 2**64. */
+static const uint64_t HASH_P = 0x100000001B3ULL, HASH_MIX = 0x9E3779B97F4A7C15ULL;
+
+#define HASH_LOOP(T)                          \
+    for (Py_ssize_t j = 0; j < n; j++) {      \
+        h += (uint64_t)((const T *)data)[j] * power; \
+        power *= HASH_P;                      \
+    }
+
+static uint64_t hash_of(PyObject *s)
+{
+    Py_ssize_t n = PyUnicode_GET_LENGTH(s);
+    const void *data = PyUnicode_DATA(s);
+    uint64_t h = 0, power = 1;
+    switch (PyUnicode_KIND(s)) {
+    case PyUnicode_1BYTE_KIND:
+        HASH_LOOP(Py_UCS1)
+        break;
+    case PyUnicode_2BYTE_KIND:
+        HASH_LOOP(Py_UCS2)
+        break;
+    default:
+        HASH_LOOP(Py_UCS4)
+        break;
+    }
+    return h ^ ((uint64_t)n * HASH_MIX);
+}
+
+/* The offset rule of sgie.spans: 0 <= start < end <= len(text) and text[start:end] == span. */
+static int span_holds(PyObject *text, long long start, long long end, PyObject *span)
+{
+    Py_ssize_t length = PyUnicode_GET_LENGTH(text);
+    if (start < 0 || start >= end || end > (long long)length) {
+        return 0;
+    }
+    Py_ssize_t n = (Py_ssize_t)(end - start);
+    if (PyUnicode_GET_LENGTH(span) != n) {
+        return 0;
+    }
+    int kind = PyUnicode_KIND(text), span_kind = PyUnicode_KIND(span);
+    const char *data = PyUnicode_DATA(text), *span_data = PyUnicode_DATA(span);
+    if (kind == span_kind) {
+        return memcmp(data + (size_t)start * (size_t)kind, span_data, (size_t)n * (size_t)kind) == 0;
+    }
+    for (Py_ssize_t j = 0; j < n; j++) {  /* widths differ: compare code points */
+        if (PyUnicode_READ(kind, data, start + j) != PyUnicode_READ(span_kind, span_data, j)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 static PyObject *flatten(PyObject *module, PyObject *args)
 {
-    PyObject *docs, *type, *codes;
-    if (!PyArg_ParseTuple(args, "OO!O!:flatten", &docs, &PyType_Type, &type, &PyDict_Type, &codes)) {
+    PyObject *docs, *type, *codes, *texts_given;
+    if (!PyArg_ParseTuple(args, "OO!O!O:flatten", &docs, &PyType_Type, &type, &PyDict_Type, &codes,
+                          &texts_given)) {
         return NULL;
     }
     Py_ssize_t offset[FIELDS];
@@ -114,6 +173,24 @@ static PyObject *flatten(PyObject *module, PyObject *args)
     }
     Py_ssize_t documents = PySequence_Fast_GET_SIZE(seq), n = 0;
     PyObject **doc_items = PySequence_Fast_ITEMS(seq);
+    const int checking = texts_given != Py_None;
+    PyObject **doc_texts = NULL;  /* texts_given's items, when given (NULL for an empty list) */
+    if (checking) {
+        if (!PyList_CheckExact(texts_given) || PyList_GET_SIZE(texts_given) != documents) {
+            Py_DECREF(seq);
+            PyErr_SetString(PyExc_TypeError, "the texts must be a list of one str per document");
+            return NULL;
+        }
+        doc_texts = PySequence_Fast_ITEMS(texts_given);
+        for (Py_ssize_t d = 0; d < documents; d++) {
+            if (!PyUnicode_CheckExact(doc_texts[d])) {
+                Py_DECREF(seq);
+                PyErr_SetString(PyExc_TypeError, "the texts must be a list of one str per document");
+                return NULL;
+            }
+        }
+    }
+    int holds = 1;
     for (Py_ssize_t d = 0; d < documents; d++) {
         if (!PyTuple_CheckExact(doc_items[d]) && !PyList_CheckExact(doc_items[d])) {
             Py_DECREF(seq);
@@ -122,22 +199,28 @@ static PyObject *flatten(PyObject *module, PyObject *args)
         }
         n += PySequence_Fast_GET_SIZE(doc_items[d]);
     }
-    PyObject *columns[4] = {NULL, NULL, NULL, NULL};
-    PyObject *ids = NULL, *texts = NULL, *result = NULL;
-    PyObject **strings = PyMem_Malloc(sizeof(PyObject *) * (size_t)(n > 0 ? 2 * n : 1));
-    if (strings == NULL) {
+    /* doc, start, end, code (int64), id_hash, text_hash (uint64): 8 bytes per entity each */
+    PyObject *columns[6] = {NULL, NULL, NULL, NULL, NULL, NULL};
+    PyObject *texts = NULL, *result = NULL;
+    PyObject **text_of = PyMem_Malloc(sizeof(PyObject *) * (size_t)(n > 0 ? n : 1));
+    if (text_of == NULL) {
         PyErr_NoMemory();
         goto done;
     }
     long long *values[4];
-    for (int c = 0; c < 4; c++) {
+    uint64_t *hashes[2];
+    for (int c = 0; c < 6; c++) {
         columns[c] = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)sizeof(long long) * n);
         if (columns[c] == NULL) {
             goto done;
         }
-        values[c] = (long long *)PyBytes_AS_STRING(columns[c]);
+        if (c < 4) {
+            values[c] = (long long *)PyBytes_AS_STRING(columns[c]);
+        }
+        else {
+            hashes[c - 4] = (uint64_t *)PyBytes_AS_STRING(columns[c]);
+        }
     }
-    PyObject **id_of = strings, **text_of = strings + n;
     Py_ssize_t k = 0;
     /* No Python code runs in this loop (exact str keys in a dict, ints), so the borrowed
        references it keeps stay valid: the records hold them. */
@@ -180,25 +263,25 @@ static PyObject *flatten(PyObject *module, PyObject *args)
             if (values[3][k] == -1 && PyErr_Occurred()) {
                 goto done;
             }
-            id_of[k] = id;
+            hashes[0][k] = hash_of(id);
+            hashes[1][k] = hash_of(text);
+            if (holds && checking) {
+                holds = span_holds(doc_texts[d], values[1][k], values[2][k], text);
+            }
             text_of[k] = text;
         }
-    }
-    ids = joined(id_of, n);
-    if (ids == NULL) {
-        goto done;
     }
     texts = joined(text_of, n);
     if (texts == NULL) {
         goto done;
     }
-    result = PyTuple_Pack(6, columns[0], columns[1], columns[2], columns[3], ids, texts);
+    result = Py_BuildValue("(OOOOOOOO)", columns[0], columns[1], columns[2], columns[3], columns[4],
+                           columns[5], texts, !checking ? Py_None : (holds ? Py_True : Py_False));
 done:
-    PyMem_Free(strings);
-    for (int c = 0; c < 4; c++) {
+    PyMem_Free(text_of);
+    for (int c = 0; c < 6; c++) {
         Py_XDECREF(columns[c]);
     }
-    Py_XDECREF(ids);
     Py_XDECREF(texts);
     Py_DECREF(seq);
     return result;
@@ -206,7 +289,8 @@ done:
 
 static PyMethodDef methods[] = {
     {"flatten", flatten, METH_VARARGS,
-     "flatten(docs, entity_type, codes) -> (doc, start, end, code, joined_ids, joined_texts)"},
+     "flatten(docs, entity_type, codes, texts) -> "
+     "(doc, start, end, code, id_hash, text_hash, joined_texts, holds)"},
     {NULL, NULL, 0, NULL},
 };
 

@@ -5,5 +5,9 @@ from collections.abc import Sequence
 from sgie.records import Entity
 
 def flatten(
-    docs: Sequence[Sequence[Entity]], entity_type: type[Entity], codes: dict[str, int], /
-) -> tuple[bytes, bytes, bytes, bytes, str, str]: ...
+    docs: Sequence[Sequence[Entity]],
+    entity_type: type[Entity],
+    codes: dict[str, int],
+    texts: list[str] | None,
+    /,
+) -> tuple[bytes, bytes, bytes, bytes, bytes, bytes, str, bool | None]: ...

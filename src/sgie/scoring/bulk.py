@@ -65,17 +65,19 @@ _LABELS = len(schema.ENTITY_LABELS)
 class Flat(Columns, frozen=True):
     """The entities of a batch of documents (``docs``), in order, as the columns of
     ``sgie.scoring.flatten``: ``doc`` (index of the document in the batch), ``start``,
-    ``end``, ``code`` (index of the label in ``schema.ENTITY_LABELS``), and their ids and
-    texts each followed by a NUL (``joined_ids``, ``joined_texts``)."""
+    ``end``, ``code`` (index of the label in ``schema.ENTITY_LABELS``), the hashes of their
+    ids and texts (``id_hash``, ``text_hash``), their texts each followed by a NUL
+    (``joined_texts``) and, when ``texts`` were given, whether the spans hold in them
+    (``holds``)."""
 
     docs: Sequence[Sequence[Entity]]
 
     @classmethod
-    def of(cls, docs: Sequence[Sequence[Entity]]) -> Flat:
+    def of(cls, docs: Sequence[Sequence[Entity]], texts: list[str] | None = None) -> Flat:
         """``OverflowError`` if an offset does not fit in 64 bits, ``KeyError`` for a label
-        outside the schema."""
-        c = flatten(docs)
-        return cls(c.doc, c.start, c.end, c.code, c.joined_ids, c.joined_texts, docs)
+        outside the schema; ``texts``: the documents' texts, for ``holds``."""
+        c = flatten(docs, texts)
+        return cls(c.doc, c.start, c.end, c.code, c.id_hash, c.text_hash, c.joined_texts, c.holds, docs)
 
     def ids(self) -> list[str]:
         """The entities' ids, in order (a list made on each call: for the rare paths)."""

@@ -28,26 +28,16 @@ Inputs / outputs
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
 from sgie.scoring.bulk import Flat
-from sgie.scoring.flatten import int64s
+from sgie.scoring.hashing import MIX, code_units, counting
 from sgie.scoring.textnorm import CHANGED
 
 _CHANGED = np.array(sorted(map(ord, CHANGED)), np.uint32)
-#: An odd 64-bit constant that spreads small ints (documents, labels, lengths) over a key.
-MIX = np.uint64(0x9E3779B97F4A7C15)
 _BACKTICK, _SPACE = ord("`"), ord(" ")
-
-
-def code_units(joined: str) -> tuple[bool, np.ndarray]:
-    """Whether ``joined`` is ASCII, and its code units as an array: ``uint8`` if it is,
-    ``uint32`` (UTF-32) otherwise; equal code points are equal values in both."""
-    ascii = joined.isascii()
-    encoded = joined.encode("ascii") if ascii else joined.encode("utf-32-le")
-    return ascii, np.frombuffer(encoded, np.uint8 if ascii else np.uint32)
 
 
 class Chars:
@@ -119,15 +109,12 @@ def equal_slices(chars_a: np.ndarray, offset_a: np.ndarray, length_a: np.ndarray
 
 def unique_per_document(flat: Flat) -> bool:
     """Whether no document repeats an entity id, for all of ``flat``'s at once: the pairs
-    (document, hash of the id: ``hashes_of_joined``) are sorted and neighbours compared; only
+    (document, hash of the id: ``Flat.id_hash``) are sorted and neighbours compared; only
     when two are equal are the ids themselves compared."""
     doc = flat.doc
     if len(doc) < 2:
         return True
-    hashed = hashes_of_joined(flat.joined_ids, len(doc))
-    if hashed is None:  # an id holds a NUL
-        hashed = int64s(list(map(hash, flat.ids()))).view(np.uint64)
-    key = doc.astype(np.uint64) * MIX + hashed
+    key = doc.astype(np.uint64) * MIX + flat.id_hash
     ordered = np.sort(key)
     if not (ordered[1:] == ordered[:-1]).any():
         return True
@@ -137,80 +124,6 @@ def unique_per_document(flat: Flat) -> bool:
     return all(
         ids[order[i]] != ids[order[i + 1]] or doc[order[i]] != doc[order[i + 1]] for i in same.tolist()
     )
-
-
-class _Grown:
-    """Arrays of one length ``m`` made by ``make(m)``, kept and made again, at least twice as
-    long, when a caller needs more than ``m`` items (a memo)."""
-
-    def __init__(self, make: Callable[[int], tuple[np.ndarray, ...]]) -> None:
-        self._make = make
-        self._arrays = make(1)
-
-    def get(self, n: int) -> tuple[np.ndarray, ...]:
-        """The arrays, with at least ``n`` items each."""
-        if len(self._arrays[0]) < n:
-            self._arrays = self._make(max(n, 2 * len(self._arrays[0])))
-        return self._arrays
-
-
-def _read_only_range(m: int) -> tuple[np.ndarray]:
-    values = np.arange(m, dtype=np.int64)
-    values.flags.writeable = False
-    return (values,)
-
-
-#: ``0, 1, 2, ...``: filling a fresh ``np.arange`` for every batch costs about as much as
-#: adding it.
-_COUNTING = _Grown(_read_only_range)
-
-
-def counting(n: int) -> np.ndarray:
-    """``0, 1, ..., n - 1`` as read-only ``int64`` (a view of ``_COUNTING``)."""
-    return _COUNTING.get(n)[0][:n]
-
-
-def _geometric(ratio: int, m: int) -> np.ndarray:
-    powers = np.full(m, ratio, np.uint64)
-    powers[0] = 1
-    return np.cumprod(powers, dtype=np.uint64)
-
-
-_P = 0x100000001B3  # odd, so invertible modulo 2**64
-_P_INVERSE = pow(_P, -1, 1 << 64)
-#: ``P**i`` and ``P**-i`` modulo 2**64.
-_POWERS = _Grown(lambda m: (_geometric(_P, m), _geometric(_P_INVERSE, m)))
-
-
-def string_hashes(chars: np.ndarray, offset: np.ndarray, length: np.ndarray) -> np.ndarray:
-    """A 64-bit polynomial hash of each string ``chars[offset:offset + length]``, by code point
-    (so a string hashes alike in a byte array and in a UTF-32 one), for all at once: one
-    prefix sum over ``chars``, then two lookups per string. Different strings may share a
-    hash: every caller compares the strings behind equal keys."""
-    up, down = _POWERS.get(len(chars) + 1)
-    prefix = np.empty(len(chars) + 1, np.uint64)
-    prefix[0] = 0
-    np.multiply(chars, up[: len(chars)], out=prefix[1:])  # in place: no temporary array
-    prefix[1:].cumsum(out=prefix[1:])
-    spread = (prefix[offset + length] - prefix[offset]) * down[offset]
-    return spread ^ (length.astype(np.uint64) * MIX)
-
-
-def joined_hashes(strings: Sequence[str]) -> np.ndarray | None:
-    """``string_hashes`` of ``strings``, or ``None`` if one holds a NUL (the separator)."""
-    return hashes_of_joined("\0".join([*strings, ""]), len(strings))
-
-
-def hashes_of_joined(joined: str, n: int) -> np.ndarray | None:
-    """``string_hashes`` of the ``n`` strings of ``joined`` (each followed by a NUL), or
-    ``None`` if it holds more NULs than that (a string holds one)."""
-    _, chars = code_units(joined)
-    ends = (chars == 0).nonzero()[0]
-    if len(ends) != n:
-        return None
-    offset = np.zeros(n, np.int64)
-    offset[1:] = ends[:-1] + 1
-    return string_hashes(chars, offset, ends - offset)
 
 
 def irregular(spans: Spans) -> np.ndarray:

@@ -10,7 +10,7 @@ What it does
     * each entity's string is normalised only if ``bulk_checks.irregular`` says it may change
       (the others are already in normal form);
     * each entity gets a 64-bit key mixing its document, its label and the hash of its string
-      (``bulk_checks.string_hashes``, over the strings' code units at once);
+      (``Flat.text_hash``; ``hashing.joined_hashes`` for the strings normalised);
       per side the distinct keys are found by sorting, and ``tp`` is the number of keys of
       both sides (``np.searchsorted`` of one side's in the other's);
     * every key found twice is **checked**: the two entities must have the same document,
@@ -30,16 +30,9 @@ import numpy as np
 
 from sgie import schema
 from sgie.scoring.bulk import Flat
-from sgie.scoring.bulk_checks import (
-    MIX,
-    Spans,
-    counting,
-    equal_slices,
-    irregular,
-    joined_hashes,
-    string_hashes,
-)
+from sgie.scoring.bulk_checks import Spans, equal_slices, irregular
 from sgie.scoring.counts import PRF
+from sgie.scoring.hashing import MIX, counting, joined_hashes
 from sgie.scoring.textnorm import normalise
 
 _LABELS = len(schema.ENTITY_LABELS)
@@ -50,9 +43,9 @@ class _Side:
     ``end``, ``key``, and each entity's normalised string (``strings()``)."""
 
     def __init__(self, flat: Flat, spans: Spans):
-        self.hashed = True  # every string hashed with string_hashes
+        self.hashed = True  # every string hashed (hashing.HASH)
         self._flat, self._spans = flat, spans
-        hashed = string_hashes(spans.chars, spans.offset, spans.length)
+        hashed = flat.text_hash
         self._odd = irregular(spans)  # the strings normalise may change
         odd = self._odd.nonzero()[0]
         #: the normalised strings of those (the others are their texts)
@@ -63,6 +56,7 @@ class _Side:
             self._normalised = {k: normalise(texts[i : i + n]) for k, i, n in zip(odd.tolist(), at, length)}
             rehashed = joined_hashes(list(self._normalised.values()))
             if rehashed is not None:  # None: a NUL (never in a span that holds)
+                hashed = hashed.copy()
                 hashed[odd] = rehashed
             self.hashed = rehashed is not None
         self.group = flat.doc * _LABELS + flat.code

@@ -1,36 +1,47 @@
 """The entities of a batch of documents as columns: the one step of the bulk path done per entity.
 
 What it does
-    ``flatten(docs)`` turns the entities of a batch of documents (``docs[i]``: the entities
-    of document ``i``, ``sgie.records.Entity``) into what the bulk checks and counts work on:
+    ``flatten(docs, texts)`` turns the entities of a batch of documents (``docs[i]``: the
+    entities of document ``i``, ``sgie.records.Entity``; ``texts[i]``: its text, optional)
+    into what the bulk checks and counts work on:
 
     * four ``int64`` arrays, one item per entity in order: ``doc`` (the index of its
       document), ``start``, ``end`` and ``code`` (the index of its label in
       ``sgie.schema.ENTITY_LABELS``);
-    * ``joined_ids`` and ``joined_texts``: every entity's id (text) followed by a NUL, as one
-      string (what ``sgie.scoring.bulk_checks`` turns into arrays of code units).
+    * two ``uint64`` arrays: ``id_hash`` and ``text_hash``, ``sgie.scoring.hashing``'s
+      ``HASH`` of each entity's id and text (what the bulk id check and the surface counts
+      sort by);
+    * ``joined_texts``: every entity's text followed by a NUL, as one string (what
+      ``sgie.scoring.bulk_checks.Spans`` turns into an array of code units);
+    * ``holds``: whether every entity satisfies the offset rule in its document's text
+      (``0 <= start < end <= len(text)`` and ``text[start:end] == entity.text``, as
+      ``sgie.scoring.bulk_checks.spans_hold``), or ``None`` when it was not checked here (no
+      ``texts``, or the Python path, which leaves it to ``spans_hold``).
 
-    Two implementations give the same result (``tests/test_scoring_flatten.py``: examples
-    and a hypothesis property over any strings, offsets and labels):
+    Two implementations give the same columns (``tests/test_scoring_flatten.py``: examples
+    and hypothesis properties over any strings, offsets and labels, ``holds`` against
+    ``spans_hold``):
 
     * ``flatten_compiled``: the C kernel ``sgie.scoring._flatten`` (``_flatten.c``), one loop
-      that reads the records' fields from their slots. ``pip install`` builds it where a C
-      compiler is found; it is an optional extension, so an install without a compiler goes
-      on without it. ``KERNEL`` says whether it is here.
+      that reads the records' fields from their slots, hashes the strings and checks the
+      spans as it goes. ``pip install`` builds it where a C compiler is found; it is an
+      optional extension, so an install without a compiler goes on without it. ``KERNEL``
+      says whether it is here.
     * ``flatten_python``: one list comprehension per field, the integers packed with
-      ``struct`` (about four times the kernel's time per entity: 150 to 300 ns against 40 to
-      80, most of either being the reads of records scattered in memory).
+      ``struct``, the strings hashed as arrays (``hashing.hashes``).
 
     ``flatten`` uses the kernel when it is here and takes the records it is given (exactly
-    ``Entity``, documents as tuples or lists), the Python path otherwise.
+    ``Entity``, documents as tuples or lists, texts as a list of ``str``), the Python path
+    otherwise.
 
 What it does not do
-    No validation: an offset that does not fit in 64 bits raises ``OverflowError`` and a
-    label outside the schema ``KeyError`` (both paths); the offset rule, unique ids and the
-    rest are ``sgie.scoring.bulk_checks``'. No scoring, no reading.
+    No validation beyond ``holds``: an offset that does not fit in 64 bits raises
+    ``OverflowError`` and a label outside the schema ``KeyError`` (both paths); unique ids and
+    the rest are ``sgie.scoring.bulk_checks``'. No scoring, no reading.
 
 Inputs / outputs
-    A sequence of sequences of ``Entity``; a ``Columns`` record.
+    A sequence of sequences of ``Entity`` (and optionally a list of texts); a ``Columns``
+    record.
 """
 
 from __future__ import annotations
@@ -44,13 +55,15 @@ import numpy as np
 
 from sgie import schema
 from sgie.records import Entity
+from sgie.scoring.hashing import hashes, hashes_of_joined, string_hash
 
 #: The index of each entity label in ``schema.ENTITY_LABELS``.
 CODE = {label: i for i, label in enumerate(schema.ENTITY_LABELS)}
 
 
 Kernel = Callable[
-    [Sequence[Sequence[Entity]], type[Entity], dict[str, int]], tuple[bytes, bytes, bytes, bytes, str, str]
+    [Sequence[Sequence[Entity]], type[Entity], dict[str, int], list[str] | None],
+    tuple[bytes, bytes, bytes, bytes, bytes, bytes, str, bool | None],
 ]
 
 
@@ -73,8 +86,10 @@ class Columns(msgspec.Struct, frozen=True):
     start: np.ndarray
     end: np.ndarray
     code: np.ndarray
-    joined_ids: str
+    id_hash: np.ndarray
+    text_hash: np.ndarray
     joined_texts: str
+    holds: bool | None
 
 
 def int64s(values: Sequence[int]) -> np.ndarray:
@@ -84,30 +99,33 @@ def int64s(values: Sequence[int]) -> np.ndarray:
     return np.frombuffer(struct.pack(f"{len(values)}q", *values), np.int64)
 
 
-def flatten(docs: Sequence[Sequence[Entity]]) -> Columns:
+def flatten(docs: Sequence[Sequence[Entity]], texts: list[str] | None = None) -> Columns:
     """The columns of ``docs``' entities, by the kernel when it takes them (module docstring)."""
     if KERNEL is not None:
         try:
-            return flatten_compiled(docs)
+            return flatten_compiled(docs, texts)
         except TypeError:  # not exactly Entity records in tuples or lists: the Python path
             pass
     return flatten_python(docs)
 
 
-def flatten_compiled(docs: Sequence[Sequence[Entity]]) -> Columns:
+def flatten_compiled(docs: Sequence[Sequence[Entity]], texts: list[str] | None = None) -> Columns:
     """``flatten`` by the C kernel (``ModuleNotFoundError`` where it was not built;
-    ``TypeError`` for records it does not take)."""
+    ``TypeError`` for records it does not take, or ``texts`` that are not one ``str`` per
+    document)."""
     if KERNEL is None:
         raise ModuleNotFoundError("sgie.scoring._flatten was not built (no C compiler at install time)")
-    doc, start, end, code, joined_ids, joined_texts = KERNEL(docs, Entity, CODE)
+    doc, start, end, code, id_hash, text_hash, joined_texts, holds = KERNEL(docs, Entity, CODE, texts)
+    i8, u8 = np.int64, np.uint64  # arrays over bytes: read-only
     return Columns(
-        np.frombuffer(doc, np.int64), np.frombuffer(start, np.int64), np.frombuffer(end, np.int64),
-        np.frombuffer(code, np.int64), joined_ids, joined_texts,
+        np.frombuffer(doc, i8), np.frombuffer(start, i8), np.frombuffer(end, i8), np.frombuffer(code, i8),
+        np.frombuffer(id_hash, u8), np.frombuffer(text_hash, u8), joined_texts, holds,
     )  # fmt: skip
 
 
 def flatten_python(docs: Sequence[Sequence[Entity]]) -> Columns:
-    """``flatten`` with one list comprehension per field."""
+    """``flatten`` with one list comprehension per field (``holds`` is ``None``: the offset
+    rule is left to ``bulk_checks.spans_hold``)."""
     items = list(chain.from_iterable(docs))
     lengths = np.fromiter(map(len, docs), np.int64, len(docs))
     doc = np.arange(len(docs), dtype=np.int64).repeat(lengths)
@@ -116,7 +134,14 @@ def flatten_python(docs: Sequence[Sequence[Entity]]) -> Columns:
         start, end = int64s([e.start for e in items]), int64s([e.end for e in items])
     except struct.error:
         raise OverflowError("an entity offset does not fit in 64 bits") from None
-    ids, texts = [e.id for e in items], [e.text for e in items]
-    ids.append("")  # each string followed by a NUL
-    texts.append("")
-    return Columns(doc, start, end, int64s([CODE[e.label] for e in items]), "\0".join(ids), "\0".join(texts))
+    code = int64s([CODE[e.label] for e in items])
+    texts = [e.text for e in items]
+    texts.append("")  # each string followed by a NUL
+    joined_texts = "\0".join(texts)
+    del texts[-1]
+    text_hash = hashes_of_joined(joined_texts, len(items))
+    if text_hash is None:  # a text holds a NUL
+        text_hash = np.array([string_hash(t) for t in texts], np.uint64)
+    id_hash = hashes([e.id for e in items])
+    id_hash.flags.writeable = text_hash.flags.writeable = False
+    return Columns(doc, start, end, code, id_hash, text_hash, joined_texts, None)

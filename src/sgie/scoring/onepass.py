@@ -19,7 +19,9 @@ What it does
       ``_Prediction``: the validator's fast types with ``entities`` required and no other
       layer);
     * **checks** (those of ``sgie.scoring.validate.check`` for entity-only records): every
-      span satisfies the offset rule (``sgie.scoring.bulk_checks.spans_hold``: numpy over the batch),
+      span satisfies the offset rule (``Flat.holds``, checked by the C kernel of
+      ``sgie.scoring.flatten`` as it reads the records, or ``sgie.scoring.bulk_checks.spans_hold``:
+      numpy over the batch, where the kernel was not built),
       entity ids are unique within each document (``sgie.scoring.bulk_checks.unique_per_document``),
       and no key is repeated: the batch has as many ``:`` bytes as its records' keys plus the
       ``:`` inside their strings (what ``validate._keys_repeat`` compares line by line) and,
@@ -177,20 +179,35 @@ def _no_repeated_key(raw: memoryview, colons: int, records: list[_Document] | li
         raise _NotInOrder
 
 
-def _side(texts: Chars, entities: Entities) -> tuple[Flat, Spans]:
+class _Texts:
+    """The texts of a batch's documents, and as ``Chars`` when asked for (only the Python
+    path of ``flatten`` leaves the offset rule to ``spans_hold``, which needs them)."""
+
+    def __init__(self, texts: list[str]):
+        self.texts = texts
+        self._chars: Chars | None = None
+
+    def chars(self) -> Chars:
+        if self._chars is None:
+            self._chars = Chars(self.texts)
+        return self._chars
+
+
+def _side(texts: _Texts, entities: Entities) -> tuple[Flat, Spans]:
     """One side's entities of a batch as arrays, with their strings, once the checks of the
     module docstring hold (``_NotInOrder`` if any fails): ``texts`` are those of the batch's
     documents."""
-    flat = _flat(entities)
+    flat = _flat(entities, texts.texts)
     spans = Spans(flat)
-    if not unique_per_document(flat) or not spans_hold(texts, flat, spans):
+    holds = flat.holds if flat.holds is not None else spans_hold(texts.chars(), flat, spans)
+    if not holds or not unique_per_document(flat):
         raise _NotInOrder
     return flat, spans
 
 
-def _flat(entities: Entities) -> Flat:
+def _flat(entities: Entities, texts: list[str]) -> Flat:
     try:
-        return Flat.of(entities)
+        return Flat.of(entities, texts)
     except (OverflowError, KeyError):  # an offset beyond 64 bits; a label msgspec let through
         raise _NotInOrder from None
 
@@ -275,8 +292,8 @@ def _evaluate(g: BufferedIOBase, p: BufferedIOBase, gold_source: str, prediction
     n_gold = n_pred = 0
     surface = PRF()
     for golds, gold_ids, gold_entities in _batches(g, _DOCUMENT, 3):
-        chars = Chars([r.text for r in golds])
-        gold_flat, gold_spans = _side(chars, gold_entities)
+        texts = _Texts([r.text for r in golds])
+        gold_flat, gold_spans = _side(texts, gold_entities)
         # the predictions up to this batch's last id
         last = gold_ids[-1]
         while not waiting_ids or waiting_ids[-1] <= last:
@@ -292,7 +309,7 @@ def _evaluate(g: BufferedIOBase, p: BufferedIOBase, gold_source: str, prediction
             pred_entities = mine
         else:
             pred_entities = _placed(gold_ids, mine, mine_ids, missing)
-        pred_flat, pred_spans = _side(chars, pred_entities)
+        pred_flat, pred_spans = _side(texts, pred_entities)
         n_gold, n_pred = n_gold + len(golds), n_pred + len(mine)
         if per_document is not None or keep:
             counts = score_flat(gold_entities, pred_entities, gold_flat, pred_flat)
