@@ -244,4 +244,17 @@ def test_lines_and_colons_counts_across_pieces(raw, piece):
     """Line ends and colons are counted as ``bytes.count`` does, however the bytes fall into pieces."""
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(onepass, "_COUNT_PIECE", piece)
-        assert onepass._lines_and_colons(memoryview(raw)) == (raw.count(b"\n"), raw.count(b":"))
+        assert onepass._count_with_numpy(memoryview(raw)) == (raw.count(b"\n"), raw.count(b":"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from([b"\n", b":", b"a", b"\xff", b"\n" * 300, b":" * 200, b"x" * 129]),
+                max_size=40))  # fmt: skip
+def test_the_kernel_counts_lines_and_colons_as_bytes_count(parts):
+    """The C kernel's count equals ``bytes.count`` across its 128-byte blocks and more than 255
+    of a byte in a row; ``_lines_and_colons`` uses it where it was built."""
+    if onepass._COMPILED_COUNT is None:
+        pytest.skip("the C kernel was not built (no C compiler)")
+    raw = b"".join(parts)
+    expected = (raw.count(b"\n"), raw.count(b":"))
+    assert onepass._COMPILED_COUNT(memoryview(raw)) == expected == onepass._lines_and_colons(memoryview(raw))

@@ -42,7 +42,7 @@ from __future__ import annotations
 import gc
 import os
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from io import BufferedIOBase
 from operator import lt
@@ -145,15 +145,33 @@ def _batches(
         yield records, ids, entities
 
 
-#: Bytes looked at a time by ``_lines_and_colons``: its temporaries stay in the core's own cache.
+def _compiled_counter() -> Callable[[memoryview], tuple[int, int]] | None:
+    try:
+        from sgie.scoring._flatten import lines_and_colons
+    except ImportError:  # not built: no C compiler at install time
+        return None
+    return lines_and_colons
+
+
+#: The C kernel's ``lines_and_colons`` (``_flatten.c``), or ``None`` where it was not built.
+_COMPILED_COUNT = _compiled_counter()
+#: Bytes looked at a time by ``_count_with_numpy``: its temporaries stay in the core's own cache.
 _COUNT_PIECE = 1 << 16
 _NEWLINE, _COLON = ord("\n"), ord(":")
 
 
 def _lines_and_colons(raw: memoryview) -> tuple[int, int]:
-    """How many line ends and ``:`` bytes ``raw`` holds, vectorised (``bytes.count`` tests
-    byte by byte), ``_COUNT_PIECE`` bytes at a time (a comparison of the whole batch at once
-    would write and read back a temporary as large as the batch)."""
+    """How many line ends and ``:`` bytes ``raw`` holds: by the C kernel in one loop where it
+    was built (about six times faster), by ``_count_with_numpy`` otherwise (``bytes.count``
+    tests byte by byte, slower than either)."""
+    if _COMPILED_COUNT is not None:
+        return _COMPILED_COUNT(raw)
+    return _count_with_numpy(raw)
+
+
+def _count_with_numpy(raw: memoryview) -> tuple[int, int]:
+    """``_lines_and_colons`` vectorised, ``_COUNT_PIECE`` bytes at a time (a comparison of the
+    whole batch at once would write and read back a temporary as large as the batch)."""
     values = np.frombuffer(raw, np.uint8)
     same = np.empty(min(len(values), _COUNT_PIECE), dtype=bool)
     lines = colons = 0
