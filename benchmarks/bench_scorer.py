@@ -193,7 +193,7 @@ def compile_bytecode() -> None:
 
 
 def build_kernel() -> bool:
-    """Build sgie's optional C kernel (``sgie.scoring._flatten``) in this checkout, as ``pip
+    """Build sgie's optional C kernel (``sgie.scoring._kernel``) in this checkout, as ``pip
     install`` does where a C compiler is found; whether sgie, run from this checkout, has it
     (without it, sgie takes the Python path: same results, slower)."""
     subprocess.run([sys.executable, "-c", "from setuptools import setup; setup()", "build_ext", "--inplace"],

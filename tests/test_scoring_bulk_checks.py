@@ -58,14 +58,24 @@ def test_a_string_not_flagged_is_already_normal(strings):
         assert flagged or normalise(s) == s
 
 
+def _without_kernel(mp: pytest.MonkeyPatch) -> None:
+    """The sorting path of the bulk checks and surface counts, as where the kernel was not built."""
+    mp.setattr(bulk_checks, "FIRST_KEYS", None)
+    mp.setattr(bulk_surface, "FIRST_KEYS", None)
+
+
 @settings(max_examples=200, deadline=None)
 @given(batches())
 def test_bulk_surface_equals_the_per_document_sets(batch):
-    """``surface_flat`` is the sum of ``score_surface`` over the batch's documents."""
+    """``surface_flat`` is the sum of ``score_surface`` over the batch's documents, with the
+    kernel's lookups and by sorting."""
     docs, gold, pred = batch
     g, p = Flat.of(gold), Flat.of(pred)
     expected = sum(map(score_surface, gold, pred), PRF())
     assert surface_flat(g, p, Spans(g), Spans(p)) == expected
+    with pytest.MonkeyPatch.context() as mp:
+        _without_kernel(mp)
+        assert surface_flat(g, p, Spans(g), Spans(p)) == expected
 
 
 @settings(max_examples=100, deadline=None)
@@ -75,9 +85,13 @@ def test_bulk_surface_does_not_trust_the_hash(batch):
     still those of the per-document sets."""
     docs, gold, pred = batch
     g, p = (replace(f, text_hash=np.zeros(len(f.doc), np.uint64)) for f in (Flat.of(gold), Flat.of(pred)))
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(bulk_surface, "joined_hashes", lambda strings: np.zeros(len(strings), np.uint64))
-        assert surface_flat(g, p, Spans(g), Spans(p)) == sum(map(score_surface, gold, pred), PRF())
+    expected = sum(map(score_surface, gold, pred), PRF())
+    for kernel in (True, False):
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(bulk_surface, "joined_hashes", lambda strings: np.zeros(len(strings), np.uint64))
+            if not kernel:
+                _without_kernel(mp)
+            assert surface_flat(g, p, Spans(g), Spans(p)) == expected
 
 
 @settings(max_examples=200, deadline=None)
@@ -118,11 +132,61 @@ def test_unique_ids_per_document_even_when_hashes_collide():
         flat = Flat.of([tuple(Entity(i, 0, 1, "x", "GPE") for i in d) for d in pairs])
         return unique_per_document(replace(flat, id_hash=np.zeros(4, np.uint64)) if collide else flat)
 
-    assert unique("a", "b", "a", "b")
-    assert not unique("a", "b", "c", "c")
-    assert not unique("a", "b\0", "b\0", "b\0")  # a NUL: hashed one by one
-    assert unique("a", "b", "a", "b", collide=True)
-    assert not unique("a", "a", "c", "d", collide=True)
+    for kernel in (True, False):
+        with pytest.MonkeyPatch.context() as mp:
+            if not kernel:
+                _without_kernel(mp)
+            assert unique("a", "b", "a", "b")
+            assert not unique("a", "b", "c", "c")
+            assert not unique("a", "b\0", "b\0", "b\0")  # a NUL: hashed one by one
+            assert unique("a", "b", "a", "b", collide=True)
+            assert not unique("a", "a", "c", "d", collide=True)
+
+
+def _first_keys_by_dicts(a_doc, a_key, b_doc, b_key):
+    """``first_keys`` with Python dicts: the reference the kernel is held to."""
+    a_seen, b_seen, a_first, b_first, b_match = {}, {}, [], [], []
+    for i, pair in enumerate(zip(a_doc, a_key, strict=True)):
+        a_first.append(a_seen.setdefault(pair, i))
+    for j, pair in enumerate(zip(b_doc, b_key, strict=True)):
+        first = b_seen.setdefault(pair, j)
+        b_first.append(first)
+        b_match.append(a_seen.get(pair, -1) if first == j else -1)
+    return a_first, b_first, b_match
+
+
+@st.composite
+def keyed_sides(draw: st.DrawFn) -> tuple[np.ndarray, ...]:
+    """Two sides' items: documents in order (some only on one side), keys from a few values
+    or any 64-bit ones (so keys repeat within and across documents and sides)."""
+    keys = st.one_of(st.sampled_from([0, 1, 2, 2**64 - 1]), st.integers(0, 2**64 - 1))
+    sides = []
+    for _ in range(2):
+        docs = sorted(draw(st.lists(st.integers(0, 6), max_size=40)))
+        drawn = draw(st.lists(keys, min_size=len(docs), max_size=len(docs)))
+        sides += [np.array(docs, np.int64), np.array(drawn, np.uint64)]
+    return tuple(sides)
+
+
+@settings(max_examples=300, deadline=None)
+@given(keyed_sides())
+def test_first_keys_is_what_dicts_give(sides):
+    """The kernel's per-document lookups equal a dict per side, whatever repeats where."""
+    if bulk_checks.FIRST_KEYS is None:
+        pytest.skip("the C kernel was not built (no C compiler)")
+    got = bulk_checks.first_keys(*sides)
+    assert [x.tolist() for x in got] == list(_first_keys_by_dicts(*(x.tolist() for x in sides)))
+
+
+def test_first_keys_refuses_documents_out_of_order():
+    """Documents that decrease on either side are a ValueError, not a wrong answer."""
+    if bulk_checks.FIRST_KEYS is None:
+        pytest.skip("the C kernel was not built (no C compiler)")
+    keys = np.zeros(3, np.uint64)
+    with pytest.raises(ValueError, match="must not decrease"):
+        bulk_checks.first_keys(np.array([0, 1, 0], np.int64), keys)
+    with pytest.raises(ValueError, match="must not decrease"):
+        bulk_checks.first_keys(np.array([0, 1, 2], np.int64), keys, np.array([2, 1, 1], np.int64), keys)
 
 
 @settings(max_examples=300, deadline=None)

@@ -9,6 +9,8 @@ What it does
       ``sgie.spans`` (``0 <= start < end <= len(text)`` and ``text[start:end]`` equals the
       entity's ``text``), comparing characters as arrays;
     * ``unique_per_document(flat)``: no document repeats an entity id;
+    * ``first_keys(...)``: the C kernel's per-document key lookups as arrays (where it was
+      built: ``FIRST_KEYS``);
     * ``equal_slices(...)``: whether many pairs of slices of two code-unit arrays are equal;
     * ``irregular(spans)``: which strings ``sgie.scoring.textnorm.normalise`` may change (the
       rest are already in normal form; the bulk surface metric normalises only these).
@@ -28,7 +30,7 @@ Inputs / outputs
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -36,6 +38,20 @@ from sgie.scoring.bulk import Flat
 from sgie.scoring.hashing import MIX, code_units, counting
 from sgie.scoring.textnorm import CHANGED
 
+FirstKeys = Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray], tuple[bytes, bytes, bytes]]
+
+
+def _compiled_first_keys() -> FirstKeys | None:
+    try:
+        from sgie.scoring._kernel import first_keys
+    except ImportError:  # not built: no C compiler at install time
+        return None
+    return first_keys
+
+
+#: The C kernel's ``first_keys`` (``_kernel.c``), or ``None`` where it was not built.
+FIRST_KEYS = _compiled_first_keys()
+_NONE = np.zeros(0, np.int64)
 _CHANGED = np.array(sorted(map(ord, CHANGED)), np.uint32)
 _BACKTICK, _SPACE = ord("`"), ord(" ")
 
@@ -107,12 +123,30 @@ def equal_slices(chars_a: np.ndarray, offset_a: np.ndarray, length_a: np.ndarray
     return bool((a == b).all())
 
 
+def first_keys(a_doc: np.ndarray, a_key: np.ndarray, b_doc: np.ndarray | None = None,
+               b_key: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # fmt: skip
+    """The kernel's ``first_keys`` (``FIRST_KEYS``, which must be here) as arrays: for items
+    of two sides (documents in order, the same on both sides; ``uint64`` keys), each item's
+    first item of its side with the same document and key (``a_first``, ``b_first``), and for
+    the first ones of ``b`` the first item of ``a`` with them (``b_match``; -1 if none)."""
+    if FIRST_KEYS is None:
+        raise ModuleNotFoundError("sgie.scoring._kernel was not built (no C compiler at install time)")
+    b_doc = _NONE if b_doc is None else b_doc
+    b_key = _NONE.view(np.uint64) if b_key is None else b_key
+    a_first, b_first, b_match = (np.frombuffer(x, np.int64) for x in FIRST_KEYS(a_doc, a_key, b_doc, b_key))
+    return a_first, b_first, b_match
+
+
 def unique_per_document(flat: Flat) -> bool:
-    """Whether no document repeats an entity id, for all of ``flat``'s at once: the pairs
-    (document, hash of the id: ``Flat.id_hash``) are sorted and neighbours compared; only
-    when two are equal are the ids themselves compared."""
+    """Whether no document repeats an entity id, for all of ``flat``'s at once. Where the
+    kernel was built, ``first_keys`` of the pairs (document, hash of the id:
+    ``Flat.id_hash``) says yes when no hash repeats in a document; otherwise (and when one
+    does) the pairs are sorted and neighbours compared; only when two are equal are the ids
+    themselves compared."""
     doc = flat.doc
     if len(doc) < 2:
+        return True
+    if FIRST_KEYS is not None and (first_keys(doc, flat.id_hash)[0] == counting(len(doc))).all():
         return True
     key = doc.astype(np.uint64) * MIX + flat.id_hash
     ordered = np.sort(key)

@@ -11,8 +11,10 @@ What it does
       (the others are already in normal form);
     * each entity gets a 64-bit key mixing its document, its label and the hash of its string
       (``Flat.text_hash``; ``hashing.joined_hashes`` for the strings normalised);
-      per side the distinct keys are found by sorting, and ``tp`` is the number of keys of
-      both sides (``np.searchsorted`` of one side's in the other's);
+      per side the distinct keys are found, and ``tp`` is the number of keys of both sides:
+      by the C kernel's per-document hash tables where it was built
+      (``bulk_checks.first_keys``), by sorting otherwise (``np.searchsorted`` of one side's
+      keys in the other's);
     * every key found twice is **checked**: the two entities must have the same document,
       label and string (equal hashes of different strings would otherwise merge two pairs).
       If any check fails, the batch is counted again with Python sets, so the counts never
@@ -30,7 +32,7 @@ import numpy as np
 
 from sgie import schema
 from sgie.scoring.bulk import Flat
-from sgie.scoring.bulk_checks import Spans, equal_slices, irregular
+from sgie.scoring.bulk_checks import FIRST_KEYS, Spans, equal_slices, first_keys, irregular
 from sgie.scoring.counts import PRF
 from sgie.scoring.hashing import MIX, counting, joined_hashes
 from sgie.scoring.textnorm import normalise
@@ -39,8 +41,8 @@ _LABELS = len(schema.ENTITY_LABELS)
 
 
 class _Side:
-    """One side's entities of a batch: ``group`` (document and label as one int), ``start``,
-    ``end``, ``key``, and each entity's normalised string (``strings()``)."""
+    """One side's entities of a batch: ``doc``, ``group`` (document and label as one int),
+    ``start``, ``end``, ``key``, and each entity's normalised string (``strings()``)."""
 
     def __init__(self, flat: Flat, spans: Spans):
         self.hashed = True  # every string hashed (hashing.HASH)
@@ -60,7 +62,7 @@ class _Side:
                 hashed[odd] = rehashed
             self.hashed = rehashed is not None
         self.group = flat.doc * _LABELS + flat.code
-        self.start, self.end = flat.start, flat.end
+        self.doc, self.start, self.end = flat.doc, flat.start, flat.end
         self.key = hashed ^ (self.group.astype(np.uint64) * MIX)
 
     def strings(self) -> list[str]:
@@ -122,6 +124,9 @@ def surface_flat(gold: Flat, pred: Flat, gold_spans: Spans, pred_spans: Spans) -
     g, p = _Side(gold, gold_spans), _Side(pred, pred_spans)
     if not (g.hashed and p.hashed):
         return _with_sets(g, p)
+    if FIRST_KEYS is not None:
+        found = _with_first_keys(g, p)
+        return found if found is not None else _with_sets(g, p)
     bits = max(1, len(g.key), len(p.key)).bit_length()  # room for an index of either side
     g_distinct, p_distinct = g.distinct(bits), p.distinct(bits)
     if g_distinct is not None and p_distinct is not None:
@@ -135,6 +140,23 @@ def surface_flat(gold: Flat, pred: Flat, gold_spans: Spans, pred_spans: Spans) -
             tp = int(np.count_nonzero(hit))
             return PRF(tp, len(p_keys) - tp, len(g_keys) - tp)
     return _with_sets(g, p)
+
+
+def _with_first_keys(g: _Side, p: _Side) -> PRF | None:
+    """The counts by the kernel's per-document lookups (``bulk_checks.first_keys``): the
+    distinct keys of a side are its items that are first of their key in their document, and
+    ``tp`` the predicted ones whose key the gold has. Every pair of items the keys join
+    (a repeat and its first item, a predicted item and its gold one) is checked with
+    ``same``; ``None`` if one is not the same pair (a hash shared by two strings)."""
+    g_first, p_first, p_match = first_keys(g.doc, g.key, p.doc, p.key)
+    g_again = (g_first != counting(len(g_first))).nonzero()[0]
+    p_again = (p_first != counting(len(p_first))).nonzero()[0]
+    hit = (p_match >= 0).nonzero()[0]
+    if not (g.same(g_again, g_first[g_again]) and p.same(p_again, p_first[p_again])
+            and g.same(p_match[hit], hit, p)):  # fmt: skip
+        return None
+    tp, gold, pred = len(hit), len(g_first) - len(g_again), len(p_first) - len(p_again)
+    return PRF(tp, pred - tp, gold - tp)
 
 
 def _with_sets(g: _Side, p: _Side) -> PRF:

@@ -22,7 +22,7 @@ What it does
     and hypothesis properties over any strings, offsets and labels, ``holds`` against
     ``spans_hold``):
 
-    * ``flatten_compiled``: the C kernel ``sgie.scoring._flatten`` (``_flatten.c``), one loop
+    * ``flatten_compiled``: the C kernel ``sgie.scoring._kernel`` (``_kernel.c``), one loop
       that reads the records' fields from their slots, hashes the strings and checks the
       spans as it goes. ``pip install`` builds it where a C compiler is found; it is an
       optional extension, so an install without a compiler goes on without it. ``KERNEL``
@@ -69,13 +69,13 @@ Kernel = Callable[
 
 def _kernel() -> Kernel | None:
     try:
-        from sgie.scoring._flatten import flatten as compiled
+        from sgie.scoring._kernel import flatten as compiled
     except ImportError:  # not built: no C compiler at install time
         return None
     return compiled
 
 
-#: The compiled kernel (``sgie.scoring._flatten.flatten``), or ``None`` where it was not built.
+#: The compiled kernel (``sgie.scoring._kernel.flatten``), or ``None`` where it was not built.
 KERNEL = _kernel()
 
 
@@ -114,7 +114,7 @@ def flatten_compiled(docs: Sequence[Sequence[Entity]], texts: list[str] | None =
     ``TypeError`` for records it does not take, or ``texts`` that are not one ``str`` per
     document)."""
     if KERNEL is None:
-        raise ModuleNotFoundError("sgie.scoring._flatten was not built (no C compiler at install time)")
+        raise ModuleNotFoundError("sgie.scoring._kernel was not built (no C compiler at install time)")
     doc, start, end, code, id_hash, text_hash, joined_texts, holds = KERNEL(docs, Entity, CODE, texts)
     i8, u8 = np.int64, np.uint64  # arrays over bytes: read-only
     return Columns(

@@ -11,7 +11,7 @@ What it does
 
     ``HASH`` of a string ``s`` of length ``L`` is ``sum(ord(s[j]) * P**j) ^ (L * MIX)``, modulo
     2**64 (``P`` and ``MIX`` below): it depends on the code points only, so the C kernel
-    (``sgie.scoring._flatten``, ``hash_of``) computes the same value one string at a time,
+    (``sgie.scoring._kernel``, ``hash_of``) computes the same value one string at a time,
     and the two are held equal by ``tests/test_scoring_flatten.py``.
 
 What it does not do

@@ -147,13 +147,13 @@ def _batches(
 
 def _compiled_counter() -> Callable[[memoryview], tuple[int, int]] | None:
     try:
-        from sgie.scoring._flatten import lines_and_colons
+        from sgie.scoring._kernel import lines_and_colons
     except ImportError:  # not built: no C compiler at install time
         return None
     return lines_and_colons
 
 
-#: The C kernel's ``lines_and_colons`` (``_flatten.c``), or ``None`` where it was not built.
+#: The C kernel's ``lines_and_colons`` (``_kernel.c``), or ``None`` where it was not built.
 _COMPILED_COUNT = _compiled_counter()
 #: Bytes looked at a time by ``_count_with_numpy``: its temporaries stay in the core's own cache.
 _COUNT_PIECE = 1 << 16

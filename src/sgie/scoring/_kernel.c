@@ -1,6 +1,9 @@
-/* sgie.scoring._flatten: the compiled kernel of sgie.scoring.flatten (optional).
+/* sgie.scoring._kernel: the compiled kernel of the bulk path (optional).
 
 What it does
+    Three loops of the one-pass scorer (sgie.scoring.onepass) that numpy or Python would
+    do in several passes or per item, each with a Python path that gives the same results:
+
     flatten(docs, entity_type, codes, texts) takes the entities of a batch of documents (a
     list or tuple of documents, each a tuple or list of records of exactly ``entity_type``, a
     frozen msgspec Struct with the fields id, start, end, text, label) and, optionally, the
@@ -21,6 +24,11 @@ What it does
     in one loop (what sgie.scoring.onepass checks each batch's lines and keys with; its
     numpy path counts the same).
 
+    first_keys(a_doc, a_key, b_doc, b_key) finds, per document, the first item of each key
+    on each side and the items of one side whose key the other side has (hash tables per
+    document): the bulk id check and the surface counts (sgie.scoring.bulk_checks,
+    sgie.scoring.bulk_surface) use it, and sort the keys instead where it was not built.
+
 What it does not do
     No validation beyond holds: an offset that does not fit in 64 bits raises
     OverflowError, a label missing from codes KeyError, anything else unexpected (another
@@ -30,7 +38,8 @@ What it does not do
 
 Built by ``pip install`` where a C compiler is found (``ext-modules`` in pyproject.toml, an
 optional extension: without a compiler the install goes on and sgie uses the Python path,
-which gives the same results, more slowly; tests/test_scoring_flatten.py holds the two equal).
+which gives the same results, more slowly; tests/test_scoring_flatten.py,
+tests/test_scoring_onepass.py and tests/test_scoring_bulk_checks.py hold the two equal).
 */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -319,21 +328,165 @@ static PyObject *lines_and_colons(PyObject *module, PyObject *arg)
     return Py_BuildValue("(nn)", lines, colons);
 }
 
+/* An array argument: a C-contiguous buffer of n items of 8 bytes. */
+static int eight_byte_items(PyObject *obj, Py_buffer *view, Py_ssize_t *n)
+{
+    if (PyObject_GetBuffer(obj, view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) {
+        return -1;
+    }
+    if (view->itemsize != 8) {
+        PyBuffer_Release(view);
+        PyErr_SetString(PyExc_TypeError, "an array of 8-byte items was expected");
+        return -1;
+    }
+    *n = view->len / 8;
+    return 0;
+}
+
+/* The slot of key in a table of 2**bits entries (multiplicative hashing: the high bits). */
+#define SLOT_OF(key, bits) ((Py_ssize_t)(((uint64_t)(key) * HASH_MIX) >> (64 - (bits))))
+
+/* Probe table (2**bits entries, -1 for empty) for key among the items of keys it holds:
+   the index of an item with that key, or -1 with *slot the empty slot where it goes. */
+static Py_ssize_t probe(const long long *table, int bits, const uint64_t *keys, uint64_t key,
+                        Py_ssize_t *slot)
+{
+    Py_ssize_t mask = ((Py_ssize_t)1 << bits) - 1, at = SLOT_OF(key, bits);
+    while (table[at] >= 0) {
+        if (keys[table[at]] == key) {
+            return (Py_ssize_t)table[at];
+        }
+        at = (at + 1) & mask;
+    }
+    *slot = at;
+    return -1;
+}
+
+/* first_keys(a_doc, a_key, b_doc, b_key) -> (a_first, b_first, b_match)
+
+   Two sides' items (doc: int64, non-decreasing: the items of a document together, in the
+   same order on both sides; key: uint64). For each item of a side, the index of the first
+   item of that side in the same document with the same key (its own index if none comes
+   before it): a_first, b_first; for each item of b that is first, the index of an item of a
+   in the same document with the same key, or -1 (-1 too for the others): b_match. Bytes of
+   native int64. One pass per document with two small hash tables (what sorting the keys of
+   a batch does, in time linear in the items). ValueError if a doc array decreases. */
+static PyObject *first_keys(PyObject *module, PyObject *args)
+{
+    PyObject *objects[4];
+    if (!PyArg_ParseTuple(args, "OOOO:first_keys", &objects[0], &objects[1], &objects[2], &objects[3])) {
+        return NULL;
+    }
+    Py_buffer views[4];
+    Py_ssize_t lengths[4];
+    int got = 0;
+    PyObject *out[3] = {NULL, NULL, NULL}, *result = NULL;
+    long long *table_a = NULL, *table_b = NULL;
+    for (; got < 4; got++) {
+        if (eight_byte_items(objects[got], &views[got], &lengths[got]) < 0) {
+            goto done;
+        }
+    }
+    Py_ssize_t na = lengths[0], nb = lengths[2];
+    if (lengths[1] != na || lengths[3] != nb) {
+        PyErr_SetString(PyExc_ValueError, "doc and key arrays of a side must have one item each");
+        goto done;
+    }
+    const long long *a_doc = views[0].buf, *b_doc = views[2].buf;
+    const uint64_t *a_key = views[1].buf, *b_key = views[3].buf;
+    Py_ssize_t sizes[3] = {na, nb, nb};
+    long long *first[3];
+    for (int k = 0; k < 3; k++) {
+        out[k] = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)sizeof(long long) * sizes[k]);
+        if (out[k] == NULL) {
+            goto done;
+        }
+        first[k] = (long long *)PyBytes_AS_STRING(out[k]);
+    }
+    long long *a_first = first[0], *b_first = first[1], *b_match = first[2];
+    int capacity_bits = 0;  /* the tables hold 2**capacity_bits entries each */
+    Py_ssize_t i = 0, j = 0;
+    while (i < na || j < nb) {
+        long long d = i < na && (j >= nb || a_doc[i] <= b_doc[j]) ? a_doc[i] : b_doc[j];
+        Py_ssize_t i_end = i, j_end = j;
+        while (i_end < na && a_doc[i_end] == d) {
+            i_end++;
+        }
+        while (j_end < nb && b_doc[j_end] == d) {
+            j_end++;
+        }
+        if ((i_end < na && a_doc[i_end] < d) || (j_end < nb && b_doc[j_end] < d)) {
+            PyErr_SetString(PyExc_ValueError, "the documents of the items must not decrease");
+            goto done;
+        }
+        Py_ssize_t most = i_end - i > j_end - j ? i_end - i : j_end - j;
+        int bits = 3;  /* at least twice as many entries as items: short probes */
+        while (((Py_ssize_t)1 << bits) < 2 * most) {
+            bits++;
+        }
+        if (bits > capacity_bits) {
+            PyMem_Free(table_a);
+            PyMem_Free(table_b);
+            table_a = PyMem_Malloc(sizeof(long long) << bits);
+            table_b = PyMem_Malloc(sizeof(long long) << bits);
+            if (table_a == NULL || table_b == NULL) {
+                PyErr_NoMemory();
+                goto done;
+            }
+            capacity_bits = bits;
+        }
+        memset(table_a, 0xff, sizeof(long long) << bits);  /* -1: empty */
+        memset(table_b, 0xff, sizeof(long long) << bits);
+        Py_ssize_t slot = 0;
+        for (; i < i_end; i++) {
+            Py_ssize_t found = probe(table_a, bits, a_key, a_key[i], &slot);
+            if (found < 0) {
+                table_a[slot] = i;
+                found = i;
+            }
+            a_first[i] = found;
+        }
+        for (; j < j_end; j++) {
+            Py_ssize_t found = probe(table_b, bits, b_key, b_key[j], &slot);
+            b_match[j] = -1;
+            if (found < 0) {
+                table_b[slot] = j;
+                found = j;
+                b_match[j] = probe(table_a, bits, a_key, b_key[j], &slot);
+            }
+            b_first[j] = found;
+        }
+    }
+    result = PyTuple_Pack(3, out[0], out[1], out[2]);
+done:
+    PyMem_Free(table_a);
+    PyMem_Free(table_b);
+    for (int k = 0; k < 3; k++) {
+        Py_XDECREF(out[k]);
+    }
+    for (int k = 0; k < got; k++) {
+        PyBuffer_Release(&views[k]);
+    }
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"flatten", flatten, METH_VARARGS,
      "flatten(docs, entity_type, codes, texts) -> "
      "(doc, start, end, code, id_hash, text_hash, joined_texts, holds)"},
     {"lines_and_colons", lines_and_colons, METH_O,
      "lines_and_colons(buffer) -> (line ends, colons): how many b'\\n' and b':' bytes it holds"},
+    {"first_keys", first_keys, METH_VARARGS,
+     "first_keys(a_doc, a_key, b_doc, b_key) -> (a_first, b_first, b_match)"},
     {NULL, NULL, 0, NULL},
 };
 
 static struct PyModuleDef module = {
-    PyModuleDef_HEAD_INIT, "sgie.scoring._flatten",
-    "The compiled kernel of sgie.scoring.flatten (see _flatten.c).", -1, methods,
+    PyModuleDef_HEAD_INIT, "sgie.scoring._kernel",
+    "The compiled kernel of the bulk path (see _kernel.c).", -1, methods,
 };
 
-PyMODINIT_FUNC PyInit__flatten(void)
+PyMODINIT_FUNC PyInit__kernel(void)
 {
     return PyModule_Create(&module);
 }
