@@ -71,8 +71,9 @@ def first_lines(gold: Path, pred: Path, folder: Path) -> tuple[Path, Path]:
     return out[0], out[1]
 
 
-#: ``sgie`` with the Python path of ``sgie.scoring.flatten`` (as where the kernel is not built).
-WITHOUT_KERNEL = ("import sys; import sgie.scoring.flatten as f; f.KERNEL = None; from sgie.cli import main; "
+#: ``sgie`` with its Python paths, as where the kernel is not built: importing
+#: ``sgie.scoring._kernel`` fails, so every module that would use it takes its Python path.
+WITHOUT_KERNEL = ("import sys; sys.modules['sgie.scoring._kernel'] = None; from sgie.cli import main; "
                   "sys.exit(main(sys.argv[1:]))")  # fmt: skip
 
 

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from kernel_support import without_kernel
 from msgspec.structs import replace
 from strategies import TYPOGRAPHY, entities, slotted_entities, texts, typographic_texts
 
@@ -58,12 +59,6 @@ def test_a_string_not_flagged_is_already_normal(strings):
         assert flagged or normalise(s) == s
 
 
-def _without_kernel(mp: pytest.MonkeyPatch) -> None:
-    """The sorting path of the bulk checks and surface counts, as where the kernel was not built."""
-    mp.setattr(bulk_checks, "FIRST_KEYS", None)
-    mp.setattr(bulk_surface, "FIRST_KEYS", None)
-
-
 @settings(max_examples=200, deadline=None)
 @given(batches())
 def test_bulk_surface_equals_the_per_document_sets(batch):
@@ -74,7 +69,7 @@ def test_bulk_surface_equals_the_per_document_sets(batch):
     expected = sum(map(score_surface, gold, pred), PRF())
     assert surface_flat(g, p, Spans(g), Spans(p)) == expected
     with pytest.MonkeyPatch.context() as mp:
-        _without_kernel(mp)
+        without_kernel(mp)
         assert surface_flat(g, p, Spans(g), Spans(p)) == expected
 
 
@@ -90,7 +85,7 @@ def test_bulk_surface_does_not_trust_the_hash(batch):
         with pytest.MonkeyPatch.context() as mp:
             mp.setattr(bulk_surface, "joined_hashes", lambda strings: np.zeros(len(strings), np.uint64))
             if not kernel:
-                _without_kernel(mp)
+                without_kernel(mp)
             assert surface_flat(g, p, Spans(g), Spans(p)) == expected
 
 
@@ -135,7 +130,7 @@ def test_unique_ids_per_document_even_when_hashes_collide():
     for kernel in (True, False):
         with pytest.MonkeyPatch.context() as mp:
             if not kernel:
-                _without_kernel(mp)
+                without_kernel(mp)
             assert unique("a", "b", "a", "b")
             assert not unique("a", "b", "c", "c")
             assert not unique("a", "b\0", "b\0", "b\0")  # a NUL: hashed one by one

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from kernel_support import without_kernel
 from strategies import entities, slotted_entities, texts, typographic_texts
 
 from sgie.scoring import evaluate_sources, onepass
@@ -80,9 +81,14 @@ def one_pass(gold: Path, pred: Path) -> dict | None:
 @settings(max_examples=150, deadline=None)
 @given(corpus())
 def test_one_pass_equals_the_general_loop(records):
-    """Files in id order: the same result object (every count, missing documents, layers)."""
+    """Files in id order: the same result object (every count, missing documents, layers),
+    with the C kernel and with the Python paths."""
     with written(records) as (g, p):
-        assert one_pass(g, p) == general(g, p)
+        expected = general(g, p)
+        assert one_pass(g, p) == expected
+        with pytest.MonkeyPatch.context() as mp:
+            without_kernel(mp)
+            assert one_pass(g, p) == expected
 
 
 SAMPLE_GOLD = [{"id": "a", "text": "Kyiv said",
