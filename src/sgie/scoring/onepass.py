@@ -23,10 +23,10 @@ What it does
       ``sgie.scoring.flatten`` as it reads the records, or ``sgie.scoring.bulk_checks.spans_hold``:
       numpy over the batch, where the kernel was not built),
       entity ids are unique within each document (``sgie.scoring.bulk_checks.unique_per_document``),
-      and no key is repeated: the batch has as many ``:`` bytes as its records' keys plus the
-      ``:`` inside their strings (what ``validate._keys_repeat`` compares line by line) and,
-      if its strings hold any, no ``\\u003`` escape (an escaped colon could hide a repeated
-      key);
+      and no key is repeated: the batch has as many ``:`` bytes (``_lines_and_colons``) as
+      its records' keys plus the ``:`` inside their strings (what ``validate._keys_repeat``
+      compares line by line) and, if its strings hold any, no ``\\u003`` escape (an escaped
+      colon could hide a repeated key);
     * **scoring**: ``sgie.scoring.bulk.total_flat`` (``score_flat`` when per-document counts
       are asked for), the running total kept as one ``EntityCounts``, and
       ``entities.surface`` with ``sgie.scoring.bulk_surface.surface_flat``.
