@@ -38,6 +38,7 @@ def test_every_way_gives_the_same_hash(strings):
     units and ``string_hash`` with Python ints agree on any strings."""
     one_by_one = [string_hash(s) for s in strings]
     assert hashes(strings).dtype == np.uint64 and hashes(strings).tolist() == one_by_one
+    assert hashes(strings, "\0".join([*strings, ""])).tolist() == one_by_one
     _, chars = code_units("".join(strings))
     length = np.array([len(s) for s in strings], np.int64)
     offset = np.concatenate([[0], np.cumsum(length)[:-1]]).astype(np.int64) if strings else length

@@ -23,9 +23,10 @@ What it does
     large entity-only files in id order, ``official`` first tries ``onepass`` (both files read
     once, in batches): ``flatten`` (a batch's records into columns, strings hashed by
     ``hashing``) -> ``bulk_checks`` (the validator's checks as array operations) -> ``bulk``
-    and ``bulk_surface`` (the counts, in bulk); the optional C kernel ``_kernel``, where it
-    was built, does the loops of ``flatten``, the byte counts of ``onepass`` and the
-    per-document key lookups of ``bulk_checks`` and ``bulk_surface``.
+    and ``bulk_surface`` (the counts, in bulk); the optional C kernel ``_kernel`` (its
+    functions in ``compiled``), where it was built, does the loops of ``flatten``, the byte
+    counts of ``onepass`` and the per-document key lookups of ``bulk_checks`` and
+    ``bulk_surface``.
 
 What it does not do
     No command-line parsing (``sgie.commands.evaluate``), no bootstrap or significance tests

@@ -30,27 +30,17 @@ Inputs / outputs
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
+from sgie.scoring import compiled
 from sgie.scoring.bulk import Flat
 from sgie.scoring.hashing import MIX, code_units, counting
 from sgie.scoring.textnorm import CHANGED
 
-FirstKeys = Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray], tuple[bytes, bytes, bytes]]
-
-
-def _compiled_first_keys() -> FirstKeys | None:
-    try:
-        from sgie.scoring._kernel import first_keys
-    except ImportError:  # not built: no C compiler at install time
-        return None
-    return first_keys
-
-
 #: The C kernel's ``first_keys`` (``_kernel.c``), or ``None`` where it was not built.
-FIRST_KEYS = _compiled_first_keys()
+FIRST_KEYS = compiled.FIRST_KEYS
 _NONE = np.zeros(0, np.int64)
 _CHANGED = np.array(sorted(map(ord, CHANGED)), np.uint32)
 _BACKTICK, _SPACE = ord("`"), ord(" ")

@@ -10,7 +10,7 @@ What it does
       ``sgie.schema.ENTITY_LABELS``);
     * two ``uint64`` arrays: ``id_hash`` and ``text_hash``, ``sgie.scoring.hashing``'s
       ``HASH`` of each entity's id and text (what the bulk id check and the surface counts
-      sort by);
+      key on);
     * ``joined_texts``: every entity's text followed by a NUL, as one string (what
       ``sgie.scoring.bulk_checks.Spans`` turns into an array of code units);
     * ``holds``: whether every entity satisfies the offset rule in its document's text
@@ -47,7 +47,7 @@ Inputs / outputs
 from __future__ import annotations
 
 import struct
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from itertools import chain
 
 import msgspec
@@ -55,28 +55,14 @@ import numpy as np
 
 from sgie import schema
 from sgie.records import Entity
-from sgie.scoring.hashing import hashes, hashes_of_joined, string_hash
+from sgie.scoring import compiled
+from sgie.scoring.hashing import hashes
 
 #: The index of each entity label in ``schema.ENTITY_LABELS``.
 CODE = {label: i for i, label in enumerate(schema.ENTITY_LABELS)}
 
-
-Kernel = Callable[
-    [Sequence[Sequence[Entity]], type[Entity], dict[str, int], list[str] | None],
-    tuple[bytes, bytes, bytes, bytes, bytes, bytes, str, bool | None],
-]
-
-
-def _kernel() -> Kernel | None:
-    try:
-        from sgie.scoring._kernel import flatten as compiled
-    except ImportError:  # not built: no C compiler at install time
-        return None
-    return compiled
-
-
 #: The compiled kernel (``sgie.scoring._kernel.flatten``), or ``None`` where it was not built.
-KERNEL = _kernel()
+KERNEL = compiled.FLATTEN
 
 
 class Columns(msgspec.Struct, frozen=True):
@@ -139,9 +125,6 @@ def flatten_python(docs: Sequence[Sequence[Entity]]) -> Columns:
     texts.append("")  # each string followed by a NUL
     joined_texts = "\0".join(texts)
     del texts[-1]
-    text_hash = hashes_of_joined(joined_texts, len(items))
-    if text_hash is None:  # a text holds a NUL
-        text_hash = np.array([string_hash(t) for t in texts], np.uint64)
-    id_hash = hashes([e.id for e in items])
+    text_hash, id_hash = hashes(texts, joined_texts), hashes([e.id for e in items])
     id_hash.flags.writeable = text_hash.flags.writeable = False
     return Columns(doc, start, end, code, id_hash, text_hash, joined_texts, None)

@@ -119,10 +119,11 @@ def hashes_of_joined(joined: str, n: int) -> np.ndarray | None:
     return string_hashes(chars, offset, ends - offset)
 
 
-def hashes(strings: Sequence[str]) -> np.ndarray:
-    """``HASH`` of every string, as a ``uint64`` array: at once by ``joined_hashes``, one by
-    one by ``string_hash`` if one holds a NUL."""
-    found = joined_hashes(strings)
+def hashes(strings: Sequence[str], joined: str | None = None) -> np.ndarray:
+    """``HASH`` of every string, as a ``uint64`` array: at once by ``hashes_of_joined`` (of
+    ``joined``, the strings each followed by a NUL, when the caller has it), one by one by
+    ``string_hash`` if one holds a NUL."""
+    found = joined_hashes(strings) if joined is None else hashes_of_joined(joined, len(strings))
     if found is not None:
         return found
     return np.array([string_hash(s) for s in strings], np.uint64)

@@ -42,7 +42,7 @@ from __future__ import annotations
 import gc
 import os
 from bisect import bisect_right
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from io import BufferedIOBase
 from operator import lt
@@ -52,6 +52,7 @@ import msgspec
 import numpy as np
 
 from sgie.records import Entity
+from sgie.scoring import compiled
 from sgie.scoring.bulk import Flat, score_flat, total_flat
 from sgie.scoring.bulk_checks import Chars, Spans, spans_hold, unique_per_document
 from sgie.scoring.bulk_surface import surface_flat
@@ -145,16 +146,8 @@ def _batches(
         yield records, ids, entities
 
 
-def _compiled_counter() -> Callable[[memoryview], tuple[int, int]] | None:
-    try:
-        from sgie.scoring._kernel import lines_and_colons
-    except ImportError:  # not built: no C compiler at install time
-        return None
-    return lines_and_colons
-
-
 #: The C kernel's ``lines_and_colons`` (``_kernel.c``), or ``None`` where it was not built.
-_COMPILED_COUNT = _compiled_counter()
+_COMPILED_COUNT = compiled.LINES_AND_COLONS
 #: Bytes looked at a time by ``_count_with_numpy``: its temporaries stay in the core's own cache.
 _COUNT_PIECE = 1 << 16
 _NEWLINE, _COLON = ord("\n"), ord(":")
